@@ -1,0 +1,52 @@
+"""Pages. Each view: access check -> form -> service -> message -> redirect."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from networks import selectors
+from networks.models import User
+
+HOME_BY_ROLE = {
+    User.Role.AGENCY_ADMIN: "networks:agency-home",
+    User.Role.AGENCY_STAFF: "networks:agency-home",
+    User.Role.FACILITATOR: "networks:facilitator-home",
+    User.Role.FIRM_MEMBER: "networks:firm-home",
+}
+
+
+def _require_role(user, *roles) -> None:
+    if user.role not in roles:
+        raise PermissionDenied
+
+
+@login_required
+def home(request):
+    """Send each role to its own home page."""
+    target = HOME_BY_ROLE.get(request.user.role)
+    if target is None:
+        return render(request, "networks/home_norole.html")
+    return redirect(target)
+
+
+@login_required
+def agency_home(request):
+    _require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
+    networks = selectors.network_list(user=request.user)
+    return render(request, "networks/home_agency.html", {"networks": networks})
+
+
+@login_required
+def facilitator_home(request):
+    _require_role(request.user, User.Role.FACILITATOR)
+    networks = selectors.network_list(user=request.user)
+    return render(request, "networks/home_facilitator.html", {"networks": networks})
+
+
+@login_required
+def firm_home(request):
+    _require_role(request.user, User.Role.FIRM_MEMBER)
+    networks = selectors.network_list(user=request.user)
+    return render(
+        request, "networks/home_firm.html", {"networks": networks, "firm": request.user.firm}
+    )

@@ -1,0 +1,75 @@
+"""Personas shared by the tests: one network with its people, and outsiders of each kind."""
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def agency():
+    return factories.AgencyFactory(name="SERCOTEC Maule")
+
+
+@pytest.fixture
+def programme(agency):
+    return factories.ProgrammeFactory(agency=agency)
+
+
+@pytest.fixture
+def facilitator():
+    return factories.FacilitatorFactory(username="facilitator")
+
+
+@pytest.fixture
+def network(programme, facilitator):
+    return factories.NetworkFactory(programme=programme, facilitator=facilitator)
+
+
+@pytest.fixture
+def officer(agency):
+    return factories.AgencyStaffFactory(username="officer", agency=agency)
+
+
+@pytest.fixture
+def agency_admin(agency):
+    return factories.AgencyAdminFactory(username="agencyadmin", agency=agency)
+
+
+@pytest.fixture
+def member_firm(network):
+    return factories.MembershipFactory(network=network).firm
+
+
+@pytest.fixture
+def firm_user(member_firm):
+    return factories.FirmMemberFactory(username="firmuser", firm=member_firm)
+
+
+@pytest.fixture
+def other_network():
+    """A network of another agency, with its own facilitator and a member firm."""
+    return factories.NetworkFactory(name="Other network")
+
+
+@pytest.fixture
+def outsider_officer(other_network):
+    return factories.AgencyStaffFactory(
+        username="outsider-officer", agency=other_network.programme.agency
+    )
+
+
+@pytest.fixture
+def outsider_facilitator(other_network):
+    return other_network.facilitator
+
+
+@pytest.fixture
+def outsider_firm_user(other_network):
+    firm = factories.MembershipFactory(network=other_network).firm
+    return factories.FirmMemberFactory(username="outsider-firm", firm=firm)

@@ -1,0 +1,88 @@
+"""factory_boy factories for the domain. Tax ids are valid RUTs."""
+
+import factory
+
+from networks.models import Agency, Firm, Membership, Network, Programme, User
+from networks.taxid import rut_check_digit
+
+PASSWORD = "correct-horse-battery"
+
+
+def _rut(n: int) -> str:
+    number = 77_000_000 + n
+    return f"{number}-{rut_check_digit(number)}"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Programme {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class AgencyStaffFactory(UserFactory):
+    role = User.Role.AGENCY_STAFF
+    agency = factory.SubFactory(AgencyFactory)
+
+
+class AgencyAdminFactory(AgencyStaffFactory):
+    role = User.Role.AGENCY_ADMIN
+
+
+class FacilitatorFactory(UserFactory):
+    role = User.Role.FACILITATOR
+
+
+class FirmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Firm
+
+    name = factory.Sequence(lambda n: f"Firm {n}")
+    tax_id = factory.Sequence(_rut)
+    sector = "Furniture"
+    region = "Maule"
+    commune = "Talca"
+    employees = 12
+
+
+class FirmMemberFactory(UserFactory):
+    role = User.Role.FIRM_MEMBER
+    firm = factory.SubFactory(FirmFactory)
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Network
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Network {n}")
+    facilitator = factory.SubFactory(FacilitatorFactory)
+    region = "Maule"
+    commune = "Talca"
+    sector = "Furniture"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    network = factory.SubFactory(NetworkFactory)
+    firm = factory.SubFactory(FirmFactory)

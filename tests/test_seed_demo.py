@@ -1,0 +1,53 @@
+"""seed_demo builds the demo world and can run again without duplicating anything."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from networks.models import Agency, Firm, Membership, Network, Programme, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        m.__name__: m.objects.count() for m in (Agency, Programme, User, Firm, Network, Membership)
+    }
+
+
+def test_seed_demo_twice_is_harmless(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password="demo-pass-123")
+    first = _counts()
+    call_command("seed_demo", password="demo-pass-123")
+    assert _counts() == first
+    assert set(Agency.objects.values_list("name", flat=True)) == {
+        "SERCOTEC Maule",
+        "SERCOTEC Biobío",
+    }
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles["admin"] == "agency_admin"
+    assert roles["officer"] == roles["officer2"] == roles["officer.biobio"] == "agency_staff"
+    assert roles["facilitator"] == roles["facilitator2"] == "facilitator"
+    assert roles["firm"] == roles["firm2"] == "firm_member"
+    assert User.objects.get(username="officer").check_password("demo-pass-123")
+    assert User.objects.get(username="officer.biobio").agency.name == "SERCOTEC Biobío"
+
+
+def test_demo_firm_users_belong_to_the_right_networks(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    firm = User.objects.get(username="firm")
+    firm2 = User.objects.get(username="firm2")
+    assert Network.objects.filter(
+        memberships__firm=firm.firm, facilitator__username="facilitator"
+    ).exists()
+    assert Network.objects.filter(
+        memberships__firm=firm2.firm, facilitator__username="facilitator2"
+    ).exists()
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
+        call_command("seed_demo")
+    assert Agency.objects.count() == 0
