@@ -10,10 +10,10 @@ Two kinds of answer:
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from networks.models import Membership, Network, User
+from networks.models import Firm, Membership, Network, User
 
 
 def _role(user) -> str:
@@ -80,3 +80,28 @@ def get_network_or_404(user, pk, *, change: bool = False) -> Network:
     if change and not can_change_network(user, network):
         raise PermissionDenied
     return network
+
+
+def findable_firms(user) -> QuerySet[Firm]:
+    """Firms a user may find by name when building a network.
+
+    Agency people and facilitators find the firms of their agency's networks and the firms in
+    no network yet; firm members find the firms of their own networks. Firms that belong only to
+    another agency's networks stay hidden.
+    """
+    role = _role(user)
+    unaffiliated = Q(memberships__isnull=True)
+    if role in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+        if user.agency_id:
+            agency_networks = Network.objects.filter(programme__agency_id=user.agency_id)
+        else:
+            agency_networks = visible_networks(user)
+        in_agency = Q(
+            pk__in=Membership.objects.filter(network__in=agency_networks).values("firm_id")
+        )
+        return Firm.objects.filter(in_agency | unaffiliated).distinct()
+    if role == User.Role.FIRM_MEMBER:
+        return Firm.objects.filter(
+            pk__in=Membership.objects.filter(network__in=visible_networks(user)).values("firm_id")
+        )
+    return Firm.objects.none()

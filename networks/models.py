@@ -179,6 +179,8 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("firm"),
     )
+    # The language e-mails to this user are written in ("" = the site default).
+    language = models.CharField(_("language"), max_length=8, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -235,12 +237,18 @@ class Network(models.Model):
     phase = models.CharField(
         _("phase"), max_length=20, choices=Phase.choices, default=Phase.PREPARATION
     )
+    # Set by the first manager appointment (services.manager_appoint), never edited by hand.
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    handover_due = models.DateField(_("handover due"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("network")
         verbose_name_plural = _("networks")
-        indexes = [models.Index(fields=["programme", "phase"])]
+        indexes = [
+            models.Index(fields=["programme", "phase"]),
+            models.Index(fields=["handover_due"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -288,3 +296,260 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_on is None
+
+
+class Rating(models.IntegerChoices):
+    """The ordinal scale of the typology: 1 is the informal end, 3 the innovative end."""
+
+    LOW = 1, _("low")
+    MEDIUM = 2, _("medium")
+    HIGH = 3, _("high")
+
+
+class Diagnosis(models.Model):
+    """The group's diagnosis (domain.md section 5). The profile is computed by `typology`."""
+
+    network = models.OneToOneField(
+        Network, on_delete=models.CASCADE, related_name="diagnosis", verbose_name=_("network")
+    )
+    problems = models.TextField(_("problems"), blank=True)
+    opportunities = models.TextField(_("opportunities"), blank=True)
+    collaboration_basis = models.TextField(_("basis for collaboration"), blank=True)
+    technology_level = models.PositiveSmallIntegerField(
+        _("technology level"), choices=Rating.choices, null=True, blank=True
+    )
+    skills = models.PositiveSmallIntegerField(
+        _("skills"), choices=Rating.choices, null=True, blank=True
+    )
+    innovation = models.PositiveSmallIntegerField(
+        _("innovation"), choices=Rating.choices, null=True, blank=True
+    )
+    trust = models.PositiveSmallIntegerField(
+        _("trust"), choices=Rating.choices, null=True, blank=True
+    )
+    cooperation = models.PositiveSmallIntegerField(
+        _("cooperation"), choices=Rating.choices, null=True, blank=True
+    )
+    competition = models.PositiveSmallIntegerField(
+        _("competition"), choices=Rating.choices, null=True, blank=True
+    )
+    firm_size = models.PositiveSmallIntegerField(
+        _("size of firms"), choices=Rating.choices, null=True, blank=True
+    )
+    exports = models.PositiveSmallIntegerField(
+        _("exports"), choices=Rating.choices, null=True, blank=True
+    )
+    learning = models.PositiveSmallIntegerField(
+        _("learning"), choices=Rating.choices, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("diagnosis")
+        verbose_name_plural = _("diagnoses")
+
+    def __str__(self) -> str:
+        return str(self.network)
+
+    def ratings(self) -> dict[str, int | None]:
+        from networks.typology import DIMENSIONS
+
+        return {dimension: getattr(self, dimension) for dimension in DIMENSIONS}
+
+    @property
+    def profile(self):
+        from networks.typology import closest_profile
+
+        return closest_profile(self.ratings())
+
+    @property
+    def is_complete(self) -> bool:
+        return all(
+            value.strip()
+            for value in (self.problems, self.opportunities, self.collaboration_basis)
+        )
+
+
+class Goal(models.Model):
+    class Horizon(models.TextChoices):
+        SHORT = "short", _("short term (within 12 months)")
+        MEDIUM = "medium", _("medium term (within 36 months)")
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="goals", verbose_name=_("network")
+    )
+    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices)
+    title = models.CharField(_("title"), max_length=200)
+    indicator = models.CharField(_("indicator"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2, null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["horizon", "due_date", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_measurable(self) -> bool:
+        return bool(self.indicator.strip()) and self.baseline is not None and self.target is not None
+
+
+class Application(models.Model):
+    """The group's request to become a PROFO; its history is in ApplicationEvent rows."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for changes")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    network = models.OneToOneField(
+        Network, on_delete=models.CASCADE, related_name="application", verbose_name=_("network")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return str(self.network)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ImmutableRowError(Exception):
+    pass
+
+
+class ImmutableModel(models.Model):
+    """A history row: written once, never changed or deleted through the app."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableRowError(f"{type(self).__name__} rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRowError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class ApplicationEvent(ImmutableModel):
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for changes")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events",
+        verbose_name=_("application"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_action_display()}"
+
+
+class ManagerAppointment(models.Model):
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="appointments",
+        verbose_name=_("network"),
+    )
+    person = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("manager"),
+        limit_choices_to={"role": User.Role.FACILITATOR},
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    monthly_salary = models.DecimalField(_("monthly salary"), max_digits=14, decimal_places=2)
+    end_reason = models.TextField(_("reason for replacement"), blank=True)
+    appointed_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("appointed by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        verbose_name = _("manager appointment")
+        verbose_name_plural = _("manager appointments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network"], condition=Q(end_date__isnull=True),
+                name="appointment_one_current_per_network",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_salary__gte=0), name="appointment_salary_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="appointment_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.network}"
+
+
+class PhaseTransition(ImmutableModel):
+    """One row per change of phase. Nothing edits or deletes it."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("network")
+    )
+    from_phase = models.CharField(_("from"), max_length=20, choices=Network.Phase.choices)
+    to_phase = models.CharField(_("to"), max_length=20, choices=Network.Phase.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("phase transition")
+        verbose_name_plural = _("phase transitions")
+
+    def __str__(self) -> str:
+        return f"{self.network}: {self.from_phase} → {self.to_phase}"

@@ -1,16 +1,145 @@
-"""Reads for pages, reports and the API. Each selector starts from what the user may see."""
+"""Reads for pages, reports and the API. Each selector starts from what the user may see, and
+runs a fixed number of queries whatever the amount of data (the tests pin the counts)."""
+
+import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from networks import access
-from networks.models import Network
+from networks.models import (
+    Application,
+    ApplicationEvent,
+    Firm,
+    Goal,
+    ManagerAppointment,
+    Membership,
+    Network,
+    PhaseTransition,
+)
+
+ACTIVE_MEMBERS = Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
 
 
-def network_list(*, user) -> QuerySet[Network]:
-    """The user's visible networks with what a list row shows, in a fixed number of queries."""
-    return (
+def network_list(*, user, phase: str | None = None) -> QuerySet[Network]:
+    """The user's visible networks with what a list row shows, in one query."""
+    networks = (
         access.visible_networks(user)
-        .select_related("programme__agency", "facilitator")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .select_related("programme__agency", "facilitator", "application")
+        .annotate(member_count=ACTIVE_MEMBERS)
         .order_by("name")
     )
+    if phase:
+        networks = networks.filter(phase=phase)
+    return networks
+
+
+def below_minimum(network: Network) -> bool:
+    """A network in consolidation under the programme's minimum is flagged (not blocked)."""
+    return (
+        network.phase == Network.Phase.CONSOLIDATION
+        and network.member_count < network.programme.min_firms
+    )
+
+
+def active_memberships(network: Network) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(network=network, left_on__isnull=True)
+        .select_related("firm")
+        .order_by("firm__name")
+    )
+
+
+def former_memberships(network: Network) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(network=network, left_on__isnull=False)
+        .select_related("firm")
+        .order_by("-left_on")
+    )
+
+
+def current_appointment(network: Network) -> ManagerAppointment | None:
+    return (
+        ManagerAppointment.objects.filter(network=network, end_date__isnull=True)
+        .select_related("person")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str  # "transition", "application", "appointment"
+    title: str
+    actor: object
+    reason: str
+
+
+def timeline(network: Network) -> list[TimelineEntry]:
+    """Every phase change, application event and appointment, oldest first (three queries)."""
+    entries = []
+    for t in PhaseTransition.objects.filter(network=network).select_related("actor"):
+        title = f"{Network.Phase(t.from_phase).label} → {Network.Phase(t.to_phase).label}"
+        entries.append(TimelineEntry(t.at, "transition", title, t.actor, t.reason))
+    events = ApplicationEvent.objects.filter(application__network=network).select_related("actor")
+    for e in events:
+        entries.append(TimelineEntry(e.at, "application", e.get_action_display(), e.actor, e.reason))
+    appointments = ManagerAppointment.objects.filter(network=network).select_related(
+        "person", "appointed_by"
+    )
+    for a in appointments:
+        name = a.person.get_full_name() or a.person.username
+        entries.append(TimelineEntry(a.created_at, "appointment", name, a.appointed_by, a.end_reason))
+    return sorted(entries, key=lambda e: e.at)
+
+
+def approvals_queue(*, user) -> QuerySet[Application]:
+    """Submitted applications of the user's agency, oldest first, with their member counts."""
+    return (
+        Application.objects.filter(
+            status=Application.Status.SUBMITTED, network__in=access.visible_networks(user)
+        )
+        .select_related("network__programme", "network__facilitator", "submitted_by")
+        .annotate(
+            member_count=Count(
+                "network__memberships",
+                filter=Q(network__memberships__left_on__isnull=True),
+            )
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def waiting_days(application: Application, today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    return (today - timezone.localdate(application.submitted_at)).days
+
+
+def firm_search(*, user, query: str, exclude_network: Network | None = None, limit: int = 20):
+    """Firms the user may find whose name or tax id contains `query`.
+
+    A complete tax id always finds its firm: a RUT is a public identifier, and a facilitator
+    must be able to add a firm that another network already registered.
+    """
+    query = (query or "").strip()
+    if len(query) < 2:
+        return Firm.objects.none()
+    compact = query.replace(".", "").replace(" ", "").upper()
+    firms = Firm.objects.filter(
+        Q(pk__in=access.findable_firms(user).values("pk"))
+        & (Q(name__icontains=query) | Q(tax_id__icontains=compact))
+        | Q(tax_id=compact)
+    )
+    if exclude_network is not None:
+        firms = firms.exclude(
+            memberships__in=Membership.objects.filter(
+                network=exclude_network, left_on__isnull=True
+            )
+        )
+    return firms.order_by("name")[:limit]
+
+
+def goals(network: Network) -> QuerySet[Goal]:
+    return Goal.objects.filter(network=network).order_by("horizon", "due_date", "pk")
+

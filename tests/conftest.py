@@ -22,8 +22,8 @@ def programme(agency):
 
 
 @pytest.fixture
-def facilitator():
-    return factories.FacilitatorFactory(username="facilitator")
+def facilitator(agency):
+    return factories.FacilitatorFactory(username="facilitator", agency=agency)
 
 
 @pytest.fixture

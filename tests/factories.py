@@ -49,6 +49,7 @@ class AgencyAdminFactory(AgencyStaffFactory):
 
 class FacilitatorFactory(UserFactory):
     role = User.Role.FACILITATOR
+    agency = factory.SubFactory(AgencyFactory)
 
 
 class FirmFactory(factory.django.DjangoModelFactory):
@@ -74,7 +75,9 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     name = factory.Sequence(lambda n: f"Network {n}")
-    facilitator = factory.SubFactory(FacilitatorFactory)
+    facilitator = factory.SubFactory(
+        FacilitatorFactory, agency=factory.SelfAttribute("..programme.agency")
+    )
     region = "Maule"
     commune = "Talca"
     sector = "Furniture"

@@ -25,7 +25,7 @@ def test_token_then_me(api, facilitator, network):
     assert me.json() == {
         "username": "facilitator",
         "role": "facilitator",
-        "agency": None,
+        "agency": facilitator.agency_id,
         "firm": None,
         "networks": [network.pk],
     }
