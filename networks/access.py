@@ -105,3 +105,81 @@ def findable_firms(user) -> QuerySet[Firm]:
             pk__in=Membership.objects.filter(network__in=visible_networks(user)).values("firm_id")
         )
     return Firm.objects.none()
+
+
+# --- consolidation work --------------------------------------------------------------------
+
+
+def user_firm_is_active_member(user, network: Network) -> bool:
+    return (
+        _role(user) == User.Role.FIRM_MEMBER
+        and user.firm_id is not None
+        and Membership.objects.filter(
+            network=network, firm_id=user.firm_id, left_on__isnull=True
+        ).exists()
+    )
+
+
+def can_log_joint_action(user, network: Network) -> bool:
+    """The facilitator, or a user of a firm that is an active member."""
+    return is_facilitator_of(user, network) or user_firm_is_active_member(user, network)
+
+
+def can_edit_joint_action(user, joint_action) -> bool:
+    """Only the firm that logged it, or the network's facilitator."""
+    network = joint_action.network
+    if is_facilitator_of(user, network):
+        return True
+    return (
+        _role(user) == User.Role.FIRM_MEMBER
+        and joint_action.logged_by_firm_id is not None
+        and joint_action.logged_by_firm_id == user.firm_id
+    )
+
+
+def can_confirm_participation(user, joint_action) -> bool:
+    """Only a user of the participating firm speaks for that firm."""
+    return (
+        _role(user) == User.Role.FIRM_MEMBER
+        and user.firm_id is not None
+        and joint_action.participants.filter(firm_id=user.firm_id).exists()
+    )
+
+
+def firms_with_visible_figures(user) -> QuerySet[Firm]:
+    """Firms whose confidential figures (indicators, ledger lines) this user may see.
+
+    - a firm member: their own firm only, never another member's;
+    - a facilitator: the firms that are or were members of the networks they manage;
+    - agency staff: the firms that are or were members of their agency's networks.
+    """
+    role = _role(user)
+    if role == User.Role.FIRM_MEMBER:
+        return Firm.objects.filter(pk=user.firm_id) if user.firm_id else Firm.objects.none()
+    if role in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+        return Firm.objects.filter(
+            pk__in=Membership.objects.filter(network__in=visible_networks(user)).values("firm_id")
+        )
+    return Firm.objects.none()
+
+
+def can_see_firm_figures(user, firm: Firm) -> bool:
+    return firms_with_visible_figures(user).filter(pk=firm.pk).exists()
+
+
+def can_record_firm_figures(user, firm: Firm) -> bool:
+    """The firm itself, its networks' facilitators and its agency may record its figures."""
+    return can_see_firm_figures(user, firm)
+
+
+def get_firm_figures_or_404(user, pk) -> Firm:
+    """A firm whose figures the user may see; 404 otherwise (also for other member firms)."""
+    try:
+        return firms_with_visible_figures(user).get(pk=pk)
+    except (Firm.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such firm.") from None
+
+
+def can_register_firm(user) -> bool:
+    """Agency people and facilitators register firms when they build networks."""
+    return _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)

@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import Agency, Firm, Membership, Network, Programme, User
+from networks.models import (
+    Agency,
+    Application,
+    ApplicationEvent,
+    Firm,
+    ManagerAppointment,
+    Membership,
+    Network,
+    PhaseTransition,
+    Programme,
+    User,
+)
 
 
 @admin.register(Agency)
@@ -43,15 +54,66 @@ class FirmAdmin(admin.ModelAdmin):
     search_fields = ["name", "tax_id"]
 
 
-class MembershipInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """History and lifecycle rows change only through the services (the app's pages and API)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["firm"]
+    fields = ["firm", "joined_on", "left_on", "leave_reason"]
+
+
+class AppointmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ManagerAppointment
+    extra = 0
+
+
+class TransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PhaseTransition
+    extra = 0
 
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
+    """Name and locality may be corrected here; the phase, the manager and the term only move
+    through the lifecycle services, so they are read-only."""
+
     list_display = ["name", "programme", "phase", "region", "sector", "facilitator"]
     list_filter = ["phase", "programme"]
     search_fields = ["name"]
-    inlines = [MembershipInline]
+    readonly_fields = ["programme", "phase", "facilitator", "term_start", "handover_due"]
+    inlines = [MembershipInline, AppointmentInline, TransitionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PhaseTransition)
+class PhaseTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["network", "from_phase", "to_phase", "actor", "at"]
+    list_filter = ["to_phase"]
+
+
+class ApplicationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["network", "status", "submitted_at", "decided_at"]
+    list_filter = ["status"]
+    inlines = [ApplicationEventInline]

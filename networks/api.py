@@ -27,7 +27,7 @@ class Conflict(exceptions.APIException):
 def exception_handler(exc, context):
     """Turn the services' exceptions into the API's status codes."""
     if isinstance(exc, ConflictError):
-        exc = Conflict(detail=exc.messages)
+        exc = Conflict(detail=" ".join(exc.messages))
     elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(detail=exc.message_dict)
@@ -36,7 +36,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # Keep the service's reason ("Only staff of the network's agency...") when it gives one.
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
     return drf_exception_handler(exc, context)
 
 

@@ -8,7 +8,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later; the 31st becomes the month's last day when needed."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def months_between(start: datetime.date, end: datetime.date) -> int:

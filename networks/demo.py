@@ -5,8 +5,13 @@ nothing. Names, places and sectors are Chilean and plausible; tax ids are valid 
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from networks.models import Agency, Firm, Membership, Network, Programme, User
+from django.utils import timezone
+
+from networks import services, typology
+from networks.dates import add_months
+from networks.models import Agency, Application, Firm, Membership, Network, Programme, User
 from networks.taxid import rut_check_digit
 
 
@@ -195,13 +200,91 @@ def _user(username: str, password: str, **fields) -> User:
     return user
 
 
+# name -> (lifecycle stage, months since the manager started, diagnosis ratings)
+STAGES = {
+    "Muebleros de Talca": ("consolidation", 32, (2, 2, 1, 2, 2, 3, 1, 1, 2)),
+    "Viñateros de Curicó": ("consolidation", 14, (2, 2, 2, 3, 3, 3, 3, 2, 2)),
+    "Apicultores del Maule": ("consolidation", 8, (1, 2, 1, 2, 2, 3, 1, 1, 1)),
+    "Queseros de Cauquenes": ("submitted", 0, (1, 1, 1, 1, 2, 3, 1, 1, 1)),
+    "Turismo rural de Vichuquén": ("draft", 0, None),
+    "Hortaliceros de San Clemente": ("returned", 0, (1, 1, 1, 2, 1, 3, 1, 1, 1)),
+    "Metalmecánica de Talcahuano": ("consolidation", 20, (2, 3, 2, 3, 3, 3, 3, 2, 3)),
+    "Panaderos de Concepción": ("submitted", 0, (1, 2, 1, 2, 2, 3, 1, 1, 2)),
+}
+
+SALARY = Decimal("1400000")
+
+
+def _diagnosis(network, actor, ratings) -> None:
+    fields = {
+        "problems": (
+            "Firms work alone: each buys inputs in small lots at high prices, machines are old "
+            "and nobody can take a large order."
+        ),
+        "opportunities": (
+            "Regional buyers ask for larger, steady volumes with quality certificates; a "
+            "SERCOTEC fund co-finances shared equipment."
+        ),
+        "collaboration_basis": (
+            "The owners know each other from the local association, already share a supplier "
+            "and agree on a first joint purchase."
+        ),
+    }
+    if ratings:
+        fields.update(zip(typology.DIMENSIONS, ratings, strict=True))
+    services.diagnosis_save(network=network, actor=actor, **fields)
+
+
+def _goals(network, actor, today) -> None:
+    services.goal_create(
+        network=network, actor=actor, horizon="short", title=("Joint purchase of inputs"),
+        indicator=("Member firms buying inputs together"), unit=("firms"),
+        baseline=Decimal("0"), target=Decimal("8"), due_date=add_months(today, 10),
+    )  # fmt: skip
+    services.goal_create(
+        network=network, actor=actor, horizon="medium", title=("Joint sales to new markets"),
+        indicator=("Annual joint sales"), unit="CLP", baseline=Decimal("0"),
+        target=Decimal("120000000"), due_date=add_months(today, 30),
+    )  # fmt: skip
+
+
+def _lifecycle(network, spec, people) -> None:
+    """Walk a fresh network to its demo stage through the services; skip one already there."""
+    stage, months_ago, ratings = STAGES[spec.name]
+    application = Application.objects.get(network=network)
+    if application.events.exists() or stage == "draft" and network.diagnosis.problems:
+        return
+    today = timezone.localdate()
+    facilitator = people[spec.facilitator]
+    officer = people["officer.biobio" if spec.agency == "SERCOTEC Biobío" else "officer"]
+    _diagnosis(network, facilitator, ratings)
+    if stage == "draft":
+        return
+    _goals(network, facilitator, today)
+    services.application_submit(network=network, actor=facilitator)
+    if stage == "submitted":
+        return
+    if stage == "returned":
+        services.application_decide(
+            application=application, actor=officer, decision="return",
+            reason=("The medium-term goal needs a market study behind its target. Add the "
+                     "expected buyers and volumes."),
+        )  # fmt: skip
+        return
+    services.application_decide(application=application, actor=officer, decision="approve")
+    services.manager_appoint(
+        network=network, person=facilitator, actor=officer,
+        start=add_months(today, -months_ago), monthly_salary=SALARY,
+    )  # fmt: skip
+
+
 def build(*, password: str) -> list[str]:
     agencies = {}
     programmes = {}
     for agency_name, programme_name in AGENCIES.items():
-        agency, _ = Agency.objects.get_or_create(name=agency_name)
+        agency, _created = Agency.objects.get_or_create(name=agency_name)
         agencies[agency_name] = agency
-        programmes[agency_name], _ = Programme.objects.get_or_create(
+        programmes[agency_name], _created = Programme.objects.get_or_create(
             agency=agency, name=programme_name
         )
 
@@ -219,38 +302,36 @@ def build(*, password: str) -> list[str]:
             is_superuser=role == User.Role.AGENCY_ADMIN,
         )
 
+    today = timezone.localdate()
     networks = {}
     for n_index, spec in enumerate(NETWORKS):
-        network, _ = Network.objects.get_or_create(
-            programme=programmes[spec.agency],
-            name=spec.name,
-            defaults={
-                "region": spec.region,
-                "commune": spec.commune,
-                "sector": spec.sector,
-                "facilitator": people[spec.facilitator],
-            },
-        )
+        facilitator = people[spec.facilitator]
+        network = Network.objects.filter(programme=programmes[spec.agency], name=spec.name).first()
+        if network is None:
+            months_ago = STAGES[spec.name][1]
+            network = services.network_create(
+                actor=facilitator, programme=programmes[spec.agency], name=spec.name,
+                region=spec.region, commune=spec.commune, sector=spec.sector,
+                created_on=add_months(today, -(months_ago + 5)),
+            )  # fmt: skip
         networks[spec.name] = network
         for f_index in range(spec.size):
             stem = spec.firm_stems[f_index % len(spec.firm_stems)]
             surname = SURNAMES[(n_index * 7 + f_index) % len(SURNAMES)]
-            firm, _ = Firm.objects.get_or_create(
-                tax_id=demo_rut(n_index, f_index),
-                defaults={
-                    "name": f"{stem} {surname}",
-                    "sector": spec.sector,
-                    "region": spec.region,
-                    "commune": spec.commune,
-                    "employees": 3 + (f_index * 7 + n_index * 3) % 60,
-                    "contact_name": f"{SURNAMES[(f_index + 11) % len(SURNAMES)]}",
-                    "email": f"contacto{n_index}{f_index}@demo.profo.local",
-                },
-            )
-            if not Membership.objects.filter(
-                network=network, firm=firm, left_on__isnull=True
-            ).exists():
-                Membership.objects.create(network=network, firm=firm, joined_on=network.created_on)
+            tax_id = demo_rut(n_index, f_index)
+            firm = Firm.objects.filter(tax_id=tax_id).first() or services.firm_create(
+                actor=facilitator,
+                name=f"{stem} {surname}", tax_id=tax_id, sector=spec.sector,
+                region=spec.region, commune=spec.commune,
+                employees=3 + (f_index * 7 + n_index * 3) % 60,
+                contact_name=SURNAMES[(f_index + 11) % len(SURNAMES)],
+                email=f"contacto{n_index}{f_index}@demo.profo.local",
+            )  # fmt: skip
+            if not Membership.objects.filter(network=network, firm=firm).exists():
+                services.membership_add(
+                    network=network, firm=firm, actor=facilitator, joined_on=network.created_on
+                )
+        _lifecycle(network, spec, people)
 
     for username, (first, last, network_name) in FIRM_PEOPLE.items():
         firm = networks[network_name].memberships.order_by("firm__tax_id").first().firm

@@ -89,6 +89,12 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            ensure_default_types(self)  # every programme starts with the default type lists
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -368,8 +374,7 @@ class Diagnosis(models.Model):
     @property
     def is_complete(self) -> bool:
         return all(
-            value.strip()
-            for value in (self.problems, self.opportunities, self.collaboration_basis)
+            value.strip() for value in (self.problems, self.opportunities, self.collaboration_basis)
         )
 
 
@@ -388,7 +393,9 @@ class Goal(models.Model):
     baseline = models.DecimalField(
         _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(
+        _("target"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     due_date = models.DateField(_("due date"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -402,7 +409,9 @@ class Goal(models.Model):
 
     @property
     def is_measurable(self) -> bool:
-        return bool(self.indicator.strip()) and self.baseline is not None and self.target is not None
+        return (
+            bool(self.indicator.strip()) and self.baseline is not None and self.target is not None
+        )
 
 
 class Application(models.Model):
@@ -422,12 +431,20 @@ class Application(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     submitted_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("submitted by"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -473,7 +490,9 @@ class ApplicationEvent(ImmutableModel):
         REJECTED = "rejected", _("rejected")
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="events",
+        Application,
+        on_delete=models.CASCADE,
+        related_name="events",
         verbose_name=_("application"),
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -494,11 +513,16 @@ class ApplicationEvent(ImmutableModel):
 
 class ManagerAppointment(models.Model):
     network = models.ForeignKey(
-        Network, on_delete=models.CASCADE, related_name="appointments",
+        Network,
+        on_delete=models.CASCADE,
+        related_name="appointments",
         verbose_name=_("network"),
     )
     person = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("manager"),
+        User,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        verbose_name=_("manager"),
         limit_choices_to={"role": User.Role.FACILITATOR},
     )
     start_date = models.DateField(_("start date"))
@@ -516,7 +540,8 @@ class ManagerAppointment(models.Model):
         verbose_name_plural = _("manager appointments")
         constraints = [
             models.UniqueConstraint(
-                fields=["network"], condition=Q(end_date__isnull=True),
+                fields=["network"],
+                condition=Q(end_date__isnull=True),
                 name="appointment_one_current_per_network",
             ),
             models.CheckConstraint(
@@ -553,3 +578,449 @@ class PhaseTransition(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.network}: {self.from_phase} → {self.to_phase}"
+
+
+# --- consolidation work (domain.md section 4) ----------------------------------------------
+
+
+class ProgrammeType(models.Model):
+    """A per-programme list entry (activity or joint-action type) named by a stable slug.
+
+    The default entries are created with the programme; agencies add their own. Default slugs
+    are shown in the reader's language (DEFAULT_LABELS); added ones show the name stored.
+    """
+
+    DEFAULT_LABELS: dict = {}
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    slug = models.SlugField(_("slug"), max_length=50)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def label(self):
+        return self.DEFAULT_LABELS.get(self.slug, self.name)
+
+
+class ActivityType(ProgrammeType):
+    DEFAULT_LABELS = {
+        "factory_visit": _("factory visit"),
+        "group_workshop": _("group workshop"),
+        "group_travel": _("group travel"),
+        "trade_fair": _("trade fair"),
+        "training": _("training course"),
+        "diagnosis_session": _("group diagnosis session"),
+        "agency_meeting": _("meeting with a support agency"),
+        "other": _("other"),
+    }
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="activity_types",
+        verbose_name=_("programme"),
+    )  # fmt: skip
+
+    class Meta(ProgrammeType.Meta):
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="activitytype_unique_slug")
+        ]
+
+
+class JointActionType(ProgrammeType):
+    DEFAULT_LABELS = {
+        "shared_order": _("shared order"),
+        "joint_purchasing": _("joint purchasing"),
+        "shared_equipment": _("shared equipment"),
+        "lab_tests": _("common laboratory tests"),
+        "certification": _("quality certification"),
+        "joint_training": _("joint training"),
+        "trade_fair": _("trade fair"),
+        "group_export": _("group shipping or export"),
+        "joint_marketing": _("joint marketing or brand"),
+        "other": _("other"),
+    }
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="joint_action_types",
+        verbose_name=_("programme"),
+    )  # fmt: skip
+
+    class Meta(ProgrammeType.Meta):
+        verbose_name = _("joint-action type")
+        verbose_name_plural = _("joint-action types")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "slug"], name="jointactiontype_unique_slug"
+            )
+        ]
+
+
+def ensure_default_types(programme: Programme) -> None:
+    """Give a programme the default activity and joint-action types it does not have yet."""
+    for model in (ActivityType, JointActionType):
+        existing = set(model.objects.filter(programme=programme).values_list("slug", flat=True))
+        model.objects.bulk_create(
+            model(programme=programme, slug=slug, name=str(label), position=index)
+            for index, (slug, label) in enumerate(model.DEFAULT_LABELS.items())
+            if slug not in existing
+        )
+
+
+class Activity(models.Model):
+    """Something the manager organised for the group: a factory visit, a workshop, a fair..."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="activities", verbose_name=_("network")
+    )
+    type = models.ForeignKey(
+        ActivityType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    host_firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_activities",
+        verbose_name=_("host firm"),
+    )  # fmt: skip
+    attendees = models.ManyToManyField(
+        Firm, through="Attendance", related_name="attended_activities",
+        verbose_name=_("attendees"),
+    )  # fmt: skip
+    description = models.TextField(_("description"), blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+    cost = models.DecimalField(
+        _("cost"), max_digits=14, decimal_places=2, default=0,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by")
+    )
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["network", "-date"])]
+        constraints = [models.CheckConstraint(condition=Q(cost__gte=0), name="activity_cost_ge_0")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
+    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="attendance")
+    # A firm member may confirm that their firm was there; the manager's record stands anyway.
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["activity", "firm"], name="attendance_once")]
+        indexes = [models.Index(fields=["firm", "activity"])]
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} @ {self.activity_id}"
+
+
+class JointAction(models.Model):
+    """Something member firms did together, logged by one of them (or the manager)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        UNDER_WAY = "under_way", _("under way")
+        DONE = "done", _("done")
+        DROPPED = "dropped", _("dropped")
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="joint_actions", verbose_name=_("network")
+    )
+    type = models.ForeignKey(
+        JointActionType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    value = models.DecimalField(
+        _("money value"), max_digits=16, decimal_places=2, default=0,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    outcome = models.TextField(_("outcome"), blank=True)
+    firms = models.ManyToManyField(
+        Firm, through="JointActionParticipant", related_name="joint_actions",
+        verbose_name=_("participating firms"),
+    )  # fmt: skip
+    logged_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by")
+    )
+    # The firm that logged it (empty when the facilitator did): it may edit it.
+    logged_by_firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("logged by firm"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("joint action")
+        verbose_name_plural = _("joint actions")
+        indexes = [models.Index(fields=["network", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="jointaction_value_ge_0"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="jointaction_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class JointActionParticipant(models.Model):
+    joint_action = models.ForeignKey(
+        JointAction, on_delete=models.CASCADE, related_name="participants"
+    )
+    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="+")
+    # Unconfirmed until a user of this firm confirms; the logging firm is confirmed at once.
+    confirmed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["joint_action", "firm"], name="participant_once")
+        ]
+        indexes = [models.Index(fields=["firm", "joint_action"])]
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} in {self.joint_action_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class SupportProvider(models.Model):
+    """A public or private body offering support services (SERCOTEC, CORFO, a university...)."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="providers", verbose_name=_("agency")
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("support provider")
+        verbose_name_plural = _("support providers")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="provider_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupportService(models.Model):
+    class Category(models.TextChoices):
+        TRAINING = "training", _("training")
+        CREDIT = "credit", _("credit")
+        TECHNOLOGY = "technology", _("technology")
+        CONSULTING = "consulting", _("consulting")
+        CERTIFICATION = "certification", _("certification")
+
+    provider = models.ForeignKey(
+        SupportProvider, on_delete=models.CASCADE, related_name="services",
+        verbose_name=_("provider"),
+    )  # fmt: skip
+    name = models.CharField(_("name"), max_length=200)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+
+    class Meta:
+        ordering = ["provider__name", "name"]
+        verbose_name = _("support service")
+        verbose_name_plural = _("support services")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider})"
+
+
+class ServiceUptake(models.Model):
+    """A firm's use of a support service: the manager's "interface" role made visible."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("referred")
+        TAKEN_UP = "taken_up", _("taken up")
+        COMPLETED = "completed", _("completed")
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="uptakes", verbose_name=_("network")
+    )
+    firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, related_name="uptakes", verbose_name=_("firm")
+    )
+    service = models.ForeignKey(
+        SupportService, on_delete=models.PROTECT, related_name="uptakes",
+        verbose_name=_("service"),
+    )  # fmt: skip
+    referred_by_facilitator = models.BooleanField(_("referred by the facilitator"), default=True)
+    date = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REFERRED
+    )
+    result = models.TextField(_("result"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("service take-up")
+        verbose_name_plural = _("service take-ups")
+        indexes = [models.Index(fields=["network", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.firm} · {self.service}"
+
+
+class GoalActual(models.Model):
+    """A period's measured value of a goal's indicator."""
+
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="actuals", verbose_name=_("goal")
+    )
+    period_end = models.DateField(_("period end"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["period_end", "pk"]
+        verbose_name = _("goal actual")
+        verbose_name_plural = _("goal actuals")
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "period_end"], name="goalactual_one_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.value} ({self.period_end})"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # A random name: the original name is kept in the row, never in the path.
+    import uuid
+
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file kept outside the static tree, served only by an access-checked download view."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    goal_actual = models.ForeignKey(
+        GoalActual, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(activity__isnull=False, goal_actual__isnull=True)
+                | Q(activity__isnull=True, goal_actual__isnull=False),
+                name="attachment_has_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def network_id(self) -> int:
+        owner = self.activity or self.goal_actual.goal
+        return owner.network_id
+
+
+class FirmIndicator(models.Model):
+    """A firm's figures at one date: the baseline, then periodic follow-ups (a panel).
+
+    Confidential: seen by the firm, its networks' facilitators and its agency only; other member
+    firms see network aggregates (see selectors).
+    """
+
+    firm = models.ForeignKey(
+        Firm, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("firm")
+    )
+    date = models.DateField(_("date"))
+    is_baseline = models.BooleanField(_("baseline"), default=False)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    annual_sales = models.DecimalField(
+        _("annual sales"), max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    exports = models.DecimalField(
+        _("exports"), max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    average_wage = models.DecimalField(
+        _("average monthly wage"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    people_trained = models.PositiveIntegerField(_("people trained"), null=True, blank=True)
+    certifications = models.PositiveIntegerField(_("certifications held"), null=True, blank=True)
+    technologies = models.PositiveIntegerField(_("technologies adopted"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["firm", "date"]
+        verbose_name = _("firm indicators")
+        verbose_name_plural = _("firm indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "date"], name="indicator_one_per_date"),
+            models.UniqueConstraint(
+                fields=["firm"], condition=Q(is_baseline=True), name="indicator_one_baseline"
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_sales__gte=0) | Q(annual_sales__isnull=True),
+                name="indicator_sales_ge_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(exports__gte=0) | Q(exports__isnull=True),
+                name="indicator_exports_ge_0",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.firm} {self.date}"

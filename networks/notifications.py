@@ -34,12 +34,15 @@ def agency_reviewers(agency_id: int):
 
 def application_submitted(application) -> None:
     network = application.network
-    reviewers = agency_reviewers(network.programme.agency_id).exclude(pk=application.submitted_by_id)
+    reviewers = agency_reviewers(network.programme.agency_id).exclude(
+        pk=application.submitted_by_id
+    )
     _on_commit(reviewers, "application_submitted", {"application": application, "network": network})
 
 
 def application_decided(application) -> None:
     network = application.network
     recipients = {u.pk: u for u in (network.facilitator, application.submitted_by) if u}
-    _on_commit(recipients.values(), "application_decided",
-               {"application": application, "network": network})
+    _on_commit(
+        recipients.values(), "application_decided", {"application": application, "network": network}
+    )

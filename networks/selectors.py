@@ -1,9 +1,11 @@
 """Reads for pages, reports and the API. Each selector starts from what the user may see, and
 runs a fixed number of queries whatever the amount of data (the tests pin the counts)."""
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -11,13 +13,17 @@ from networks import access
 from networks.models import (
     Application,
     ApplicationEvent,
+    Diagnosis,
     Firm,
     Goal,
     ManagerAppointment,
     Membership,
     Network,
     PhaseTransition,
+    Programme,
+    User,
 )
+from networks.taxid import normalize_rut
 
 ACTIVE_MEMBERS = Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
 
@@ -84,13 +90,17 @@ def timeline(network: Network) -> list[TimelineEntry]:
         entries.append(TimelineEntry(t.at, "transition", title, t.actor, t.reason))
     events = ApplicationEvent.objects.filter(application__network=network).select_related("actor")
     for e in events:
-        entries.append(TimelineEntry(e.at, "application", e.get_action_display(), e.actor, e.reason))
+        entries.append(
+            TimelineEntry(e.at, "application", e.get_action_display(), e.actor, e.reason)
+        )
     appointments = ManagerAppointment.objects.filter(network=network).select_related(
         "person", "appointed_by"
     )
     for a in appointments:
         name = a.person.get_full_name() or a.person.username
-        entries.append(TimelineEntry(a.created_at, "appointment", name, a.appointed_by, a.end_reason))
+        entries.append(
+            TimelineEntry(a.created_at, "appointment", name, a.appointed_by, a.end_reason)
+        )
     return sorted(entries, key=lambda e: e.at)
 
 
@@ -116,7 +126,9 @@ def waiting_days(application: Application, today: datetime.date | None = None) -
     return (today - timezone.localdate(application.submitted_at)).days
 
 
-def firm_search(*, user, query: str, exclude_network: Network | None = None, limit: int = 20):
+def firm_search(
+    *, user, query: str, exclude_network: Network | None = None, limit: int | None = 20
+):
     """Firms the user may find whose name or tax id contains `query`.
 
     A complete tax id always finds its firm: a RUT is a public identifier, and a facilitator
@@ -126,6 +138,8 @@ def firm_search(*, user, query: str, exclude_network: Network | None = None, lim
     if len(query) < 2:
         return Firm.objects.none()
     compact = query.replace(".", "").replace(" ", "").upper()
+    with contextlib.suppress(ValidationError):
+        compact = normalize_rut(compact)  # "761234567" finds "76123456-7"
     firms = Firm.objects.filter(
         Q(pk__in=access.findable_firms(user).values("pk"))
         & (Q(name__icontains=query) | Q(tax_id__icontains=compact))
@@ -133,9 +147,7 @@ def firm_search(*, user, query: str, exclude_network: Network | None = None, lim
     )
     if exclude_network is not None:
         firms = firms.exclude(
-            memberships__in=Membership.objects.filter(
-                network=exclude_network, left_on__isnull=True
-            )
+            memberships__in=Membership.objects.filter(network=exclude_network, left_on__isnull=True)
         )
     return firms.order_by("name")[:limit]
 
@@ -143,3 +155,50 @@ def firm_search(*, user, query: str, exclude_network: Network | None = None, lim
 def goals(network: Network) -> QuerySet[Goal]:
     return Goal.objects.filter(network=network).order_by("horizon", "due_date", "pk")
 
+
+# --- for the lifecycle pages ----------------------------------------------------------------
+
+
+def diagnosis_for(network: Network) -> Diagnosis | None:
+    return Diagnosis.objects.filter(network=network).first()
+
+
+def application_for(network: Network) -> Application | None:
+    """The network's application, or None for a network that never had one."""
+    return (
+        Application.objects.filter(network=network)
+        .select_related("submitted_by", "decided_by")
+        .first()
+    )
+
+
+def application_events(network: Network) -> QuerySet[ApplicationEvent]:
+    return (
+        ApplicationEvent.objects.filter(application__network=network)
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
+def leaving_needs_reason(network: Network, application: Application | None) -> bool:
+    """Whether a firm leaving needs a reason: services.membership_remove's own rule."""
+    from networks.services.lifecycle import leaving_needs_reason as rule
+
+    return rule(network, application)
+
+
+def agency_programmes(agency_id: int | None) -> QuerySet[Programme]:
+    return Programme.objects.filter(agency_id=agency_id).order_by("name")
+
+
+def agency_facilitators(agency_id: int | None) -> QuerySet[User]:
+    """The facilitators of an agency who can be given a network or appointed its manager."""
+    return User.objects.filter(
+        role=User.Role.FACILITATOR, agency_id=agency_id, is_active=True
+    ).order_by("last_name", "first_name", "username")
+
+
+def firm_by_tax_id(tax_id: str) -> Firm | None:
+    """The firm with exactly this (stored) tax id. A complete tax id is a public identifier,
+    so it finds its firm whoever asks (as in `firm_search`)."""
+    return Firm.objects.filter(tax_id=(tax_id or "").strip().upper()).first()

@@ -47,21 +47,51 @@ class Profile:
 
 
 PROFILES = (
-    Profile("informal", _("informal"), {
-        "technology_level": {1}, "skills": {1}, "innovation": {1}, "trust": {1},
-        "cooperation": {1}, "competition": {3}, "firm_size": {1}, "exports": {1},
-        "learning": {1},
-    }),
-    Profile("organized", _("organized"), {
-        "technology_level": {2}, "skills": {2}, "innovation": {2}, "trust": {3},
-        "cooperation": {3}, "competition": {3}, "firm_size": {3}, "exports": {2, 3},
-        "learning": {2, 3},
-    }),
-    Profile("innovative", _("innovative"), {
-        "technology_level": {3}, "skills": {3}, "innovation": {3}, "trust": {3},
-        "cooperation": {3}, "competition": {3}, "firm_size": {3}, "exports": {3},
-        "learning": {3},
-    }),
+    Profile(
+        "informal",
+        _("informal"),
+        {
+            "technology_level": {1},
+            "skills": {1},
+            "innovation": {1},
+            "trust": {1},
+            "cooperation": {1},
+            "competition": {3},
+            "firm_size": {1},
+            "exports": {1},
+            "learning": {1},
+        },
+    ),
+    Profile(
+        "organized",
+        _("organized"),
+        {
+            "technology_level": {2},
+            "skills": {2},
+            "innovation": {2},
+            "trust": {3},
+            "cooperation": {3},
+            "competition": {3},
+            "firm_size": {3},
+            "exports": {2, 3},
+            "learning": {2, 3},
+        },
+    ),
+    Profile(
+        "innovative",
+        _("innovative"),
+        {
+            "technology_level": {3},
+            "skills": {3},
+            "innovation": {3},
+            "trust": {3},
+            "cooperation": {3},
+            "competition": {3},
+            "firm_size": {3},
+            "exports": {3},
+            "learning": {3},
+        },
+    ),
 )
 PROFILES_BY_KEY = {p.key: p for p in PROFILES}
 

@@ -178,6 +178,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Business networks on the PROFO model.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per shared choice set (the nine ratings, the phases of a network and a transition).
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "networks.models.Rating",
+        "PhaseEnum": "networks.models.Network.Phase",
+        "ApplicationStatusEnum": "networks.models.Application.Status",
+    },
 }
 
 LOGGING = {

@@ -2,7 +2,16 @@
 
 import factory
 
-from networks.models import Agency, Firm, Membership, Network, Programme, User
+from networks.models import (
+    Agency,
+    Application,
+    Diagnosis,
+    Firm,
+    Membership,
+    Network,
+    Programme,
+    User,
+)
 from networks.taxid import rut_check_digit
 
 PASSWORD = "correct-horse-battery"
@@ -72,6 +81,7 @@ class FirmMemberFactory(UserFactory):
 class NetworkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Network
+        skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory)
     name = factory.Sequence(lambda n: f"Network {n}")
@@ -81,6 +91,13 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     region = "Maule"
     commune = "Talca"
     sector = "Furniture"
+
+    @factory.post_generation
+    def application(network, create, extracted, **kwargs):
+        # services.network_create makes both; so does the factory.
+        if create:
+            Application.objects.get_or_create(network=network)
+            Diagnosis.objects.get_or_create(network=network)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -2,15 +2,40 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from networks.models import Agency, Firm, Membership, Network, Programme, User
+from networks.dates import add_months
+from networks.models import (
+    Agency,
+    ApplicationEvent,
+    Firm,
+    Goal,
+    ManagerAppointment,
+    Membership,
+    Network,
+    PhaseTransition,
+    Programme,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _counts():
     return {
-        m.__name__: m.objects.count() for m in (Agency, Programme, User, Firm, Network, Membership)
+        m.__name__: m.objects.count()
+        for m in (
+            Agency,
+            Programme,
+            User,
+            Firm,
+            Network,
+            Membership,
+            Goal,
+            ApplicationEvent,
+            ManagerAppointment,
+            PhaseTransition,
+        )
     }
 
 
@@ -51,3 +76,20 @@ def test_seed_demo_refuses_with_debug_off(settings):
     with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
         call_command("seed_demo")
     assert Agency.objects.count() == 0
+
+
+def test_demo_networks_go_through_the_lifecycle(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    statuses = dict(Network.objects.values_list("name", "application__status"))
+    assert statuses["Turismo rural de Vichuquén"] == "draft"
+    assert statuses["Hortaliceros de San Clemente"] == "returned"
+    assert statuses["Queseros de Cauquenes"] == "submitted"
+    consolidating = Network.objects.filter(phase="consolidation")
+    assert consolidating.count() >= 3
+    assert len(set(consolidating.values_list("term_start", flat=True))) == consolidating.count()
+    soon = add_months(timezone.localdate(), 6)
+    assert consolidating.filter(handover_due__lte=soon).exists()
+    for network in consolidating:
+        assert network.transitions.get().to_phase == "consolidation"
+        assert 10 <= network.memberships.count() <= 30

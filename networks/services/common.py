@@ -30,7 +30,9 @@ ALLOWED_MOVES = {
 }
 
 
-def phase_transition(*, network: Network, to_phase: str, actor, reason: str = "") -> PhaseTransition:
+def phase_transition(
+    *, network: Network, to_phase: str, actor, reason: str = ""
+) -> PhaseTransition:
     """Move `network` to `to_phase` and write the transition row. Callers hold the row lock."""
     from_phase = network.phase
     if (from_phase, to_phase) not in ALLOWED_MOVES:

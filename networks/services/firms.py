@@ -1,9 +1,10 @@
 """Firms: created once, shared by every network they join."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from networks import access
 from networks.models import Firm
 from networks.taxid import normalize_tax_id
 
@@ -25,8 +26,10 @@ def _clean(fields: dict) -> dict:
 
 
 @transaction.atomic
-def firm_create(*, name: str, tax_id: str, country: str = "CL", **fields) -> Firm:
+def firm_create(*, actor, name: str, tax_id: str, country: str = "CL", **fields) -> Firm:
     """Create a firm. The tax id is checked (as a RUT in Chile) and must be new."""
+    if not access.can_register_firm(actor):
+        raise PermissionDenied
     name = (name or "").strip()
     errors = {}
     if not name:
@@ -50,7 +53,9 @@ def firm_create(*, name: str, tax_id: str, country: str = "CL", **fields) -> Fir
 
 
 @transaction.atomic
-def firm_update(*, firm: Firm, name: str | None = None, **fields) -> Firm:
+def firm_update(*, firm: Firm, actor, name: str | None = None, **fields) -> Firm:
+    if not access.can_record_firm_figures(actor, firm):
+        raise PermissionDenied
     if name is not None:
         if not name.strip():
             raise ValidationError({"name": FIRM_NAME_REQUIRED})

@@ -30,6 +30,7 @@ from networks.services.common import ConflictError, phase_transition, require_te
 NETWORK_NAME_REQUIRED = _("Give the network's name.")
 NETWORK_PROGRAMME_NOT_YOURS = _("You can only create networks in your own agency's programmes.")
 NETWORK_FACILITATOR_REQUIRED = _("Choose the network's facilitator.")
+FACILITATOR_OTHER_AGENCY = _("The facilitator must work for the programme's agency.")
 NETWORK_CLOSED = _("This network is dissolved; it cannot be changed.")
 APPLICATION_UNDER_REVIEW = _(
     "The application is under review. It can be changed again once the agency returns it."
@@ -53,7 +54,9 @@ MEDIUM_GOAL_MISSING = _(
     "a target."
 )
 GOAL_TITLE_REQUIRED = _("Give the goal a title.")
-GOAL_DUE_TOO_LATE = _("A %(horizon)s goal must be due within %(months)s months.")
+GOAL_DUE_OUT_OF_HORIZON = _("A %(horizon)s goal must be due between today and %(limit)s.")
+FIELD_REQUIRED = _("This field cannot be empty.")
+RATING_INVALID = _("Choose low (1), medium (2) or high (3).")
 APPLICATION_NOT_EDITABLE = _("Only a draft or returned application can be submitted.")
 APPLICATION_ALREADY_DECIDED = _("This application has already been decided.")
 APPLICATION_NOT_SUBMITTED = _("This application has not been submitted, so it cannot be decided.")
@@ -109,9 +112,7 @@ def _require_open(network: Network) -> None:
 
 
 def _require_not_under_review(network: Network) -> None:
-    if Application.objects.filter(
-        network=network, status=Application.Status.SUBMITTED
-    ).exists():
+    if Application.objects.filter(network=network, status=Application.Status.SUBMITTED).exists():
         raise ConflictError(APPLICATION_UNDER_REVIEW)
 
 
@@ -147,6 +148,8 @@ def network_create(
         errors["sector"] = [_("Give the sector.")]
     if facilitator is None or facilitator.role != User.Role.FACILITATOR:
         errors["facilitator"] = [NETWORK_FACILITATOR_REQUIRED]
+    elif facilitator.agency_id != programme.agency_id:
+        errors["facilitator"] = [FACILITATOR_OTHER_AGENCY]
     if errors:
         raise ValidationError(errors)
     network = Network.objects.create(
@@ -172,7 +175,7 @@ def network_update(*, network: Network, actor: User, **fields) -> Network:
     changes = {k: (v or "").strip() for k, v in fields.items() if k in allowed}
     for required in ("name", "region", "sector"):
         if required in changes and not changes[required]:
-            raise ValidationError({required: _("This field cannot be empty.")})
+            raise ValidationError({required: FIELD_REQUIRED})
     for key, value in changes.items():
         setattr(network, key, value)
     if changes:
@@ -203,6 +206,12 @@ def membership_add(
         raise ValidationError({"firm": [MEMBER_ALREADY_ACTIVE % {"firm": firm.name}]}) from None
 
 
+def leaving_needs_reason(network: Network, application: Application | None) -> bool:
+    """Before approval the group is still being put together: firms are simply removed."""
+    approved = application is not None and application.status == Application.Status.APPROVED
+    return not (network.phase == Network.Phase.PREPARATION and not approved)
+
+
 @transaction.atomic
 def membership_remove(
     *,
@@ -228,8 +237,7 @@ def membership_remove(
     )
     if membership is None:
         raise ValidationError({"firm": [MEMBER_NOT_ACTIVE % {"firm": firm.name}]})
-    approved = _application(network).status == Application.Status.APPROVED
-    if network.phase == Network.Phase.PREPARATION and not approved:
+    if not leaving_needs_reason(network, _application(network)):
         membership.delete()
         return None
     reason = require_text(reason, "reason", MEMBER_LEAVE_REASON_REQUIRED)
@@ -266,7 +274,7 @@ def diagnosis_save(*, network: Network, actor: User, **fields) -> Diagnosis:
         if key in ("problems", "opportunities", "collaboration_basis"):
             value = (value or "").strip()
         elif value is not None and value not in (1, 2, 3):
-            errors[key] = [_("Choose low (1), medium (2) or high (3).")]
+            errors[key] = [RATING_INVALID]
             continue
         setattr(diagnosis, key, value)
     if errors:
@@ -276,8 +284,20 @@ def diagnosis_save(*, network: Network, actor: User, **fields) -> Diagnosis:
     return diagnosis
 
 
-def _goal_errors(horizon, title, due_date, baseline, target) -> dict:
+HORIZON_MONTHS = {Goal.Horizon.SHORT: 12, Goal.Horizon.MEDIUM: 36}
+
+
+def _goal_errors(network, horizon, title, due_date, baseline, target) -> dict:
     errors = {}
+    if network.phase == Network.Phase.PREPARATION and horizon in HORIZON_MONTHS and due_date:
+        # While the group prepares its application, goals count from today (the submission).
+        today = timezone.localdate()
+        limit = add_months(today, HORIZON_MONTHS[horizon])
+        if not today <= due_date <= limit:
+            label = Goal.Horizon(horizon).label
+            errors["due_date"] = [
+                GOAL_DUE_OUT_OF_HORIZON % {"horizon": label, "limit": limit.isoformat()}
+            ]
     if horizon not in Goal.Horizon.values:
         errors["horizon"] = [_("Choose short or medium term.")]
     if not (title or "").strip():
@@ -309,7 +329,7 @@ def goal_create(
     _require_change(actor, network)
     _require_open(network)
     _require_not_under_review(network)
-    errors = _goal_errors(horizon, title, due_date, baseline, target)
+    errors = _goal_errors(network, horizon, title, due_date, baseline, target)
     if errors:
         raise ValidationError(errors)
     return Goal.objects.create(
@@ -331,8 +351,9 @@ def goal_update(*, goal: Goal, actor: User, **fields) -> Goal:
             changes[key] = (changes[key] or "").strip()
     merged = {k: changes.get(k, getattr(goal, k)) for k in GOAL_FIELDS}
     errors = _goal_errors(
-        merged["horizon"], merged["title"], merged["due_date"], merged["baseline"], merged["target"]
-    )
+        network, merged["horizon"], merged["title"], merged["due_date"], merged["baseline"],
+        merged["target"],
+    )  # fmt: skip
     if errors:
         raise ValidationError(errors)
     for key, value in changes.items():
@@ -374,7 +395,9 @@ def submit_checklist(network: Network, *, on: datetime.date | None = None) -> li
 
     def has_goal(horizon, months):
         limit = add_months(on, months)
-        return any(g.horizon == horizon and g.is_measurable and g.due_date <= limit for g in goals)
+        return any(
+            g.horizon == horizon and g.is_measurable and on <= g.due_date <= limit for g in goals
+        )
 
     bounds = {"min": programme.min_firms, "max": programme.max_firms, "count": count}
     return [
@@ -484,10 +507,13 @@ def application_decide(
 # --- the manager ----------------------------------------------------------------------------
 
 
-def _check_manager(person: User, monthly_salary, start: datetime.date) -> dict:
+def _check_manager(network: Network, person: User, monthly_salary, start: datetime.date) -> dict:
     errors = {}
     if person is None or person.role != User.Role.FACILITATOR or not person.is_active:
         errors["manager"] = [MANAGER_NOT_FACILITATOR]
+    elif person.agency_id != network.programme.agency_id:
+        # The manager will see the network: only the agency's own facilitators qualify.
+        errors["manager"] = [FACILITATOR_OTHER_AGENCY]
     if not isinstance(monthly_salary, Decimal) or monthly_salary <= 0:
         errors["monthly_salary"] = [MANAGER_SALARY_INVALID]
     if start is None:
@@ -512,13 +538,14 @@ def manager_appoint(
     """
     _require_agency(actor, network)
     locked = _lock(network)
+    _require_open(locked)
     if ManagerAppointment.objects.filter(network=network).exists() or (
         locked.phase != Network.Phase.PREPARATION
     ):
         raise ConflictError(MANAGER_ALREADY_APPOINTED)
     if _application(network).status != Application.Status.APPROVED:
         raise ValidationError(APPLICATION_NOT_APPROVED)
-    errors = _check_manager(person, monthly_salary, start)
+    errors = _check_manager(locked, person, monthly_salary, start)
     if errors:
         raise ValidationError(errors)
     appointment = ManagerAppointment.objects.create(
@@ -558,7 +585,7 @@ def manager_replace(
     )
     if current is None:
         raise ConflictError(MANAGER_NONE_YET)
-    errors = _check_manager(person, monthly_salary, start)
+    errors = _check_manager(locked, person, monthly_salary, start)
     if not (reason or "").strip():
         errors["reason"] = [MANAGER_REPLACE_REASON_REQUIRED]
     if start and start < current.start_date:

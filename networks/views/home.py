@@ -1,11 +1,11 @@
-"""Pages. Each view: access check -> form -> service -> message -> redirect."""
+"""The home pages: each role lands on its own."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from networks import selectors
 from networks.models import User
+from networks.views.common import require_role
 
 HOME_BY_ROLE = {
     User.Role.AGENCY_ADMIN: "networks:agency-home",
@@ -13,11 +13,6 @@ HOME_BY_ROLE = {
     User.Role.FACILITATOR: "networks:facilitator-home",
     User.Role.FIRM_MEMBER: "networks:firm-home",
 }
-
-
-def _require_role(user, *roles) -> None:
-    if user.role not in roles:
-        raise PermissionDenied
 
 
 @login_required
@@ -31,21 +26,21 @@ def home(request):
 
 @login_required
 def agency_home(request):
-    _require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
+    require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
     networks = selectors.network_list(user=request.user)
     return render(request, "networks/home_agency.html", {"networks": networks})
 
 
 @login_required
 def facilitator_home(request):
-    _require_role(request.user, User.Role.FACILITATOR)
+    require_role(request.user, User.Role.FACILITATOR)
     networks = selectors.network_list(user=request.user)
     return render(request, "networks/home_facilitator.html", {"networks": networks})
 
 
 @login_required
 def firm_home(request):
-    _require_role(request.user, User.Role.FIRM_MEMBER)
+    require_role(request.user, User.Role.FIRM_MEMBER)
     networks = selectors.network_list(user=request.user)
     return render(
         request, "networks/home_firm.html", {"networks": networks, "firm": request.user.firm}

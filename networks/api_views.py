@@ -1,0 +1,345 @@
+"""The API's endpoints under /api/v1/ (errors, the token and /me/ are in `networks.api`).
+
+Every view under /networks/{pk}/ follows one order:
+1. the network is looked up among those the user may see: otherwise 404;
+2. for writes, the user must be allowed to change it (`write_check`): otherwise 403;
+3. the serializer checks the input's types: otherwise 400 naming the field;
+4. the service checks the business rules and writes (400, 403 or 409 via `api.exception_handler`).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, status
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from networks import access, selectors, services
+from networks import serializers as s
+from networks.models import Application, Diagnosis, Network, PhaseTransition, User
+from networks.services.lifecycle import APPLICATION_NOT_SUBMITTED, NOT_AGENCY_STAFF
+
+FIRM_REGISTRARS = (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
+
+
+def _require_change(user, network: Network) -> None:
+    if not access.can_change_network(user, network):
+        raise PermissionDenied
+
+
+def _require_agency(user, network: Network) -> None:
+    if not access.is_agency_of(user, network):
+        raise PermissionDenied(NOT_AGENCY_STAFF)
+
+
+def _network_row(user, pk) -> Network:
+    """The network as the list and detail show it (with its member count), after a write."""
+    return selectors.network_list(user=user).get(pk=pk)
+
+
+def _application(network: Network) -> Application:
+    # Services create the application lazily; until then it is an unsaved draft.
+    return Application.objects.filter(network=network).first() or Application(network=network)
+
+
+# --- networks -------------------------------------------------------------------------------
+
+
+PHASE_PARAMETER = OpenApiParameter(
+    "phase", enum=Network.Phase.values, description="Only this phase."
+)
+
+
+@extend_schema_view(
+    get=extend_schema(parameters=[PHASE_PARAMETER]),
+    post=extend_schema(request=s.NetworkCreateSerializer, responses={201: s.NetworkSerializer}),
+)
+class NetworkListView(generics.ListCreateAPIView):
+    serializer_class = s.NetworkSerializer
+
+    def get_serializer_class(self):
+        if self.request.method == "POST":
+            return s.NetworkCreateSerializer
+        return s.NetworkSerializer
+
+    def get_queryset(self):
+        phase = self.request.query_params.get("phase")
+        if phase and phase not in Network.Phase.values:
+            raise exceptions.ValidationError(
+                {"phase": [f"Choose one of: {', '.join(Network.Phase.values)}."]}
+            )
+        return selectors.network_list(user=self.request.user, phase=phase)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        network = services.network_create(
+            actor=request.user,
+            programme=data["programme"],
+            name=data.get("name", ""),
+            region=data.get("region", ""),
+            commune=data.get("commune", ""),
+            sector=data.get("sector", ""),
+            facilitator=data.get("facilitator"),
+        )
+        body = s.NetworkSerializer(_network_row(request.user, network.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class NetworkDetailView(generics.RetrieveUpdateAPIView):
+    """Read a network; PATCH its name, region, commune or sector (read-only fields are ignored)."""
+
+    serializer_class = s.NetworkSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.network_list(user=self.request.user)
+
+    def get_object(self):
+        network = super().get_object()
+        if self.request.method not in SAFE_METHODS:
+            _require_change(self.request.user, network)
+        return network
+
+    def perform_update(self, serializer):
+        services.network_update(
+            network=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+
+class NetworkScopedView(generics.GenericAPIView):
+    """Base of the views under /networks/{pk}/: sets `self.network` before anything else runs."""
+
+    write_check = staticmethod(_require_change)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication first: anonymous is 401
+        self.network = access.get_network_or_404(request.user, kwargs["pk"])
+        if request.method not in SAFE_METHODS:
+            self.write_check(request.user, self.network)
+
+
+# --- firms ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "search", description="Part of the name or tax id (2 characters or more)."
+            )
+        ]
+    )
+)
+class FirmListView(generics.ListCreateAPIView):
+    """Firms the user may find; agency people and facilitators register new ones (Chilean RUTs)."""
+
+    serializer_class = s.FirmSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST" and request.user.role not in FIRM_REGISTRARS:
+            raise PermissionDenied
+
+    def get_queryset(self):
+        search = self.request.query_params.get("search")
+        if search is not None:
+            return selectors.firm_search(user=self.request.user, query=search, limit=None)
+        return access.findable_firms(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        firm = services.firm_create(actor=request.user, country="CL", **serializer.validated_data)
+        return Response(self.get_serializer(firm).data, status=status.HTTP_201_CREATED)
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+class MemberListView(NetworkScopedView, generics.ListCreateAPIView):
+    """The active member firms; POST {firm} adds one."""
+
+    serializer_class = s.MembershipSerializer
+
+    def get_queryset(self):
+        return selectors.active_memberships(self.network)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_add(
+            network=self.network, firm=serializer.validated_data["firm"], actor=request.user
+        )
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(NetworkScopedView):
+    """DELETE takes `reason` and `left_on` from a JSON body or the query string.
+
+    Before approval the membership is simply removed; after it, it is closed with a reason.
+    """
+
+    serializer_class = s.MembershipRemoveSerializer
+
+    @extend_schema(
+        request=s.MembershipRemoveSerializer,
+        parameters=[
+            OpenApiParameter(
+                "reason", description="Why the firm leaves (required after approval)."
+            ),
+            OpenApiParameter("left_on", type=str, description="ISO date; today by default."),
+        ],
+        responses={204: None},
+    )
+    def delete(self, request, pk, firm_id):
+        membership = get_object_or_404(selectors.active_memberships(self.network), firm_id=firm_id)
+        serializer = self.get_serializer(data=request.data or request.query_params)
+        serializer.is_valid(raise_exception=True)
+        services.membership_remove(
+            network=self.network, firm=membership.firm, actor=request.user,
+            **serializer.validated_data,
+        )  # fmt: skip
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- diagnosis and goals --------------------------------------------------------------------
+
+
+class DiagnosisView(NetworkScopedView, generics.RetrieveUpdateAPIView):
+    """The group's diagnosis. PUT writes the fields it is given; the others keep their value."""
+
+    serializer_class = s.DiagnosisSerializer
+    http_method_names = ["get", "put", "head", "options"]
+
+    def get_object(self):
+        return Diagnosis.objects.filter(network=self.network).first() or Diagnosis(
+            network=self.network
+        )
+
+    def update(self, request, *args, **kwargs):
+        serializer = self.get_serializer(self.get_object(), data=request.data)
+        serializer.is_valid(raise_exception=True)
+        diagnosis = services.diagnosis_save(
+            network=self.network, actor=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(diagnosis).data)
+
+
+class GoalListView(NetworkScopedView, generics.ListCreateAPIView):
+    serializer_class = s.GoalSerializer
+
+    def get_queryset(self):
+        return selectors.goals(self.network)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        goal = services.goal_create(
+            network=self.network, actor=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(goal).data, status=status.HTTP_201_CREATED)
+
+
+# --- the application ------------------------------------------------------------------------
+
+
+class ApplicationView(NetworkScopedView, generics.RetrieveAPIView):
+    """The application: status, decision, the checklist for submitting, and its events."""
+
+    serializer_class = s.ApplicationSerializer
+
+    def get_object(self):
+        return _application(self.network)
+
+
+class SubmitView(NetworkScopedView):
+    serializer_class = s.ApplicationSerializer
+
+    @extend_schema(request=None, responses=s.ApplicationSerializer)
+    def post(self, request, pk):
+        application = services.application_submit(network=self.network, actor=request.user)
+        return Response(self.get_serializer(application).data)
+
+
+class DecideView(NetworkScopedView):
+    """Agency staff approve, return or reject a submitted application."""
+
+    serializer_class = s.DecisionSerializer
+    write_check = staticmethod(_require_agency)
+
+    @extend_schema(request=s.DecisionSerializer, responses=s.ApplicationSerializer)
+    def post(self, request, pk):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = _application(self.network)
+        if application.pk is None:
+            raise services.ConflictError(APPLICATION_NOT_SUBMITTED)
+        application = services.application_decide(
+            application=application, actor=request.user, **serializer.validated_data
+        )
+        return Response(s.ApplicationSerializer(application).data)
+
+
+# --- the manager and dissolution ------------------------------------------------------------
+
+
+class AppointManagerView(NetworkScopedView):
+    """The first manager: the network enters consolidation and its term starts."""
+
+    serializer_class = s.ManagerAppointSerializer
+    write_check = staticmethod(_require_agency)
+
+    @extend_schema(request=s.ManagerAppointSerializer, responses={201: s.AppointmentSerializer})
+    def post(self, request, pk):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        appointment = services.manager_appoint(
+            network=self.network, actor=request.user, person=data["manager"],
+            start=data["start_date"], monthly_salary=data["monthly_salary"],
+        )  # fmt: skip
+        return Response(s.AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+class ReplaceManagerView(NetworkScopedView):
+    """A new manager; the term keeps its start and due date."""
+
+    serializer_class = s.ManagerReplaceSerializer
+    write_check = staticmethod(_require_agency)
+
+    @extend_schema(request=s.ManagerReplaceSerializer, responses={201: s.AppointmentSerializer})
+    def post(self, request, pk):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        appointment = services.manager_replace(
+            network=self.network, actor=request.user, person=data["manager"],
+            start=data["start_date"], monthly_salary=data["monthly_salary"],
+            reason=data["reason"],
+        )  # fmt: skip
+        return Response(s.AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+
+
+class DissolveView(NetworkScopedView):
+    serializer_class = s.DissolveSerializer
+    write_check = staticmethod(_require_agency)
+
+    @extend_schema(request=s.DissolveSerializer, responses=s.NetworkSerializer)
+    def post(self, request, pk):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.network_dissolve(
+            network=self.network, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(s.NetworkSerializer(_network_row(request.user, self.network.pk)).data)
+
+
+class TransitionListView(NetworkScopedView, generics.ListAPIView):
+    """Every change of phase, oldest first."""
+
+    serializer_class = s.PhaseTransitionSerializer
+
+    def get_queryset(self):
+        return PhaseTransition.objects.filter(network=self.network).order_by("at", "pk")

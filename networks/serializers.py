@@ -1,0 +1,290 @@
+"""The API's serializers: they check types and shapes; the services check the business rules.
+
+Text fields the services validate accept blanks here, so that the API answers with the service's
+own message (e.g. NETWORK_NAME_REQUIRED) rather than a generic "may not be blank".
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from networks import services, typology
+from networks.models import (
+    Application,
+    ApplicationEvent,
+    Diagnosis,
+    Firm,
+    Goal,
+    ManagerAppointment,
+    Membership,
+    Network,
+    PhaseTransition,
+    Programme,
+    User,
+)
+from networks.services.lifecycle import DECISION_UNKNOWN
+
+# The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
+MAX_INTEGER = 2_147_483_647
+
+
+class LocalityField(serializers.CharField):
+    """ "Talca, Maule" both ways: out from commune and region, in as a plain string.
+
+    On the way in the text is split on its last comma (commune before, region after; no comma:
+    it is the region), and `LocalityMixin.validate` fills in whichever of region and commune the
+    request did not give explicitly.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, instance) -> str:
+        return ", ".join(part for part in (instance.commune, instance.region) if part)
+
+    def to_internal_value(self, data) -> dict:
+        return {"locality": super().to_internal_value(data)}
+
+
+class LocalityMixin:
+    def validate(self, attrs):
+        locality = attrs.pop("locality", None)
+        if locality is not None:
+            commune, _comma, region = locality.rpartition(",")
+            attrs.setdefault("region", region.strip())
+            attrs.setdefault("commune", commune.strip())
+        return super().validate(attrs)
+
+
+# --- networks -------------------------------------------------------------------------------
+
+
+class NetworkSerializer(serializers.ModelSerializer):
+    """A network as read, and as changed by PATCH (name, region, commune, sector only)."""
+
+    agency = serializers.IntegerField(source="programme.agency_id", read_only=True)
+    locality = serializers.CharField(read_only=True)
+    member_count = serializers.IntegerField(read_only=True)
+    application_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Network
+        fields = [
+            "id", "name", "phase", "programme", "agency", "facilitator", "locality", "region",
+            "commune", "sector", "member_count", "term_start", "handover_due", "created_on",
+            "application_status",
+        ]  # fmt: skip
+        read_only_fields = [
+            "phase", "programme", "facilitator", "term_start", "handover_due", "created_on",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "name": {"allow_blank": True},
+            "region": {"allow_blank": True},
+            "sector": {"allow_blank": True},
+        }
+
+    @extend_schema_field(serializers.ChoiceField(choices=Application.Status.choices))
+    def get_application_status(self, network: Network) -> str:
+        # Services create the application lazily, so a network without one has a draft.
+        try:
+            return network.application.status
+        except Application.DoesNotExist:
+            return Application.Status.DRAFT
+
+
+class FacilitatorField(serializers.PrimaryKeyRelatedField):
+    """A facilitator of the requesting user's agency: another agency's would then see the network."""
+
+    def get_queryset(self):
+        user = self.context["request"].user
+        return super().get_queryset().filter(agency_id=user.agency_id)
+
+
+class NetworkCreateSerializer(LocalityMixin, NetworkSerializer):
+    """A new network: `programme` is required; `locality` may stand for region and commune."""
+
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    facilitator = FacilitatorField(
+        queryset=User.objects.filter(role=User.Role.FACILITATOR),
+        required=False,
+        allow_null=True,
+        help_text="Agency staff name the facilitator; a facilitator creating is the facilitator.",
+    )
+    locality = LocalityField(
+        help_text='"Talca, Maule": commune, region. Without a comma, the region.'
+    )
+
+    class Meta(NetworkSerializer.Meta):
+        read_only_fields = ["phase", "term_start", "handover_due", "created_on"]
+        extra_kwargs = {
+            field: {"required": False, "allow_blank": True}
+            for field in ("name", "region", "commune", "sector")
+        }
+
+
+# --- firms and members ----------------------------------------------------------------------
+
+
+class FirmSerializer(LocalityMixin, serializers.ModelSerializer):
+    locality = LocalityField(
+        help_text='"Talca, Maule": commune, region. Without a comma, the region.'
+    )
+    # The service gives the messages: a negative count, and a tax id already registered.
+    employees = serializers.IntegerField(
+        required=False, allow_null=True, max_value=MAX_INTEGER, min_value=-MAX_INTEGER
+    )
+
+    class Meta:
+        model = Firm
+        fields = [
+            "id", "name", "tax_id", "tax_id_display", "sector", "locality", "region", "commune",
+            "employees", "size_class", "contact_name", "email", "phone",
+        ]  # fmt: skip
+        read_only_fields = ["tax_id_display", "size_class"]
+        extra_kwargs = {
+            "name": {"allow_blank": True},
+            "tax_id": {"validators": [], "help_text": 'Returned as stored: "76123456-0".'},
+        }
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    firm = serializers.PrimaryKeyRelatedField(queryset=Firm.objects.all())
+    firm_name = serializers.CharField(source="firm.name", read_only=True)
+    tax_id = serializers.CharField(source="firm.tax_id", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["firm", "firm_name", "tax_id", "joined_on"]
+        read_only_fields = ["joined_on"]
+
+
+class MembershipRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    left_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+# --- diagnosis and goals --------------------------------------------------------------------
+
+
+class DiagnosisSerializer(serializers.ModelSerializer):
+    """Fields left out of a PUT keep their value, as in `services.diagnosis_save`."""
+
+    profile = serializers.SerializerMethodField()
+    distances = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Diagnosis
+        fields = [
+            "problems", "opportunities", "collaboration_basis", *typology.DIMENSIONS,
+            "profile", "distances", "updated_at", "updated_by",
+        ]  # fmt: skip
+        read_only_fields = ["updated_at", "updated_by"]
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=[p.key for p in typology.PROFILES], allow_null=True)
+    )
+    def get_profile(self, diagnosis: Diagnosis) -> str | None:
+        profile = diagnosis.profile
+        return profile.key if profile else None
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_distances(self, diagnosis: Diagnosis) -> dict:
+        return typology.distances(diagnosis.ratings())
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Goal
+        fields = [
+            "id", "horizon", "title", "indicator", "unit", "baseline", "target", "due_date",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"title": {"allow_blank": True}}
+
+
+# --- the application ------------------------------------------------------------------------
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    met = serializers.BooleanField()
+    message = serializers.CharField(help_text="What to do when the condition is not met.")
+
+
+class ApplicationEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApplicationEvent
+        fields = ["action", "actor", "at", "reason"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """The application, with the conditions for submitting it and its history."""
+
+    checklist = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "status", "submitted_by", "submitted_at", "decided_by", "decided_at",
+            "decision_reason", "checklist", "events",
+        ]  # fmt: skip
+
+    @extend_schema_field(ChecklistItemSerializer(many=True))
+    def get_checklist(self, application: Application) -> list:
+        return ChecklistItemSerializer(
+            services.submit_checklist(application.network), many=True
+        ).data
+
+    @extend_schema_field(ApplicationEventSerializer(many=True))
+    def get_events(self, application: Application) -> list:
+        if application.pk is None:
+            return []
+        return ApplicationEventSerializer(application.events.all(), many=True).data
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=["approve", "return", "reject"],
+        error_messages={"invalid_choice": DECISION_UNKNOWN},
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- the manager, dissolution, history ------------------------------------------------------
+
+
+class ManagerAppointSerializer(serializers.Serializer):
+    # Any user: the service answers MANAGER_NOT_FACILITATOR for one who is not a facilitator.
+    manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    start_date = serializers.DateField()
+    monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class ManagerReplaceSerializer(ManagerAppointSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    manager = serializers.PrimaryKeyRelatedField(source="person", read_only=True)
+
+    class Meta:
+        model = ManagerAppointment
+        fields = [
+            "id", "network", "manager", "start_date", "end_date", "monthly_salary", "end_reason",
+            "appointed_by", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class DissolveSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PhaseTransitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PhaseTransition
+        fields = ["from_phase", "to_phase", "actor", "at", "reason"]

@@ -1,0 +1,109 @@
+"""The group's diagnosis and its goals (domain.md sections 3 and 5)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from networks import access, selectors, services
+from networks.forms import DiagnosisForm, GoalForm
+from networks.models import Diagnosis
+from networks.typology import DIMENSIONS, PROFILES_BY_KEY, SCALE_LABELS, distances
+from networks.views.common import frozen_because, posted, show_conflict, show_errors
+
+
+def diagnosis_rows(diagnosis: Diagnosis | None) -> list[tuple[str, str | None]]:
+    """The nine ratings as (dimension, the dimension's own word for the rating or None)."""
+    if diagnosis is None:
+        return []
+    rows = []
+    for dimension in DIMENSIONS:
+        value = getattr(diagnosis, dimension)
+        label = Diagnosis._meta.get_field(dimension).verbose_name
+        rows.append((label, SCALE_LABELS[dimension][value - 1] if value else None))
+    return rows
+
+
+def profile_distances(diagnosis: Diagnosis | None) -> list[tuple[str, int]]:
+    if diagnosis is None:
+        return []
+    return [(PROFILES_BY_KEY[k].label, d) for k, d in distances(diagnosis.ratings()).items()]
+
+
+@login_required
+def network_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk, change=True)
+    diagnosis = selectors.diagnosis_for(network)
+    form = DiagnosisForm(posted(request), initial=DiagnosisForm.initial_from(diagnosis))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.diagnosis_save(network=network, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        except services.ConflictError as exc:
+            show_conflict(request, exc)
+        else:
+            messages.success(request, _("Diagnosis saved."))
+            return redirect("networks:network-diagnosis", network.pk)
+    context = {
+        "network": network,
+        "form": form,
+        "frozen": frozen_because(network, selectors.application_for(network)),
+        "diagnosis": diagnosis,
+        "distances": profile_distances(diagnosis),
+    }
+    return render(request, "networks/network_diagnosis.html", context)
+
+
+@login_required
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk, change=True)
+    form = GoalForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.goal_create(network=network, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        except services.ConflictError as exc:
+            show_conflict(request, exc)
+        else:
+            messages.success(request, _("Goal “%(title)s” added.") % {"title": goal.title})
+            return redirect("networks:network-detail", network.pk)
+    return render(request, "networks/goal_form.html", {"network": network, "form": form})
+
+
+@login_required
+def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk, change=True)
+    # Looked up through the network, so another network's goal is simply not found.
+    goal = get_object_or_404(selectors.goals(network), pk=goal_pk)
+    form = GoalForm(posted(request), initial=GoalForm.initial_from(goal))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(goal=goal, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        except services.ConflictError as exc:
+            show_conflict(request, exc)
+        else:
+            messages.success(request, _("Goal “%(title)s” saved.") % {"title": goal.title})
+            return redirect("networks:network-detail", network.pk)
+    context = {"network": network, "form": form, "goal": goal}
+    return render(request, "networks/goal_form.html", context)
+
+
+@login_required
+def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk, change=True)
+    goal = get_object_or_404(selectors.goals(network), pk=goal_pk)
+    if request.method == "POST":
+        try:
+            services.goal_delete(goal=goal, actor=request.user)
+        except services.ConflictError as exc:
+            show_conflict(request, exc)
+        else:
+            messages.success(request, _("Goal “%(title)s” deleted.") % {"title": goal.title})
+        return redirect("networks:network-detail", network.pk)
+    return render(request, "networks/goal_delete.html", {"network": network, "goal": goal})
