@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks import api, api_views
+from networks import api, api_activities, api_joint_actions, api_progress, api_views
 
 app_name = "api"
 
@@ -38,3 +38,5 @@ urlpatterns = [
     ),
     path("firms/", api_views.FirmListView.as_view(), name="firm-list"),
 ]
+
+urlpatterns += api_activities.urlpatterns + api_joint_actions.urlpatterns + api_progress.urlpatterns

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from networks import views
+from networks.views import activities, joint_actions, progress
 
 app_name = "networks"
 
@@ -44,3 +45,5 @@ urlpatterns = [
     path("networks/<int:pk>/manager/replace/", views.manager_replace, name="manager-replace"),
     path("approvals/", views.approvals_queue, name="approvals-queue"),
 ]
+
+urlpatterns += activities.urlpatterns + joint_actions.urlpatterns + progress.urlpatterns

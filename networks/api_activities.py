@@ -1,0 +1,3 @@
+"""REST API: activities logged by the facilitator: list, form, detail, attendance, attachments."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""REST API: joint actions logged by member firms, their confirmation, and support-service take-up."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""REST API: goal progress, firm indicators, participation and the collaboration graph."""
+
+urlpatterns = []

@@ -1,0 +1,13 @@
+"""Activities logged by the facilitator: list, form, detail, attendance, attachments."""
+
+from django.http import HttpRequest
+
+from networks.models import Network
+
+
+def detail_context(request: HttpRequest, network: Network) -> dict:
+    """What this subject adds to the network page (templates/networks/_detail_activities.html)."""
+    return {}
+
+
+urlpatterns = []
