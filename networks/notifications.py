@@ -46,3 +46,16 @@ def application_decided(application) -> None:
     _on_commit(
         recipients.values(), "application_decided", {"application": application, "network": network}
     )
+
+
+def handover_reminder(network, *, key: str, today) -> None:
+    """Sent inside the reminder's transaction: if the mail fails, the reminder is not marked."""
+    recipients = list(agency_reviewers(network.programme.agency_id))
+    if network.facilitator:
+        recipients.append(network.facilitator)
+    days = (network.handover_due - today).days
+    _send(
+        recipients,
+        "handover_reminder",
+        {"network": network, "days_left": days, "days_overdue": -days, "overdue": days < 0},
+    )

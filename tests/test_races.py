@@ -78,3 +78,33 @@ def test_two_first_appointments_at_once_exactly_one_wins(network, officer):
     assert error.messages == [str(L.MANAGER_ALREADY_APPOINTED)]
     assert ManagerAppointment.objects.filter(network=network).count() == 1
     assert PhaseTransition.objects.filter(network=network).count() == 1
+
+
+def test_two_handover_confirmations_at_once_give_one_result(network, officer):
+    import datetime
+
+    from networks.models import Handover
+    from networks.services import term
+
+    second = factories.AgencyStaffFactory(agency=officer.agency)
+    builders.consolidating_network(network, officer, start=datetime.date(2023, 1, 1))
+    firms = [m.firm for m in network.memberships.all()]
+    term.handover_propose(
+        network=network, actor=network.facilitator, date=network.handover_due,
+        manager=network.facilitator, monthly_salary=Decimal("1100000"),
+        commitments={firm: Decimal(10) for firm in firms},
+    )  # fmt: skip
+
+    def confirm(actor):
+        return lambda: term.handover_confirm(network=network, actor=actor)
+
+    outcomes = race(confirm(officer), confirm(second))
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"]
+    error = next(value for kind, value in outcomes if kind == "error")
+    assert isinstance(error, services.ConflictError)
+    assert error.messages == [str(term.HANDOVER_ALREADY_CONFIRMED)]
+    assert Handover.objects.filter(status="confirmed").count() == 1
+    assert PhaseTransition.objects.filter(network=network, to_phase="independence").count() == 1
+    # The new salary opens one new appointment, not two.
+    assert ManagerAppointment.objects.filter(network=network).count() == 2
+    assert ManagerAppointment.objects.filter(network=network, end_date__isnull=True).count() == 1
