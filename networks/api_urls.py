@@ -1,6 +1,13 @@
 from django.urls import path
 
-from networks import api, api_activities, api_joint_actions, api_progress, api_views
+from networks import (
+    api,
+    api_activities,
+    api_joint_actions,
+    api_progress,
+    api_term,
+    api_views,
+)
 
 app_name = "api"
 
@@ -39,4 +46,9 @@ urlpatterns = [
     path("firms/", api_views.FirmListView.as_view(), name="firm-list"),
 ]
 
-urlpatterns += api_activities.urlpatterns + api_joint_actions.urlpatterns + api_progress.urlpatterns
+urlpatterns += (
+    api_activities.urlpatterns
+    + api_joint_actions.urlpatterns
+    + api_progress.urlpatterns
+    + api_term.urlpatterns
+)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from networks import views
-from networks.views import activities, joint_actions, progress
+from networks.views import activities, joint_actions, progress, term
 
 app_name = "networks"
 
@@ -46,4 +46,6 @@ urlpatterns = [
     path("approvals/", views.approvals_queue, name="approvals-queue"),
 ]
 
-urlpatterns += activities.urlpatterns + joint_actions.urlpatterns + progress.urlpatterns
+urlpatterns += (
+    activities.urlpatterns + joint_actions.urlpatterns + progress.urlpatterns + term.urlpatterns
+)
