@@ -3,6 +3,8 @@ from django.urls import path
 from networks import (
     api,
     api_activities,
+    api_data,
+    api_evaluation,
     api_joint_actions,
     api_progress,
     api_term,
@@ -51,4 +53,6 @@ urlpatterns += (
     + api_joint_actions.urlpatterns
     + api_progress.urlpatterns
     + api_term.urlpatterns
+    + api_evaluation.urlpatterns
+    + api_data.urlpatterns
 )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from networks import views
-from networks.views import activities, joint_actions, progress, term
+from networks.views import activities, data, evaluation, joint_actions, progress, term
 
 app_name = "networks"
 
@@ -47,5 +47,10 @@ urlpatterns = [
 ]
 
 urlpatterns += (
-    activities.urlpatterns + joint_actions.urlpatterns + progress.urlpatterns + term.urlpatterns
+    activities.urlpatterns
+    + joint_actions.urlpatterns
+    + progress.urlpatterns
+    + term.urlpatterns
+    + evaluation.urlpatterns
+    + data.urlpatterns
 )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from networks import access, selectors, services
 from networks.forms import DissolveForm, NetworkForm
 from networks.models import Network, User
-from networks.views import activities, joint_actions, progress, term
+from networks.views import activities, data, evaluation, joint_actions, progress, term
 from networks.views.common import (
     frozen_because,
     get_agency_network_or_404,
@@ -86,7 +86,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_dissolve": is_agency and is_open,
     }
     # Each subject of consolidation work adds its own section to the page.
-    for section in (term, activities, joint_actions, progress):
+    for section in (term, activities, joint_actions, progress, evaluation, data):
         context.update(section.detail_context(request, network))
     return render(request, "networks/network_detail.html", context)
 

@@ -1,0 +1,3 @@
+"""REST API: evaluations against criteria, the criteria set, the portfolio report and programme indicators."""
+
+urlpatterns = []
