@@ -1,0 +1,15 @@
+"""Small template helpers that don't belong to one subject."""
+
+import datetime
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def minutes(value) -> int:
+    """Whole minutes of a timedelta (at least 1), for messages like "try again in 15 minutes"."""
+    if isinstance(value, datetime.timedelta):
+        return max(1, round(value.total_seconds() / 60))
+    return value
