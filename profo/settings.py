@@ -182,6 +182,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "networks.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Per-user (and per-address when anonymous) limits: excess gets 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_USER_RATE", "3000/hour"),
+        "anon": os.environ.get("API_ANON_RATE", "100/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PROFO API",

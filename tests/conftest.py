@@ -6,6 +6,14 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # API throttling counts live in the cache; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -130,3 +130,22 @@ def test_check_deploy_is_clean_with_production_settings():
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_api_is_throttled_per_user_with_retry_after(officer, settings):
+    from rest_framework.settings import api_settings
+    from rest_framework.test import APIClient
+    from rest_framework.throttling import UserRateThrottle
+
+    api = APIClient()
+    api.force_authenticate(officer)
+    with mock.patch.object(UserRateThrottle, "THROTTLE_RATES",
+                           {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/minute"}):  # fmt: skip
+        codes = [api.get("/api/v1/me/").status_code for _ in range(4)]
+        response = api.get("/api/v1/me/")
+        other = APIClient()
+        other.force_authenticate(factories.AgencyStaffFactory(agency=officer.agency))
+        other_code = other.get("/api/v1/me/").status_code
+    assert codes == [200, 200, 200, 429]
+    assert int(response["Retry-After"]) > 0
+    assert other_code == 200  # the limit is per user
