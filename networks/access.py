@@ -183,3 +183,94 @@ def get_firm_figures_or_404(user, pk) -> Firm:
 def can_register_firm(user) -> bool:
     """Agency people and facilitators register firms when they build networks."""
     return _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
+
+
+# --- joint actions and support-service take-up ------------------------------------------------
+
+
+def visible_joint_actions(user) -> QuerySet:
+    """Joint actions of the networks this user may see; any other one is "not found"."""
+    from networks.models import JointAction
+
+    return JointAction.objects.filter(network__in=visible_networks(user))
+
+
+def visible_uptakes(user) -> QuerySet:
+    """Support-service take-ups this user may see.
+
+    The facilitator and the agency see every row of their networks; a firm member sees only
+    their own firm's rows (a firm's use of credit or consulting is its own business).
+    """
+    from networks.models import ServiceUptake
+
+    uptakes = ServiceUptake.objects.filter(network__in=visible_networks(user))
+    if _role(user) == User.Role.FIRM_MEMBER:
+        return uptakes.filter(firm_id=user.firm_id)
+    return uptakes
+
+
+def catalogue_agency_ids(user) -> QuerySet:
+    """Agencies whose support-service catalogue the user may read: their own agency (staff and
+    facilitators) and the agencies of the networks they see (firm members)."""
+    from networks.models import Agency
+
+    agencies = Q(pk__in=visible_networks(user).values("programme__agency_id"))
+    if _role(user) and getattr(user, "agency_id", None):
+        agencies |= Q(pk=user.agency_id)
+    return Agency.objects.filter(agencies).values("pk")
+
+
+def can_manage_catalogue(user) -> bool:
+    """Agency staff and admins keep their agency's catalogue of providers and services."""
+    return _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF) and bool(user.agency_id)
+
+
+def can_confirm_attendance(user, activity) -> bool:
+    """Only a user of an attending firm, and only for that firm (uses prefetched attendance)."""
+    return (
+        _role(user) == User.Role.FIRM_MEMBER
+        and user.firm_id is not None
+        and any(row.firm_id == user.firm_id for row in activity.attendance.all())
+    )
+
+
+# --- programmes: criteria sets and reports -----------------------------------------------------
+
+
+def is_agency_user(user) -> bool:
+    """Agency staff or admin with an agency: the people who evaluate and read reports."""
+    return _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF) and bool(user.agency_id)
+
+
+def visible_programmes(user) -> QuerySet:
+    """Programmes a user may see: every programme of their own agency (agency people), the
+    programmes of the networks they see (facilitators and firm members), nothing otherwise."""
+    from networks.models import Programme
+
+    if is_agency_user(user):
+        return Programme.objects.filter(agency_id=user.agency_id)
+    return Programme.objects.filter(pk__in=visible_networks(user).values("programme_id"))
+
+
+def can_admin_programme(user, programme) -> bool:
+    """Only an admin of the agency that runs the programme changes its settings and criteria."""
+    return (
+        _role(user) == User.Role.AGENCY_ADMIN
+        and user.agency_id is not None
+        and user.agency_id == programme.agency_id
+    )
+
+
+def get_programme_or_404(user, pk, *, agency_only: bool = True):
+    """The programme `pk` as this user may reach it: 404 when they may not see it, 403 when
+    `agency_only` and they are not agency people (a facilitator sees the programme's networks
+    but not its settings pages)."""
+    from networks.models import Programme
+
+    try:
+        programme = visible_programmes(user).select_related("agency").get(pk=pk)
+    except (Programme.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such programme.") from None
+    if agency_only and not is_agency_user(user):
+        raise PermissionDenied
+    return programme

@@ -1,13 +1,291 @@
 """Activities logged by the facilitator: list, form, detail, attendance, attachments."""
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from networks.models import Network
+from networks import access
+from networks import selectors_activities as selectors
+from networks.forms_activities import ActivityFilterForm, ActivityForm, AttachmentForm
+from networks.models import Activity, Attachment, Network
+from networks.services import activities as services
+from networks.services.common import ConflictError
+from networks.views.common import posted, show_conflict, show_errors
+
+PAGE_SIZE = 20
 
 
 def detail_context(request: HttpRequest, network: Network) -> dict:
     """What this subject adds to the network page (templates/networks/_detail_activities.html)."""
-    return {}
+    may_change = access.can_change_network(request.user, network)
+    return {
+        "recent_activities": selectors.recent_activities(network),
+        "can_log_activity": may_change and services.can_log_in(network),
+    }
 
 
-urlpatterns = []
+def _activity_or_404(network: Network, pk) -> Activity:
+    # Looked up through the network, so another network's activity is simply not found.
+    activity = selectors.activity_detail(network, pk)
+    if activity is None:
+        raise Http404("No such activity.")
+    return activity
+
+
+def _attachment_or_404(user, pk) -> Attachment:
+    try:
+        return selectors.visible_attachments(user).get(pk=pk)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such attachment.") from None
+
+
+@login_required
+def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Newest first, 20 a page, filtered by type and date range."""
+    network = access.get_network_or_404(request.user, pk)
+    form = ActivityFilterForm(request.GET or None, network=network)
+    filters = form.filters()
+    rows = selectors.activities(network, **filters)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "network": network,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "filtered": any(filters.values()),
+        "can_log_activity": (
+            access.can_change_network(request.user, network) and services.can_log_in(network)
+        ),
+    }
+    return render(request, "networks/activity_list.html", context)
+
+
+@login_required
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk, change=True)
+    form = ActivityForm(posted(request), network=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_log(
+                network=network, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, _("Activity “%(title)s” logged.") % {"title": activity.title})
+            return redirect("networks:activity-detail", network.pk, activity.pk)
+    context = {
+        "network": network,
+        "form": form,
+        # Said up front; the service refuses anyway.
+        "closed": "" if services.can_log_in(network) else str(services.ACTIVITY_WRONG_PHASE),
+    }
+    return render(request, "networks/activity_form.html", context)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk, change=True)
+    activity = _activity_or_404(network, activity_pk)
+    form = ActivityForm(posted(request), network=network, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_update(
+                activity=activity, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity.title})
+            return redirect("networks:activity-detail", network.pk, activity.pk)
+    context = {
+        "network": network,
+        "form": form,
+        "activity": activity,
+        "closed": "" if services.can_log_in(network) else str(services.ACTIVITY_WRONG_PHASE),
+    }
+    return render(request, "networks/activity_form.html", context)
+
+
+def _render_detail(
+    request: HttpRequest, network: Network, activity: Activity, upload_form=None
+) -> HttpResponse:
+    may_change = access.can_change_network(request.user, network)
+    is_open = network.phase != Network.Phase.DISSOLVED
+    own_row = None
+    if access.can_confirm_attendance(request.user, activity):
+        own_row = next(r for r in activity.attendance.all() if r.firm_id == request.user.firm_id)
+    context = {
+        "network": network,
+        "activity": activity,
+        "attendance": list(activity.attendance.all()),
+        "attachments": list(activity.attachments.all()),
+        "may_change": may_change and is_open,
+        "can_edit": may_change and services.can_log_in(network),
+        "upload_form": upload_form or AttachmentForm(),
+        # The firm's own row: its user sees whether it is confirmed, and may confirm it.
+        "own_row": own_row,
+        "can_confirm": is_open and own_row is not None and own_row.confirmed_at is None,
+    }
+    return render(request, "networks/activity_detail.html", context)
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk)
+    return _render_detail(request, network, _activity_or_404(network, activity_pk))
+
+
+@login_required
+def activity_delete(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk, change=True)
+    activity = _activity_or_404(network, activity_pk)
+    if request.method == "POST":
+        try:
+            services.activity_delete(activity=activity, actor=request.user)
+        except ConflictError as exc:
+            show_conflict(request, exc)
+            return redirect("networks:activity-detail", network.pk, activity.pk)
+        messages.success(request, _("Activity “%(title)s” deleted.") % {"title": activity.title})
+        return redirect("networks:activity-list", network.pk)
+    context = {"network": network, "activity": activity}
+    return render(request, "networks/activity_delete.html", context)
+
+
+@login_required
+@require_POST
+def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    """A user of an attending firm confirms that their firm was there."""
+    network = access.get_network_or_404(request.user, pk)
+    activity = _activity_or_404(network, activity_pk)
+    try:
+        services.attendance_confirm(activity=activity, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except ConflictError as exc:
+        show_conflict(request, exc)
+    else:
+        messages.success(request, _("Your firm's attendance is confirmed."))
+    return redirect("networks:activity-detail", network.pk, activity.pk)
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk, change=True)
+    activity = _activity_or_404(network, activity_pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment = services.attachment_add(
+                activity=activity, actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        except ConflictError as exc:
+            show_conflict(request, exc)
+            return redirect("networks:activity-detail", network.pk, activity.pk)
+        else:
+            messages.success(
+                request, _("“%(name)s” attached.") % {"name": attachment.original_name}
+            )
+            return redirect("networks:activity-detail", network.pk, activity.pk)
+    # The page again, with the reason next to the file field.
+    return _render_detail(request, network, activity, upload_form=form)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The stored file as a download under its original name; 404 if the file is gone."""
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    # Never let a browser guess a type (and run it) from the bytes.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_pk: int) -> FileResponse:
+    """The only way to a stored file: anyone who may see the network; 404 for anyone else."""
+    return attachment_response(_attachment_or_404(request.user, attachment_pk))
+
+
+@login_required
+def attachment_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
+    attachment = _attachment_or_404(request.user, attachment_pk)
+    activity = attachment.activity
+    network = activity.network
+    if not access.can_change_network(request.user, network):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            services.attachment_delete(attachment=attachment, actor=request.user)
+        except ConflictError as exc:
+            show_conflict(request, exc)
+        else:
+            messages.success(request, _("“%(name)s” deleted.") % {"name": attachment.original_name})
+        return redirect("networks:activity-detail", network.pk, activity.pk)
+    context = {"network": network, "activity": activity, "attachment": attachment}
+    return render(request, "networks/activity_attachment_delete.html", context)
+
+
+urlpatterns = [
+    path("networks/<int:pk>/activities/", activity_list, name="activity-list"),
+    path("networks/<int:pk>/activities/new/", activity_create, name="activity-create"),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/",
+        activity_detail,
+        name="activity-detail",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/edit/",
+        activity_edit,
+        name="activity-edit",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/delete/",
+        activity_delete,
+        name="activity-delete",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/confirm/",
+        attendance_confirm,
+        name="attendance-confirm",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/attachments/",
+        attachment_add,
+        name="attachment-add",
+    ),
+    path(
+        "attachments/<int:attachment_pk>/download/",
+        attachment_download,
+        name="attachment-download",
+    ),
+    path(
+        "attachments/<int:attachment_pk>/delete/",
+        attachment_delete,
+        name="attachment-delete",
+    ),
+]
