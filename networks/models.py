@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from networks.taxid import format_rut
 
@@ -74,6 +75,8 @@ class Programme(models.Model):
         _("days until unpaid dues are arrears"), default=60
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["agency__name", "name"]
         verbose_name = _("programme")
@@ -131,6 +134,8 @@ class Firm(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -255,6 +260,8 @@ class Network(models.Model):
         default="equal",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("network")
@@ -286,6 +293,8 @@ class Membership(models.Model):
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leave_reason = models.TextField(_("reason for leaving"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["firm__name"]
@@ -361,6 +370,8 @@ class Diagnosis(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("diagnosis")
         verbose_name_plural = _("diagnoses")
@@ -406,6 +417,8 @@ class Goal(models.Model):
     )
     due_date = models.DateField(_("due date"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["horizon", "due_date", "pk"]
@@ -542,6 +555,8 @@ class ManagerAppointment(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["start_date", "pk"]
         verbose_name = _("manager appointment")
@@ -637,6 +652,8 @@ class ActivityType(ProgrammeType):
         verbose_name=_("programme"),
     )  # fmt: skip
 
+    history = HistoricalRecords()
+
     class Meta(ProgrammeType.Meta):
         verbose_name = _("activity type")
         verbose_name_plural = _("activity types")
@@ -663,6 +680,8 @@ class JointActionType(ProgrammeType):
         Programme, on_delete=models.CASCADE, related_name="joint_action_types",
         verbose_name=_("programme"),
     )  # fmt: skip
+
+    history = HistoricalRecords()
 
     class Meta(ProgrammeType.Meta):
         verbose_name = _("joint-action type")
@@ -730,6 +749,8 @@ class Activity(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by")
     )
     created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -800,6 +821,8 @@ class JointAction(models.Model):
         verbose_name=_("logged by firm"),
     )  # fmt: skip
     created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -916,6 +939,8 @@ class ServiceUptake(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("service take-up")
@@ -937,6 +962,8 @@ class GoalActual(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["period_end", "pk"]
@@ -1026,6 +1053,8 @@ class FirmIndicator(models.Model):
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["firm", "date"]
         verbose_name = _("firm indicators")
@@ -1084,6 +1113,8 @@ class ShareWeight(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="share_weights")
     firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="+")
     percent = models.DecimalField(_("share (%)"), max_digits=6, decimal_places=3)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("share weight")
@@ -1154,6 +1185,8 @@ class Payment(models.Model):
     reference = models.CharField(_("reference"), max_length=120, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "pk"]
@@ -1297,6 +1330,8 @@ class Criterion(models.Model):
         "dues_paid": "dues_paid",
         "stable_membership": "stable_membership",
     }
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "pk"]
