@@ -704,7 +704,10 @@ def _ensure_defaults(programme: Programme) -> None:
     existing = set(Criterion.objects.filter(programme=programme).values_list("key", flat=True))
     Criterion.objects.bulk_create(
         Criterion(
-            programme=programme, key=key, title=str(label), position=index,
+            programme=programme,
+            key=key,
+            title=str(label),
+            position=index,
             suggestion=Criterion.DEFAULT_SUGGESTIONS.get(key, ""),
         )  # fmt: skip
         for index, (key, label) in enumerate(Criterion.DEFAULT_LABELS.items())
@@ -866,6 +869,25 @@ class JointActionParticipant(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class JointActionDecline(ImmutableModel):
+    """A firm said it did not take part: its participant row goes, this record stays."""
+
+    joint_action = models.ForeignKey(
+        JointAction, on_delete=models.CASCADE, related_name="declines_made"
+    )
+    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="+")
+    declined_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("declined participation")
+        verbose_name_plural = _("declined participations")
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} declined {self.joint_action_id}"
 
 
 class SupportProvider(models.Model):

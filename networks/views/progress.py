@@ -1,13 +1,194 @@
 """Goal progress, firm indicators, participation and the collaboration graph."""
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from networks import access, selectors
+from networks import selectors_progress as sp
+from networks.forms_progress import FirmIndicatorForm, GoalActualForm
 from networks.models import Network
+from networks.services.common import ConflictError
+from networks.services.progress import (
+    FIGURES,
+    figure_label,
+    firm_indicator_record,
+    goal_actual_record,
+)
+from networks.views.common import posted, show_conflict, show_errors
+
+
+def _figure_labels() -> list[str]:
+    return [figure_label(name) for name in FIGURES]
+
+
+def _participation_summary(rows: list[sp.Participation]) -> dict:
+    return {
+        "participation": rows,
+        "average_percent_6m": sp.average_percent(rows),
+        "drifting": [row for row in rows if row.drifting],
+    }
 
 
 def detail_context(request: HttpRequest, network: Network) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_progress.html)."""
-    return {}
+    """What this subject adds to the network page (templates/networks/_detail_progress.html).
+
+    Three queries whatever the size of the network: the goals with their latest actuals, the
+    memberships with their participation, and the ties of the graph."""
+    today = timezone.localdate()
+    progress = sp.network_progress(network, today)
+    return {
+        "goal_progress": sp.goals_with_progress(network, today),
+        **_participation_summary(progress["participation"]),
+        "collaboration": progress["collaboration"],
+    }
 
 
-urlpatterns = []
+# --- goal progress --------------------------------------------------------------------------
+
+
+@login_required
+def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk)
+    # Looked up through the network, so another network's goal is simply not found.
+    goal = get_object_or_404(selectors.goals(network), pk=goal_pk)
+    may_record = access.can_change_network(request.user, network)
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied
+    form = GoalActualForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actual = goal_actual_record(goal=goal, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        except ConflictError as exc:
+            show_conflict(request, exc)
+        else:
+            day = date_format(actual.period_end, "SHORT_DATE_FORMAT")
+            messages.success(
+                request, _("Value for the period ending %(date)s saved.") % {"date": day}
+            )
+            return redirect("networks:goal-progress", network.pk, goal.pk)
+    actuals = sp.goal_actuals(goal)
+    latest = max(actuals, key=lambda a: a.period_end, default=None)
+    context = {
+        "network": network,
+        "goal": goal,
+        "progress": sp.goal_progress(
+            goal, latest.value if latest else None, latest.period_end if latest else None
+        ),
+        "actuals": actuals,
+        "form": form,
+        "may_record": may_record and network.phase != Network.Phase.DISSOLVED,
+    }
+    return render(request, "networks/goal_progress.html", context)
+
+
+@login_required
+def goal_evidence_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """The evidence file, for whoever may see the goal's network; 404 for anyone else."""
+    attachment = sp.goal_evidence(request.user, pk, attachment_pk)
+    if attachment is None:
+        raise Http404("No such file.")
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("No such file.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- firm indicators ------------------------------------------------------------------------
+
+
+@login_required
+def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
+    """The firm's own panel: seen only by the firm, its facilitators and its agency."""
+    firm = access.get_firm_figures_or_404(request.user, firm_pk)
+    baseline, rows = sp.firm_panel(firm)
+    form = FirmIndicatorForm(posted(request), has_baseline=baseline is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            firm_indicator_record(firm=firm, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, _("Figures saved."))
+            return redirect("networks:firm-indicators", firm.pk)
+    context = {
+        "firm": firm,
+        "baseline": baseline,
+        "rows": rows,
+        "labels": _figure_labels(),
+        "networks": sp.firm_networks(firm),
+        "form": form,
+        "may_record": access.can_record_firm_figures(request.user, firm),
+    }
+    return render(request, "networks/indicator_firm.html", context)
+
+
+@login_required
+def network_indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    """Network totals and medians for all who see the network; per-firm rows only for those
+    who may see each firm's figures."""
+    network = access.get_network_or_404(request.user, pk)
+    summary = sp.network_indicators(network, request.user)
+    context = {
+        "network": network,
+        "summary": summary,
+        "labels": _figure_labels(),
+        "aggregates": [(figure_label(a.name), a) for a in summary.aggregates],
+        "min_firms": sp.MIN_FIRMS_FOR_AGGREGATE,
+    }
+    return render(request, "networks/indicator_network.html", context)
+
+
+# --- participation and the graph ------------------------------------------------------------
+
+
+@login_required
+def network_participation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance is not confidential: everyone who may see the network sees this page."""
+    network = access.get_network_or_404(request.user, pk)
+    rows = sp.participation(network)
+    context = {
+        "network": network,
+        **_participation_summary(rows),
+        "window_months": sp.WINDOW_MONTHS,
+        "drift_days": sp.DRIFT_DAYS,
+    }
+    return render(request, "networks/participation_network.html", context)
+
+
+@login_required
+def network_graph(request: HttpRequest, pk: int) -> HttpResponse:
+    network = access.get_network_or_404(request.user, pk)
+    collaboration = sp.collaboration(network)
+    context = {"network": network, "collaboration": collaboration}
+    return render(request, "networks/graph_network.html", context)
+
+
+urlpatterns = [
+    path("networks/<int:pk>/goals/<int:goal_pk>/progress/", goal_progress, name="goal-progress"),
+    path(
+        "goal-actuals/<int:pk>/evidence/<int:attachment_pk>/",
+        goal_evidence_download,
+        name="goal-evidence-download",
+    ),
+    path("firms/<int:firm_pk>/indicators/", firm_indicators, name="firm-indicators"),
+    path("networks/<int:pk>/indicators/", network_indicators, name="network-indicators"),
+    path("networks/<int:pk>/participation/", network_participation, name="network-participation"),
+    path("networks/<int:pk>/graph/", network_graph, name="network-graph"),
+]

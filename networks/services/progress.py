@@ -1,0 +1,183 @@
+"""Measuring progress: the goals' period actuals and the firms' own indicators (domain.md 4)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from networks import access
+from networks.models import Attachment, Firm, FirmIndicator, Goal, GoalActual, Network, User
+from networks.services.common import ConflictError
+from networks.services.lifecycle import NETWORK_CLOSED
+from networks.uploads import check_upload
+
+# Messages: constants so that tests and the API assert exactly what a user reads.
+ACTUAL_PERIOD_TAKEN = _(
+    "There is already a value for the period ending %(date)s. Each period has one value."
+)
+ACTUAL_PERIOD_IN_FUTURE = _("The period has not ended yet: give a period end up to today.")
+ACTUAL_VALUE_REQUIRED = _("Give the value measured for the period.")
+
+INDICATOR_NEGATIVE = _("%(field)s cannot be negative.")
+INDICATOR_DATE_IN_FUTURE = _("The date cannot be in the future.")
+INDICATOR_DATE_TAKEN = _("The firm already has figures dated %(date)s.")
+INDICATOR_SECOND_BASELINE = _(
+    "The firm already has a baseline (dated %(date)s); record this as a follow-up."
+)
+INDICATOR_BASELINE_AFTER_FOLLOWUPS = _(
+    "A baseline must come before the follow-ups; the earliest follow-up is dated %(date)s."
+)
+INDICATOR_FOLLOWUP_BEFORE_BASELINE = _(
+    "A follow-up cannot be dated before the baseline (%(date)s)."
+)
+INDICATOR_EMPTY = _("Give at least one figure.")
+INDICATOR_EXPORTS_ABOVE_SALES = _("Exports cannot be more than the annual sales.")
+
+# Errors about the report as a whole: the API's usual key; the pages show them above the form.
+NON_FIELD = "non_field_errors"
+
+# The panel's figures, in the order the pages show them.
+FIGURES = (
+    "employees", "annual_sales", "exports", "average_wage", "people_trained", "certifications",
+    "technologies",
+)  # fmt: skip
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def figure_label(name: str) -> str:
+    return capfirst(FirmIndicator._meta.get_field(name).verbose_name)
+
+
+# --- goals ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def goal_actual_record(
+    *,
+    goal: Goal,
+    actor: User,
+    period_end: datetime.date,
+    value: Decimal,
+    comment: str = "",
+    evidence=None,
+) -> GoalActual:
+    """Record the value a goal's indicator reached in the period ending `period_end`.
+
+    One value per period; the optional evidence file is checked by its content and stored with
+    the value, in the same transaction.
+    """
+    network = goal.network
+    if not access.can_change_network(actor, network):
+        raise PermissionDenied
+    # Locked so that two people recording the same period cannot both pass the check below.
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    if network.phase == Network.Phase.DISSOLVED:
+        raise ConflictError(NETWORK_CLOSED)
+    errors = {}
+    if value is None:
+        errors["value"] = [ACTUAL_VALUE_REQUIRED]
+    if period_end > timezone.localdate():
+        errors["period_end"] = [ACTUAL_PERIOD_IN_FUTURE]
+    elif GoalActual.objects.filter(goal=goal, period_end=period_end).exists():
+        errors["period_end"] = [ACTUAL_PERIOD_TAKEN % {"date": _day(period_end)}]
+    checked = None
+    if evidence is not None:
+        try:
+            checked = check_upload(evidence, field="evidence")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            actual = GoalActual.objects.create(
+                goal=goal, period_end=period_end, value=value,
+                comment=(comment or "").strip(), recorded_by=actor,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ValidationError(
+            {"period_end": [ACTUAL_PERIOD_TAKEN % {"date": _day(period_end)}]}
+        ) from None
+    if checked is not None:
+        Attachment.objects.create(
+            goal_actual=actual, file=evidence, original_name=checked.name,
+            content_type=checked.content_type, size=checked.size, uploaded_by=actor,
+        )  # fmt: skip
+    return actual
+
+
+# --- firm indicators ------------------------------------------------------------------------
+
+
+def _figure_errors(figures: dict) -> dict:
+    errors = {}
+    for name in FIGURES:
+        value = figures.get(name)
+        if value is not None and value < 0:
+            errors[name] = [INDICATOR_NEGATIVE % {"field": figure_label(name)}]
+    sales, exports = figures.get("annual_sales"), figures.get("exports")
+    if "exports" not in errors and sales is not None and exports is not None and exports > sales:
+        errors["exports"] = [INDICATOR_EXPORTS_ABOVE_SALES]
+    if all(figures.get(name) is None for name in FIGURES):
+        errors[NON_FIELD] = [INDICATOR_EMPTY]
+    return errors
+
+
+def _date_errors(firm: Firm, day: datetime.date, is_baseline: bool) -> dict:
+    if day > timezone.localdate():
+        return {"date": [INDICATOR_DATE_IN_FUTURE]}
+    reports = list(FirmIndicator.objects.filter(firm=firm).values_list("date", "is_baseline"))
+    if any(existing == day for existing, _b in reports):
+        return {"date": [INDICATOR_DATE_TAKEN % {"date": _day(day)}]}
+    baseline = next((existing for existing, b in reports if b), None)
+    follow_ups = [existing for existing, b in reports if not b]
+    if is_baseline:
+        if baseline is not None:
+            return {"is_baseline": [INDICATOR_SECOND_BASELINE % {"date": _day(baseline)}]}
+        if follow_ups and min(follow_ups) < day:
+            return {"date": [INDICATOR_BASELINE_AFTER_FOLLOWUPS % {"date": _day(min(follow_ups))}]}
+    elif baseline is not None and day < baseline:
+        return {"date": [INDICATOR_FOLLOWUP_BEFORE_BASELINE % {"date": _day(baseline)}]}
+    return {}
+
+
+@transaction.atomic
+def firm_indicator_record(
+    *, firm: Firm, actor: User, date: datetime.date, is_baseline: bool, **figures
+) -> FirmIndicator:
+    """Record a firm's figures at `date`: its one baseline, or a follow-up after it.
+
+    Figures are the model's (employees, annual_sales, exports, average_wage, people_trained,
+    certifications, technologies) and `notes`; missing ones stay empty. Refused: negative
+    figures, a date in the future or already used, a second baseline, a baseline after the
+    follow-ups, a follow-up before the baseline.
+    """
+    if not access.can_record_firm_figures(actor, firm):
+        raise PermissionDenied
+    # The firm's row is the lock: two reports cannot both become its baseline.
+    Firm.objects.select_for_update().get(pk=firm.pk)
+    values = {name: figures.get(name) for name in FIGURES}
+    errors = _figure_errors(values)
+    if date is None:
+        errors["date"] = [_("Give the date of the figures.")]
+    else:
+        errors.update(_date_errors(firm, date, bool(is_baseline)))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return FirmIndicator.objects.create(
+                firm=firm, date=date, is_baseline=bool(is_baseline),
+                notes=(figures.get("notes") or "").strip(), recorded_by=actor, **values,
+            )  # fmt: skip
+    except IntegrityError:
+        # Lost a race that the lock above should prevent; say what the constraint means.
+        raise ValidationError({"date": [INDICATOR_DATE_TAKEN % {"date": _day(date)}]}) from None

@@ -1,0 +1,469 @@
+"""Pages: goal progress and evidence, firm indicators, participation, the graph, and the
+progress section of the network page."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from networks.models import Attachment, FirmIndicator, GoalActual, Network
+from networks.services import progress as P
+from networks.views import progress as views
+from tests import factories
+from tests.factories_progress import (
+    FirmIndicatorFactory,
+    GoalActualFactory,
+    GoalFactory,
+    activity,
+    days_ago,
+    joint_action,
+    members,
+    pdf,
+)
+from tests.views.conftest import shows
+
+pytestmark = pytest.mark.django_db
+
+OUTSIDERS = ["outsider_facilitator", "outsider_officer", "outsider_firm_user"]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def goal(network):
+    return GoalFactory(network=network, title="Joint purchase of timber")
+
+
+def progress_url(goal):
+    return reverse("networks:goal-progress", args=[goal.network_id, goal.pk])
+
+
+def bar_values(html: str) -> list[str]:
+    return re.findall(r'<progress class="goal-progress[^>]*value="(\d+)"', html, flags=re.S)
+
+
+# --- goal progress --------------------------------------------------------------------------
+
+
+def test_the_facilitator_records_a_value_with_evidence(client, facilitator, goal):
+    client.force_login(facilitator)
+    data = {"period_end": days_ago(1).isoformat(), "value": "4", "comment": "Four firms.",
+            "evidence": pdf("acta.pdf")}  # fmt: skip
+    response = client.post(progress_url(goal), data, follow=True)
+    actual = GoalActual.objects.get()
+    assert (actual.value, actual.recorded_by) == (Decimal("4"), facilitator)
+    assert actual.attachments.get().original_name == "acta.pdf"
+    assert shows(response, "saved.")
+    html = response.content.decode()
+    assert bar_values(html) == ["40"] and "40%" in html
+    assert "acta.pdf" in html
+
+
+def test_a_second_value_for_the_period_is_refused_on_the_form(client, facilitator, goal):
+    GoalActualFactory(goal=goal, period_end=days_ago(1))
+    client.force_login(facilitator)
+    response = client.post(progress_url(goal), {"period_end": days_ago(1).isoformat(),
+                                                "value": "5"})  # fmt: skip
+    assert response.status_code == 200
+    assert "There is already a value for the period ending" in str(
+        response.context["form"].errors["period_end"]
+    )
+    assert GoalActual.objects.count() == 1
+
+
+def test_bad_evidence_is_refused_on_the_form(client, facilitator, goal):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(facilitator)
+    fake = SimpleUploadedFile("acta.pdf", b"#!/bin/sh\necho hi\n")
+    response = client.post(progress_url(goal), {"period_end": days_ago(1).isoformat(),
+                                                "value": "5", "evidence": fake})  # fmt: skip
+    assert "This file type is not accepted" in str(response.context["form"].errors["evidence"])
+    assert not GoalActual.objects.exists()
+
+
+def test_a_member_firm_sees_the_progress_but_may_not_record(client, firm_user, goal):
+    GoalActualFactory(goal=goal, period_end=days_ago(3), value=Decimal("2"))
+    client.force_login(firm_user)
+    response = client.get(progress_url(goal))
+    assert bar_values(response.content.decode()) == ["20"]
+    assert "Record a period" not in response.content.decode()
+    response = client.post(progress_url(goal), {"period_end": days_ago(1).isoformat(),
+                                                "value": "9"})  # fmt: skip
+    assert response.status_code == 403
+    assert GoalActual.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_outsiders_get_404_on_goal_progress(client, request, goal, persona, method):
+    client.force_login(request.getfixturevalue(persona))
+    response = getattr(client, method)(progress_url(goal), {"value": "1"})
+    assert response.status_code == 404
+    assert not GoalActual.objects.exists()
+
+
+def test_another_networks_goal_is_not_found_through_this_network(client, facilitator, network):
+    stranger = GoalFactory()
+    client.force_login(facilitator)
+    url = reverse("networks:goal-progress", args=[network.pk, stranger.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_goal_past_due_and_under_target_is_marked_missed(client, facilitator, network):
+    late = GoalFactory(network=network, title="Late goal",
+                       due_date=timezone.localdate() - datetime.timedelta(days=1))  # fmt: skip
+    GoalActualFactory(goal=late, period_end=days_ago(2), value=Decimal("3"))
+    on_time = GoalFactory(network=network, title="On time")
+    client.force_login(facilitator)
+    assert "Missed" in client.get(progress_url(late)).content.decode()
+    assert "Missed" not in client.get(progress_url(on_time)).content.decode()
+    html = client.get(reverse("networks:network-detail", args=[network.pk])).content.decode()
+    section = html[html.index('id="progress-heading"') :]
+    assert section.count("Missed") == 1
+    assert bar_values(section)[:2] == ["30", "0"]
+
+
+# --- evidence download ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def evidence(goal, facilitator):
+    actual = P.goal_actual_record(
+        goal=goal, actor=facilitator, period_end=days_ago(1), value=1, evidence=pdf("acta.pdf")
+    )
+    return actual.attachments.get()
+
+
+def evidence_url(attachment, actual_pk=None):
+    return reverse(
+        "networks:goal-evidence-download", args=[actual_pk or attachment.goal_actual_id,
+                                                 attachment.pk]
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["facilitator", "officer", "firm_user"])
+def test_those_who_see_the_network_download_the_evidence(client, request, evidence, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(evidence_url(evidence))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert response["Content-Type"] == "application/pdf"
+    assert 'attachment; filename="acta.pdf"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_outsiders_get_404_on_the_evidence(client, request, evidence, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(evidence_url(evidence)).status_code == 404
+
+
+def test_evidence_under_another_actual_is_not_found(client, facilitator, evidence, goal):
+    other = GoalActualFactory(goal=goal, period_end=days_ago(40))
+    client.force_login(facilitator)
+    assert client.get(evidence_url(evidence, actual_pk=other.pk)).status_code == 404
+
+
+def test_anonymous_users_are_sent_to_log_in(client, evidence):
+    response = client.get(evidence_url(evidence))
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert Attachment.objects.count() == 1
+
+
+# --- firm indicators ------------------------------------------------------------------------
+
+
+def indicators_url(firm):
+    return reverse("networks:firm-indicators", args=[firm.pk])
+
+
+@pytest.fixture
+def other_member(network):
+    """Another member firm of the same network, with a user and confidential figures."""
+    firm = factories.MembershipFactory(network=network, firm__name="Secret Sawmill").firm
+    FirmIndicatorFactory(firm=firm, date=days_ago(30), is_baseline=True, employees=777,
+                         annual_sales=Decimal("123456789"))  # fmt: skip
+    return factories.FirmMemberFactory(username="other-firm", firm=firm)
+
+
+def test_a_firm_records_and_sees_its_own_panel(client, firm_user, member_firm):
+    client.force_login(firm_user)
+    client.post(indicators_url(member_firm), {"date": days_ago(100).isoformat(),
+                                              "is_baseline": "on", "employees": "10"})  # fmt: skip
+    response = client.post(
+        indicators_url(member_firm),
+        {"date": days_ago(5).isoformat(), "employees": "13", "annual_sales": "5000"},
+        follow=True,
+    )
+    assert shows(response, "Figures saved.")
+    assert FirmIndicator.objects.filter(firm=member_firm).count() == 2
+    html = response.content.decode()
+    assert "Baseline" in html and "+3" in html  # the change since the baseline
+
+
+def test_bad_values_are_refused_with_a_clear_message(client, firm_user, member_firm):
+    FirmIndicatorFactory(firm=member_firm, date=days_ago(50), is_baseline=True, employees=5)
+    client.force_login(firm_user)
+    url = indicators_url(member_firm)
+    cases = [
+        ({"date": days_ago(3).isoformat(), "employees": "-4"}, "Employees cannot be negative."),
+        ({"date": days_ago(3).isoformat(), "annual_sales": "-1"},
+         "Annual sales cannot be negative."),
+        ({"date": days_ago(90).isoformat(), "employees": "4"},
+         "A follow-up cannot be dated before the baseline"),
+        ({"date": days_ago(3).isoformat(), "is_baseline": "on", "employees": "4"},
+         "The firm already has a baseline"),
+        ({"date": days_ago(-2).isoformat(), "employees": "4"}, str(P.INDICATOR_DATE_IN_FUTURE)),
+        ({"date": days_ago(3).isoformat()}, str(P.INDICATOR_EMPTY)),
+    ]  # fmt: skip
+    for data, message in cases:
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert message in response.content.decode(), message
+    assert FirmIndicator.objects.count() == 1
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_member_firm_never_sees_a_firms_figures(
+    client, firm_user, member_firm, other_member, method
+):
+    client.force_login(firm_user)
+    url = indicators_url(other_member.firm)
+    response = getattr(client, method)(url, {"date": days_ago(1).isoformat(), "employees": "1"})
+    assert response.status_code == 404
+    assert FirmIndicator.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["outsider_facilitator", "outsider_officer",
+                                     "outsider_firm_user"])  # fmt: skip
+def test_outsiders_get_404_on_a_firms_indicators(client, request, member_firm, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(indicators_url(member_firm)).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["facilitator", "officer"])
+def test_the_facilitator_and_agency_see_a_members_panel(client, request, other_member, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(indicators_url(other_member.firm))
+    assert response.status_code == 200
+    assert "777" in response.content.decode()
+
+
+def test_the_firm_home_links_to_our_indicators(client, firm_user, member_firm):
+    client.force_login(firm_user)
+    html = client.get(reverse("networks:firm-home")).content.decode()
+    assert "Our indicators" in html and indicators_url(member_firm) in html
+
+
+# --- network indicators ---------------------------------------------------------------------
+
+
+def network_indicators_url(network):
+    return reverse("networks:network-indicators", args=[network.pk])
+
+
+def test_a_member_firm_sees_aggregates_and_its_own_row_only(
+    client, network, firm_user, member_firm, other_member
+):
+    FirmIndicatorFactory(firm=member_firm, date=days_ago(3), employees=11)
+    third = members(network, 1)[0]
+    FirmIndicatorFactory(firm=third, date=days_ago(3), employees=12)
+    client.force_login(firm_user)
+    response = client.get(network_indicators_url(network))
+    html = response.content.decode()
+    assert [f for f, _r in response.context["summary"].firm_rows] == [member_firm]
+    assert "Secret Sawmill" not in html and indicators_url(other_member.firm) not in html
+    assert "123.456.789" not in html and "123,456,789" not in html and "123456789" not in html
+    assert "800" in html  # employees: 777 + 11 + 12, three firms reported
+    assert "Hidden: fewer than 3 firms reported." in html  # sales: one firm only
+
+
+def test_aggregates_hide_when_fewer_than_three_firms_reported(
+    client, network, firm_user, member_firm, other_member
+):
+    FirmIndicatorFactory(firm=member_firm, date=days_ago(3), employees=11)
+    client.force_login(firm_user)
+    response = client.get(network_indicators_url(network))
+    html = response.content.decode()
+    assert "788" not in html and "777" not in html
+    assert html.count("Hidden: fewer than 3 firms reported.") == len(P.FIGURES)
+
+
+def test_the_facilitator_sees_every_members_row(client, network, facilitator, member_firm,
+                                                other_member):  # fmt: skip
+    client.force_login(facilitator)
+    response = client.get(network_indicators_url(network))
+    assert {f.name for f, _r in response.context["summary"].firm_rows} == {
+        member_firm.name, "Secret Sawmill",
+    }  # fmt: skip
+    assert "777" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+def test_outsiders_get_404_on_network_indicators(client, request, network, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(network_indicators_url(network)).status_code == 404
+
+
+# --- participation and the graph ------------------------------------------------------------
+
+
+def participation_url(network):
+    return reverse("networks:network-participation", args=[network.pk])
+
+
+def graph_url(network):
+    return reverse("networks:network-graph", args=[network.pk])
+
+
+def test_the_participation_page_shows_rates_and_drifting_firms(client, firm_user, network):
+    keen, drifter = members(network, 2)
+    activity(network, keen, drifter, date=days_ago(150))
+    activity(network, keen, date=days_ago(10))
+    client.force_login(firm_user)  # attendance is not confidential
+    response = client.get(participation_url(network))
+    html = response.content.decode()
+    rows = {row.firm: row for row in response.context["participation"]}
+    assert rows[keen].percent_6m == 100 and rows[drifter].percent_6m == 50
+    assert rows[drifter].drifting and not rows[keen].drifting
+    assert "Drifting away" in html and "100%" in html and "50%" in html
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+@pytest.mark.parametrize("name", ["network-participation", "network-graph"])
+def test_outsiders_get_404_on_participation_and_graph(client, request, network, persona, name):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(f"networks:{name}", args=[network.pk])).status_code == 404
+
+
+def test_the_graph_page_draws_an_svg_with_a_table_alternative(client, firm_user, network):
+    Network.objects.filter(pk=network.pk).update(term_start=days_ago(100))
+    a, b, c = members(network, 3)
+    activity(network, a, b, date=days_ago(20))
+    joint_action(network, a, b, start_date=days_ago(5))
+    client.force_login(firm_user)
+    html = client.get(graph_url(network)).content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'role="img"' in svg and "<title" in svg and "aria-labelledby" in svg
+    assert svg.count("<line") == 1 and svg.count("<circle") == 4  # three firms + the member
+    assert a.name in svg and c.name in svg
+    ties = html[html.index("Ties between firms") :]
+    assert re.search(rf"<td>{a.name}</td><td>{b.name}</td><td[^>]*>2</td>", ties)
+    assert c.name in ties[ties.index("Firms tied to nobody") :]
+    assert "Density by quarter" in html and "Cumulative" in html
+
+
+def test_svg_numbers_are_not_localised(client, facilitator, network):
+    a, b = members(network, 2)
+    activity(network, a, b, date=days_ago(2))
+    client.force_login(facilitator)
+    client.post(reverse("set_language"), {"language": "es"})
+    html = client.get(graph_url(network)).content.decode()
+    assert '<html lang="es">' in html
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert re.search(r'x1="\d+\.\d"', svg)
+    assert not re.search(r'(x1|cx|y)="\d+,\d', svg)
+
+
+# --- query counts ---------------------------------------------------------------------------
+
+
+def _grow(network, firms: int, activities: int) -> None:
+    new = members(network, firms)
+    for i in range(activities):
+        activity(network, *new[i % 3 :: 2], date=days_ago(i * 3))
+    joint_action(network, *new[:5], start_date=days_ago(4))
+    goal = GoalFactory(network=network)
+    GoalActualFactory(goal=goal, period_end=days_ago(activities))
+
+
+PAGE_QUERIES = 4  # session, user, the network, participation (1)
+GRAPH_PAGE_QUERIES = 5  # session, user, the network, memberships, the ties
+INDICATORS_PAGE_QUERIES = 6  # session, user, the network, members, latest reports, visible firms
+SECTION_QUERIES = 3  # goals, memberships with participation, the ties (one UNION)
+
+
+def test_participation_page_queries_do_not_grow(
+    client, facilitator, network, django_assert_max_num_queries
+):
+    client.force_login(facilitator)
+    _grow(network, 10, 5)
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        response = client.get(participation_url(network))
+    assert len(response.context["participation"]) == 10
+    _grow(network, 15, 35)
+    with django_assert_max_num_queries(PAGE_QUERIES):
+        response = client.get(participation_url(network))
+    assert len(response.context["participation"]) == 25
+
+
+def test_graph_page_queries_do_not_grow(client, facilitator, network,
+                                        django_assert_max_num_queries):  # fmt: skip
+    client.force_login(facilitator)
+    _grow(network, 10, 5)
+    with django_assert_max_num_queries(GRAPH_PAGE_QUERIES):
+        client.get(graph_url(network))
+    _grow(network, 15, 35)
+    with django_assert_max_num_queries(GRAPH_PAGE_QUERIES):
+        response = client.get(graph_url(network))
+    assert response.context["collaboration"].graph.node_count == 25
+
+
+def test_network_indicators_page_queries_do_not_grow(
+    client, firm_user, network, django_assert_max_num_queries
+):
+    client.force_login(firm_user)
+    for firm in members(network, 10):
+        FirmIndicatorFactory(firm=firm, date=days_ago(9), employees=3)
+    with django_assert_max_num_queries(INDICATORS_PAGE_QUERIES):
+        client.get(network_indicators_url(network))
+    for firm in members(network, 15):
+        FirmIndicatorFactory(firm=firm, date=days_ago(100), is_baseline=True, employees=2)
+        FirmIndicatorFactory(firm=firm, date=days_ago(9), employees=4)
+    with django_assert_max_num_queries(INDICATORS_PAGE_QUERIES):
+        response = client.get(network_indicators_url(network))
+    assert response.context["summary"].aggregates[0].total == 3 * 10 + 4 * 15
+
+
+def test_network_page_section_queries_do_not_grow(facilitator, network, django_assert_num_queries):
+    request = RequestFactory().get("/")
+    request.user = facilitator
+    network = Network.objects.select_related("programme").get(pk=network.pk)
+
+    def section():
+        context = views.detail_context(request, network)
+        return context, render_to_string(
+            "networks/_detail_progress.html", {**context, "network": network}, request=request
+        )
+
+    _grow(network, 10, 5)
+    with django_assert_num_queries(SECTION_QUERIES):
+        context, html = section()
+    assert len(context["participation"]) == 10 and "<progress" in html
+    _grow(network, 15, 35)
+    with django_assert_num_queries(SECTION_QUERIES):
+        context, html = section()
+    assert len(context["participation"]) == 25 and len(context["goal_progress"]) == 2
+
+
+def test_the_network_page_shows_the_progress_section(client, firm_user, network, goal):
+    a, b, old = members(network, 3)
+    activity(network, a, b, date=days_ago(5))
+    GoalActualFactory(goal=goal, period_end=days_ago(5), value=Decimal("5"))
+    client.force_login(firm_user)
+    html = client.get(reverse("networks:network-detail", args=[network.pk])).content.decode()
+    section = html[html.index('id="progress-heading"') :]
+    assert bar_values(section) == ["50"] and "50%" in section
+    assert "Firms drifting away" in section and old.name in section  # no part in 90+ days
+    assert 'role="img"' in section
+    for name in ("network-graph", "network-participation", "network-indicators"):
+        assert reverse(f"networks:{name}", args=[network.pk]) in section
