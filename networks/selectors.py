@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from networks import access
 from networks.models import (
@@ -16,11 +18,13 @@ from networks.models import (
     Diagnosis,
     Firm,
     Goal,
+    Handover,
     ManagerAppointment,
     Membership,
     Network,
     PhaseTransition,
     Programme,
+    TermChange,
     User,
 )
 from networks.taxid import normalize_rut
@@ -76,14 +80,15 @@ def current_appointment(network: Network) -> ManagerAppointment | None:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime.datetime
-    kind: str  # "transition", "application", "appointment"
+    kind: str  # "transition", "application", "appointment", "term_change", "handover"
     title: str
     actor: object
     reason: str
 
 
 def timeline(network: Network) -> list[TimelineEntry]:
-    """Every phase change, application event and appointment, oldest first (three queries)."""
+    """Every phase change, application event, appointment, change of the term and the confirmed
+    handover, oldest first (five queries)."""
     entries = []
     for t in PhaseTransition.objects.filter(network=network).select_related("actor"):
         title = f"{Network.Phase(t.from_phase).label} → {Network.Phase(t.to_phase).label}"
@@ -101,6 +106,19 @@ def timeline(network: Network) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(a.created_at, "appointment", name, a.appointed_by, a.end_reason)
         )
+    term_titles = {
+        TermChange.Kind.EXTENSION: _("Term extended to %(date)s"),
+        TermChange.Kind.EARLY_HANDOVER: _("Early handover allowed from %(date)s"),
+    }
+    for c in TermChange.objects.filter(network=network).select_related("actor"):
+        title = str(term_titles[c.kind] % {"date": date_format(c.new_due)})
+        entries.append(TimelineEntry(c.at, "term_change", title, c.actor, c.reason))
+    handovers = Handover.objects.filter(
+        network=network, status=Handover.Status.CONFIRMED
+    ).select_related("confirmed_by")
+    for h in handovers:
+        title = str(_("Handover confirmed (from %(date)s)") % {"date": date_format(h.date)})
+        entries.append(TimelineEntry(h.confirmed_at, "handover", title, h.confirmed_by, ""))
     return sorted(entries, key=lambda e: e.at)
 
 

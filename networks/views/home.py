@@ -3,8 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from networks import selectors
-from networks.models import User
+from networks import selectors, selectors_term
+from networks.models import Network, User
 from networks.views.common import require_role
 
 HOME_BY_ROLE = {
@@ -24,18 +24,36 @@ def home(request):
     return redirect(target)
 
 
+def handover_clocks(networks) -> list[dict]:
+    """Days to the handover and the warning of each network in consolidation.
+
+    Built from the rows already read: the clock needs only the network and its programme.
+    """
+    return [
+        {
+            "network": network,
+            "clock": selectors_term.clock(network),
+            "warning": selectors_term.warning(network),
+        }
+        for network in networks
+        if network.phase == Network.Phase.CONSOLIDATION and network.handover_due
+    ]
+
+
 @login_required
 def agency_home(request):
     require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
-    networks = selectors.network_list(user=request.user)
-    return render(request, "networks/home_agency.html", {"networks": networks})
+    networks = list(selectors.network_list(user=request.user))
+    context = {"networks": networks, "handover_clocks": handover_clocks(networks)}
+    return render(request, "networks/home_agency.html", context)
 
 
 @login_required
 def facilitator_home(request):
     require_role(request.user, User.Role.FACILITATOR)
-    networks = selectors.network_list(user=request.user)
-    return render(request, "networks/home_facilitator.html", {"networks": networks})
+    networks = list(selectors.network_list(user=request.user))
+    context = {"networks": networks, "handover_clocks": handover_clocks(networks)}
+    return render(request, "networks/home_facilitator.html", context)
 
 
 @login_required
