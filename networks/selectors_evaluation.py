@@ -68,15 +68,14 @@ def suggestions(network: Network, today: datetime.date | None = None) -> dict[st
         "joint_commercial": Suggestion(has(COMMERCIAL), _("completed commercial joint actions")),
         "joint_purchasing": Suggestion(has({"joint_purchasing"}), _("completed joint purchase")),
         "shared_equipment": Suggestion(has({"shared_equipment"}), _("completed shared equipment")),
-        "quality": Suggestion(has({"certification", "lab_tests"}),
-                              _("completed certification or laboratory tests")),  # fmt: skip
+        "quality": Suggestion(
+            has({"certification", "lab_tests"}), _("completed certification or laboratory tests")
+        ),  # fmt: skip
         "training": Suggestion(training, _("training in the last 12 months")),
         "service_uptake": Suggestion(
             uptakes > 0, _("%(n)s services taken up in 12 months") % {"n": uptakes}
         ),
-        "dues_paid": Suggestion(
-            in_arrears == 0, _("%(n)s firms in arrears") % {"n": in_arrears}
-        ),
+        "dues_paid": Suggestion(in_arrears == 0, _("%(n)s firms in arrears") % {"n": in_arrears}),
         "stable_membership": Suggestion(
             left <= max(1, members // 10),
             _("%(n)s firms left in 12 months") % {"n": left},
@@ -171,4 +170,3 @@ def portfolio(
     max_k = max((r.evaluation.criteria_count for r in rows), default=12)
     rows.sort(key=lambda r: (-r.evaluation.met_count, r.network.name))
     return Portfolio(rows, max(max_k, 12))
-
