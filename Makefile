@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint venv dev-venv messages clean
+.PHONY: run serve test lint venv dev-venv messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: venv
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Serving PROFO at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production serving: PostgreSQL from DATABASE_URL, SECRET_KEY, gunicorn (see scripts/serve).
+serve: venv
+	scripts/serve
 
 test: dev-venv
 	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ Every value that differs between a laptop, CI and production is read from the en
 SECRET_KEY stops the start with a clear message.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "profo.db_router.ReplicaRouterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,6 +111,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Optional read replicas (comma-separated URLs) become replica1, replica2…. Only code that asks
+# for one with profo.db_router.use_replica() reads from them (reports, exports); everything else,
+# and every write, stays on the primary. In the tests a replica mirrors the test database.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(
+            _url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["profo.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "networks.User"
@@ -140,11 +155,43 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Hashed, compressed file names need `collectstatic`; development and tests skip that step.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+
+# Uploads must be reachable from every app server: a folder on a shared mount (MEDIA_ROOT, the
+# default) or an S3-compatible bucket (STORAGE_BACKEND=s3, through django-storages, imported
+# only when the storage is first used). Either way they are served only through access-checked
+# views, never as static files.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem").strip().lower()
+if STORAGE_BACKEND == "filesystem":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME (and credentials: "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role)."
+        )
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Private objects: downloads go through the app's access checks, never a public URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -153,8 +200,49 @@ STORAGES = {
         )
     },
 }
-# Uploaded files live outside the static tree and are served only through access-checked views.
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Sessions live in the database, so any app server can continue any session.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The cache holds the API's throttling counts (django-axes keeps its lock-outs in its own
+# tables): with more than one app server, or worker process, it must be shared, or each process
+# would count on its own. So production uses the database (`CACHE_BACKEND=db`, table made by
+# `manage.py createcachetable`) or Redis; the per-process memory cache is for development and
+# the tests only.
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem").strip().lower()
+_CACHE_OPTIONS = {
+    "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "profo"),
+    "TIMEOUT": env_int("CACHE_TIMEOUT", 300),
+}
+if CACHE_BACKEND == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_BACKEND == "db":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "profo_cache",
+            **_CACHE_OPTIONS,
+            # Django's default of 300 rows would cull live throttling counts with a few hundred
+            # active users; each write also counts the rows, so this is not for huge caches.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
+        }
+    }
+elif CACHE_BACKEND == "redis":
+    if not os.environ.get("CACHE_URL"):
+        raise ImproperlyConfigured("CACHE_BACKEND=redis needs CACHE_URL, e.g. redis://host:6379/0.")
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured("CACHE_BACKEND=redis needs the redis package: pip install redis")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            **_CACHE_OPTIONS,
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_BACKEND must be 'locmem', 'db' or 'redis', not {CACHE_BACKEND!r}."
+    )
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
