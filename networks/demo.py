@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from networks import services, typology
+from networks import demo_history, services, typology
 from networks.dates import add_months
 from networks.models import Agency, Application, Firm, Membership, Network, Programme, User
 from networks.taxid import rut_check_digit
@@ -156,6 +156,17 @@ NETWORKS = (
         ("Panadería", "Amasandería", "Pastelería"),
         12,
     ),
+    # Added last: the position of a network gives its firms' tax ids, so the order stays.
+    NetworkSpec(
+        "SERCOTEC Maule",
+        "Ceramistas de Pilén",
+        "Maule",
+        "Cauquenes",
+        "Pottery",
+        "facilitator2",
+        ("Alfarería", "Cerámica", "Greda"),
+        11,
+    ),
 )
 
 # username -> (first name, last name, role, agency name or None)
@@ -181,7 +192,7 @@ LOGINS = (
     ("officer2", "agency staff, SERCOTEC Maule"),
     ("officer.biobio", "agency staff, SERCOTEC Biobío"),
     ("facilitator", "facilitator, Maule (Talca, Curicó, Vichuquén)"),
-    ("facilitator2", "facilitator, Maule (Linares, Cauquenes, San Clemente)"),
+    ("facilitator2", "facilitator, Maule (Linares, Cauquenes, San Clemente, Pilén)"),
     ("firm", "member firm of Muebleros de Talca"),
     ("firm2", "member firm of Apicultores del Maule"),
 )
@@ -208,6 +219,7 @@ STAGES = {
     "Queseros de Cauquenes": ("submitted", 0, (1, 1, 1, 1, 2, 3, 1, 1, 1)),
     "Turismo rural de Vichuquén": ("draft", 0, None),
     "Hortaliceros de San Clemente": ("returned", 0, (1, 1, 1, 2, 1, 3, 1, 1, 1)),
+    "Ceramistas de Pilén": ("independence", 38, (1, 2, 2, 3, 3, 3, 1, 2, 2)),
     "Metalmecánica de Talcahuano": ("consolidation", 20, (2, 3, 2, 3, 3, 3, 3, 2, 3)),
     "Panaderos de Concepción": ("submitted", 0, (1, 2, 1, 2, 2, 3, 1, 1, 2)),
 }
@@ -332,6 +344,15 @@ def build(*, password: str) -> list[str]:
                     network=network, firm=firm, actor=facilitator, joined_on=network.created_on
                 )
         _lifecycle(network, spec, people)
+        stage = STAGES[spec.name][0]
+        if stage in ("consolidation", "independence"):
+            biobio = spec.agency == "SERCOTEC Biobío"
+            demo_history.build_history(
+                network, facilitator=facilitator,
+                officer=people["officer.biobio" if biobio else "officer"],
+                reviewer=people["officer.biobio" if biobio else "officer2"],
+                independence=stage == "independence",
+            )  # fmt: skip
 
     for username, (first, last, network_name) in FIRM_PEOPLE.items():
         firm = networks[network_name].memberships.order_by("firm__tax_id").first().firm

@@ -6,15 +6,26 @@ from django.utils import timezone
 
 from networks.dates import add_months
 from networks.models import (
+    Activity,
     Agency,
     ApplicationEvent,
+    Attendance,
+    Due,
+    Evaluation,
     Firm,
+    FirmIndicator,
     Goal,
+    GoalActual,
+    Handover,
+    JointAction,
+    JointActionParticipant,
     ManagerAppointment,
     Membership,
     Network,
+    Payment,
     PhaseTransition,
     Programme,
+    ServiceUptake,
     User,
 )
 
@@ -22,21 +33,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return {
-        m.__name__: m.objects.count()
-        for m in (
-            Agency,
-            Programme,
-            User,
-            Firm,
-            Network,
-            Membership,
-            Goal,
-            ApplicationEvent,
-            ManagerAppointment,
-            PhaseTransition,
-        )
-    }
+    models = (Agency, Programme, User, Firm, Network, Membership, Goal, ApplicationEvent,
+              ManagerAppointment, PhaseTransition, Activity, Attendance, JointAction,
+              JointActionParticipant, ServiceUptake, GoalActual, FirmIndicator, Due, Payment,
+              Evaluation, Handover)  # fmt: skip
+    return {m.__name__: m.objects.count() for m in models}
 
 
 def test_seed_demo_twice_is_harmless(settings):
@@ -93,3 +94,22 @@ def test_demo_networks_go_through_the_lifecycle(settings):
     for network in consolidating:
         assert network.transitions.get().to_phase == "consolidation"
         assert 10 <= network.memberships.count() <= 30
+
+
+def test_demo_networks_have_months_of_history(settings):
+    from networks import selectors_term
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    talca = Network.objects.get(name="Muebleros de Talca")
+    assert talca.activities.count() >= 30
+    assert talca.joint_actions.filter(status="done").exists()
+    waiting = JointActionParticipant.objects.filter(
+        joint_action__network=talca, confirmed_at__isnull=True
+    )
+    assert waiting.exists()  # some confirmations still wait
+    assert talca.evaluations.count() == 2
+    assert any(b.in_arrears for b in selectors_term.balances(talca))
+    independent = Network.objects.get(phase="independence")
+    assert independent.handovers.get().status == "confirmed"
+    assert independent.charges.order_by("month").last().agency_amount == 0

@@ -191,8 +191,19 @@ def _grow(network, officer, members: int, extra: int):
         )  # fmt: skip
 
 
-NETWORK_PAGE_QUERIES = 12  # session, user, network, 2 member lists, diagnosis, goals,
-# application, current manager, and three for the timeline
+# The network page gathers every section (members, diagnosis, goals, timeline, term, activities,
+# joint actions, progress and graph, evaluation, data). Each reads a fixed number of queries;
+# the total is pinned and must be the same whatever the amount of data.
+NETWORK_PAGE_QUERIES = 41
+
+
+def _page_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
 
 
 @pytest.mark.parametrize("persona", ["officer", "facilitator", "firm_user"])
@@ -211,6 +222,47 @@ def test_network_page_query_count_does_not_grow(
         response = client.get(url)
     assert network.memberships.filter(left_on__isnull=True).count() >= 30
     assert "Goal 19" in response.content.decode() and "Fix 19" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["officer", "facilitator", "firm_user"])
+def test_running_network_page_queries_are_constant(client, request, officer, persona):
+    """A network in consolidation shows every section; more history costs no more queries."""
+    import datetime
+    from decimal import Decimal
+
+    from networks import services
+    from networks.models import ActivityType, Network
+    from tests import factories
+
+    network = factories.NetworkFactory(programme__agency=officer.agency)
+    builders.consolidating_network(network, officer, start=datetime.date(2024, 1, 1))
+    network.memberships.update(joined_on=datetime.date(2023, 6, 1))
+    firms = [m.firm for m in network.memberships.all()]
+    member = factories.FirmMemberFactory(firm=firms[0])
+    user = {"officer": officer, "facilitator": network.facilitator, "firm_user": member}[persona]
+    visit = ActivityType.objects.get(programme=network.programme, slug="group_workshop")
+
+    def more_history(months):
+        for month in range(months):
+            services.activity_log(
+                network=network, actor=network.facilitator, type=visit, title=f"W{month}",
+                date=datetime.date(2024, 1 + month % 12, 10), attendees=firms[: 3 + month % 7],
+            )  # fmt: skip
+            services.joint_action_log(
+                network=network, actor=network.facilitator, type="joint_purchasing",
+                title=f"J{month}", firms=firms[:3], status="done", value=Decimal(1000),
+            )  # fmt: skip
+        services.dues_catch_up(network=network)
+
+    client.force_login(user)
+    url = reverse("networks:network-detail", args=[network.pk])
+    more_history(2)
+    small = _page_queries(client, url)
+    more_history(12)
+    network = Network.objects.get(pk=network.pk)
+    large = _page_queries(client, url)
+    assert small == large
+    assert large <= NETWORK_PAGE_QUERIES
 
 
 # --- dissolving -----------------------------------------------------------------------------
