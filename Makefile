@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint venv dev-venv messages clean
+.PHONY: run serve test browser lint venv dev-venv messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,20 @@ run: venv
 serve: venv
 	scripts/serve
 
-test: dev-venv
+test: dev-venv browser
 	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium. As root, install it when missing; otherwise the
+# tests skip themselves with a message (and fail under CI=true).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "NOTE: /usr/bin/chromium is missing and you are not root: browser tests will be skipped."; \
+	  fi; \
+	fi
 
 lint: dev-venv
 	$(BIN)/ruff check .
