@@ -3,6 +3,7 @@ from django.urls import path
 from networks import (
     api,
     api_activities,
+    api_dashboard,
     api_data,
     api_evaluation,
     api_joint_actions,
@@ -55,4 +56,5 @@ urlpatterns += (
     + api_term.urlpatterns
     + api_evaluation.urlpatterns
     + api_data.urlpatterns
+    + api_dashboard.urlpatterns
 )

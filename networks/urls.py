@@ -1,7 +1,15 @@
 from django.urls import path
 
 from networks import views
-from networks.views import activities, data, evaluation, joint_actions, progress, term
+from networks.views import (
+    activities,
+    data,
+    evaluation,
+    history,
+    joint_actions,
+    progress,
+    term,
+)
 
 app_name = "networks"
 
@@ -53,4 +61,5 @@ urlpatterns += (
     + term.urlpatterns
     + evaluation.urlpatterns
     + data.urlpatterns
+    + history.urlpatterns
 )

@@ -1,0 +1,3 @@
+"""The audit history of a network, for agency staff (django-simple-history rows)."""
+
+urlpatterns = []
