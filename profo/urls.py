@@ -13,3 +13,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("networks.urls")),
 ]
+
+handler500 = "profo.errors.server_error"

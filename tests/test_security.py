@@ -149,3 +149,26 @@ def test_api_is_throttled_per_user_with_retry_after(officer, settings):
     assert codes == [200, 200, 200, 429]
     assert int(response["Retry-After"]) > 0
     assert other_code == 200  # the limit is per user
+
+
+def test_database_outage_is_503_not_500(client, officer, settings):
+    from django.db import OperationalError
+
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    client.force_login(officer)
+    with mock.patch("networks.views.home.selectors.network_list",
+                    side_effect=OperationalError("server closed the connection")):  # fmt: skip
+        page = client.get(reverse("networks:agency-home"))
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    assert b"Temporarily unavailable" in page.content and b"OperationalError" not in page.content
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.raise_request_exception = False
+    api.force_authenticate(officer)
+    with mock.patch("networks.api.access.visible_networks",
+                    side_effect=OperationalError("down")):  # fmt: skip
+        response = api.get("/api/v1/me/")
+    assert response.status_code == 503
+    assert "temporarily unavailable" in response.json()["detail"]
