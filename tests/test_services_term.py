@@ -505,3 +505,15 @@ def test_each_month_agency_plus_dues_equal_salary(officer, salary, members, year
     dues = list(charge.dues.values_list("amount", flat=True))
     assert charge.agency_amount + sum(dues) == salary
     assert all(d == d.to_integral_value() for d in dues)  # CLP: whole pesos
+
+
+def test_failure_in_the_middle_of_a_dues_run_leaves_nothing(running):
+    """The charge and the dues of a month are written together or not at all."""
+    month = datetime.date(2024, 2, 1)
+    boom = mock.patch("networks.services.term.Due.objects.bulk_create",
+                      side_effect=RuntimeError("disk full"))  # fmt: skip
+    with boom, pytest.raises(RuntimeError):
+        T.dues_generate(network=running, month=month)
+    assert not MonthlyCharge.objects.exists() and not Due.objects.exists()
+    T.dues_generate(network=running, month=month)  # and the next run does the month whole
+    assert Due.objects.count() == 10
