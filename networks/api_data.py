@@ -1,3 +1,72 @@
-"""REST API: data out and in: CSV/XLSX exports, the import of firms and memberships, the printable network report."""
+"""REST API: data out: the CSV/XLSX exports.
 
-urlpatterns = []
+- GET /exports/{kind}/?format=csv|xlsx&network={id}
+
+The same file as the page's download, under the same rules (`networks.exports`): the user's
+visible networks, one of them with ?network= (404 for any other id), and a firm member gets
+only their own firm's contributions, take-ups and indicators.
+"""
+
+from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.views import APIView
+
+from networks import exports
+from networks.views.common import require_role
+
+FORMAT_INVALID = "Choose csv or xlsx."
+
+
+class FileNegotiation(BaseContentNegotiation):
+    """The answer is a file whatever the client accepts; `?format=` names the file's format
+    here, not a renderer (DRF would answer 404 to ?format=csv). Errors still come as JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ExportView(APIView):
+    content_negotiation_class = FileNegotiation
+
+    @extend_schema(
+        operation_id="exports_retrieve",
+        parameters=[
+            OpenApiParameter(
+                "kind", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(exports.KINDS)
+            ),
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=list(exports.FORMATS),
+                default="csv",
+                description="The file's format.",
+            ),
+            OpenApiParameter(
+                "network",
+                OpenApiTypes.INT,
+                description="Only this network (one the user may see; any other id is 404).",
+            ),
+        ],  # fmt: skip
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, exports.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+        },
+    )
+    def get(self, request, kind):
+        """One export as a file: CSV (streamed) or XLSX."""
+        require_role(request.user, *exports.ROLES)
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in exports.FORMATS:
+            raise exceptions.ValidationError({"format": [FORMAT_INVALID]})
+        return exports.export_response(request.user, kind, fmt, request.query_params.get("network"))
+
+
+urlpatterns = [
+    path("exports/<slug:kind>/", ExportView.as_view(), name="export"),
+]
