@@ -24,6 +24,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class AmountInput(forms.TextInput):
+    """An amount typed as the reader writes it: 1.234.567,5 in Spanish, 1,234,567.5 in English.
+
+    A text box with the phone's number keypad, for a field with localize=True: a number box
+    (type=number) takes no thousands separators, and shows the amount without them.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", **(attrs or {})})
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.username
@@ -147,9 +158,21 @@ class GoalForm(forms.Form):
     )
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     baseline = forms.DecimalField(
-        label=_("Baseline"), max_digits=16, decimal_places=2, required=False
+        label=_("Baseline"),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        widget=AmountInput(),
     )
-    target = forms.DecimalField(label=_("Target"), max_digits=16, decimal_places=2, required=False)
+    target = forms.DecimalField(
+        label=_("Target"),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        widget=AmountInput(),
+    )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
     @classmethod
@@ -186,7 +209,13 @@ class DecisionForm(forms.Form):
 class AppointManagerForm(forms.Form):
     manager = PersonChoiceField(label=_("Manager"), queryset=None)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    monthly_salary = forms.DecimalField(label=_("Monthly salary"), max_digits=14, decimal_places=2)
+    monthly_salary = forms.DecimalField(
+        label=_("Monthly salary"),
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        widget=AmountInput(),
+    )
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks import selectors_activities as selectors
-from networks.forms import DateInput
+from networks.forms import AmountInput, DateInput
 from networks.models import Activity, Network
 
 DATE_RANGE_REVERSED = _("The start of the range is after its end.")
@@ -49,7 +49,13 @@ class ActivityForm(forms.Form):
     )
     # No lower bound here: the service's own message answers a negative cost.
     cost = forms.DecimalField(
-        label=_("Cost"), max_digits=14, decimal_places=2, required=False, initial=0
+        label=_("Cost"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        initial=0,
+        localize=True,
+        widget=AmountInput(),
     )
 
     def __init__(self, *args, network: Network, activity: Activity | None = None, **kwargs):

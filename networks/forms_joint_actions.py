@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from networks import selectors_joint_actions as ja_selectors
-from networks.forms import DateInput
+from networks.forms import AmountInput, DateInput
 from networks.models import (
     JointAction,
     JointActionType,
@@ -39,7 +39,13 @@ class JointActionForm(forms.Form):
     start_date = forms.DateField(label=_("Start date"), widget=DateInput(), required=False)
     end_date = forms.DateField(label=_("End date"), widget=DateInput(), required=False)
     value = forms.DecimalField(
-        label=_("Money value"), max_digits=16, decimal_places=2, min_value=0, initial=0
+        label=_("Money value"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        initial=0,
+        localize=True,
+        widget=AmountInput(),
     )
     outcome = forms.CharField(
         label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}), required=False

@@ -4,7 +4,7 @@ period, one baseline, dates in order) are the services', whose messages the view
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms import DateInput
+from networks.forms import AmountInput, DateInput
 from networks.services.progress import INDICATOR_NEGATIVE, figure_label
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
@@ -17,7 +17,9 @@ class GoalActualForm(forms.Form):
         widget=DateInput(),
         help_text=_("The last day of the period the value measures."),
     )
-    value = forms.DecimalField(label=_("Value"), max_digits=16, decimal_places=2)
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=16, decimal_places=2, localize=True, widget=AmountInput()
+    )
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -45,6 +47,8 @@ def _money_field(name: str, max_digits: int) -> forms.DecimalField:
         max_digits=max_digits,
         decimal_places=2,
         required=False,
+        localize=True,
+        widget=AmountInput(),
         error_messages={"min_value": INDICATOR_NEGATIVE % {"field": figure_label(name)}},
     )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import selectors
-from networks.forms import DateInput, PersonChoiceField
+from networks.forms import AmountInput, DateInput, PersonChoiceField
 from networks.models import Firm, Membership, Network
 from networks.services.term import EXTENSION_REASON_REQUIRED
 
@@ -52,7 +52,9 @@ class PaymentForm(forms.Form):
     firm = forms.ModelChoiceField(label=_("Firm"), queryset=Firm.objects.none())
     date = forms.DateField(label=_("Date paid"), widget=DateInput())
     # Two decimals, as the payments are stored; CLP amounts are rounded to whole pesos.
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, localize=True, widget=AmountInput()
+    )
     reference = forms.CharField(
         label=_("Reference"),
         max_length=120,
@@ -111,7 +113,11 @@ class HandoverForm(ShareInputsMixin, forms.Form):
         help_text=_("The manager who continues, or a new one."),
     )
     monthly_salary = forms.DecimalField(
-        label=_("Monthly salary from the handover on"), max_digits=14, decimal_places=2
+        label=_("Monthly salary from the handover on"),
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        widget=AmountInput(),
     )
 
     def __init__(self, *args, network: Network, memberships: list, shares: dict, **kwargs):

@@ -9,6 +9,7 @@ wins, and on a tie the less advanced one (a diagnosis should not flatter the gro
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DIMENSIONS = (
     "technology_level",
@@ -22,17 +23,18 @@ DIMENSIONS = (
     "learning",
 )
 
-# Dimension-specific words for the three points of the scale, for forms and pages.
+# Dimension-specific words for the three points of the scale, for forms and pages. "medium" has
+# a context: as a firm size it is another word in Spanish (mediana, not medio).
 SCALE_LABELS = {
-    "technology_level": (_("low"), _("medium"), _("high")),
-    "skills": (_("low"), _("medium"), _("high")),
+    "technology_level": (_("low"), pgettext_lazy("rating", "medium"), _("high")),
+    "skills": (_("low"), pgettext_lazy("rating", "medium"), _("high")),
     "innovation": (_("little"), _("some"), _("high")),
     "trust": (_("little"), _("some"), _("high")),
     "cooperation": (_("little"), _("some"), _("high")),
-    "competition": (_("low"), _("medium"), _("high")),
+    "competition": (_("low"), pgettext_lazy("rating", "medium"), _("high")),
     "firm_size": (_("micro"), _("small"), _("SMEs and large")),
     "exports": (_("little or none"), _("some"), _("high")),
-    "learning": (_("little"), _("medium"), _("high")),
+    "learning": (_("little"), pgettext_lazy("rating", "medium"), _("high")),
 }
 
 

@@ -152,6 +152,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Santiago")
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers as each language writes them (networks/formats/<lang>/formats.py): in Spanish
+# 27-11-2026 and 1.234.567, in English Nov. 27, 2026 and 1,234,567. Grouping applies to every
+# number a template prints, so ids in hand-built links need |unlocalize.
+FORMAT_MODULE_PATH = ["networks.formats"]
+USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
