@@ -89,7 +89,10 @@ class FirmForm(forms.Form):
     sector = forms.CharField(label=_("Sector"), max_length=120, required=False)
     region = forms.CharField(label=_("Region"), max_length=120, required=False)
     commune = forms.CharField(label=_("Commune"), max_length=120, required=False)
-    employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
+    # The column is a PostgreSQL integer: a larger count is a field error, not a server error.
+    employees = forms.IntegerField(
+        label=_("Employees"), min_value=0, max_value=2_147_483_647, required=False
+    )
     contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)

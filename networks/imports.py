@@ -340,9 +340,14 @@ def _batches(values: list, size: int | None = None):
         yield values[start : start + size]
 
 
+def _is_id(ref: str) -> bool:
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    return ref.isascii() and ref.isdigit()
+
+
 def _networks(actor, refs: set[str]) -> tuple[dict[int, Network], dict[str, list[Network]]]:
     # A number is an id, or else a name ("2024" may be both).
-    ids = {int(ref) for ref in refs if ref.isdigit()}
+    ids = {int(ref) for ref in refs if _is_id(ref)}
     submitted = Application.objects.filter(
         network=OuterRef("pk"), status=Application.Status.SUBMITTED
     )
@@ -431,7 +436,8 @@ def _clean_fields(row: RowPlan) -> None:
                 number = int(text.replace(".", "").replace(",", "").replace(" ", ""))
             except ValueError:
                 number = -1
-            if number < 0:
+            # The column is a PostgreSQL integer: a larger count is the row's error.
+            if number < 0 or number > 2_147_483_647:
                 row.errors.append(ROW_EMPLOYEES_INVALID % {"value": text})
                 continue
             row.fields[name] = number
@@ -451,7 +457,7 @@ def _clean_fields(row: RowPlan) -> None:
 
 
 def _resolve_network(row: RowPlan, ref: str, actor, by_id, by_name) -> None:
-    candidates = [by_id[int(ref)]] if ref.isdigit() and int(ref) in by_id else by_name.get(ref, [])
+    candidates = [by_id[int(ref)]] if _is_id(ref) and int(ref) in by_id else by_name.get(ref, [])
     if not candidates:
         row.errors.append(ROW_UNKNOWN_NETWORK % {"network": ref})
         return

@@ -152,7 +152,9 @@ def firm_search(
     A complete tax id always finds its firm: a RUT is a public identifier, and a facilitator
     must be able to add a firm that another network already registered.
     """
-    query = (query or "").strip()
+    # A NUL byte cannot reach PostgreSQL (it refuses it in a string literal): a search for one
+    # finds what the rest of the query finds.
+    query = (query or "").replace("\x00", "").strip()
     if len(query) < 2:
         return Firm.objects.none()
     compact = query.replace(".", "").replace(" ", "").upper()
