@@ -1,10 +1,13 @@
-"""The home pages: each role lands on its own."""
+"""The home pages: each role lands on its own, which answers "what needs me now?"."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
-from networks import selectors, selectors_term
-from networks.models import Network, User
+from networks import selectors, selectors_dashboard
+from networks.models import User
 from networks.views.common import require_role
 
 HOME_BY_ROLE = {
@@ -13,6 +16,8 @@ HOME_BY_ROLE = {
     User.Role.FACILITATOR: "networks:facilitator-home",
     User.Role.FIRM_MEMBER: "networks:firm-home",
 }
+NETWORKS_PER_PAGE = 50
+AT_RISK_SHOWN = 25
 
 
 @login_required
@@ -24,42 +29,51 @@ def home(request):
     return redirect(target)
 
 
-def handover_clocks(networks) -> list[dict]:
-    """Days to the handover and the warning of each network in consolidation.
-
-    Built from the rows already read: the clock needs only the network and its programme.
-    """
-    return [
-        {
-            "network": network,
-            "clock": selectors_term.clock(network),
-            "warning": selectors_term.warning(network),
-        }
-        for network in networks
-        if network.phase == Network.Phase.CONSOLIDATION and network.handover_due
-    ]
+def phase_chart(by_phase) -> dict:
+    """The networks by phase as charts.js draws them, and the sentence that says the same."""
+    chart = {
+        "labels": [capfirst(label) for _phase, label, _count in by_phase],
+        "datasets": [{"label": _("Networks"), "data": [count for *_rest, count in by_phase]}],
+        "horizontal": True,
+        "integer": True,
+    }
+    counts = ", ".join(f"{label}: {count}" for _phase, label, count in by_phase)
+    return {
+        "data": chart,
+        "label": _("Bar chart of the networks by phase: %(counts)s.") % {"counts": counts},
+    }
 
 
 @login_required
 def agency_home(request):
     require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
-    networks = list(selectors.network_list(user=request.user))
-    context = {"networks": networks, "handover_clocks": handover_clocks(networks)}
+    dashboard = selectors_dashboard.agency_dashboard(user=request.user)
+    page = Paginator(selectors.network_list(user=request.user), NETWORKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "dashboard": dashboard,
+        "chart": phase_chart(dashboard.by_phase),
+        "at_risk": dashboard.at_risk[:AT_RISK_SHOWN],
+        "more_at_risk": dashboard.at_risk[AT_RISK_SHOWN:],
+        "handover_clocks": dashboard.handovers_ahead,
+        "page": page,
+        "networks": page.object_list,
+    }
     return render(request, "networks/home_agency.html", context)
 
 
 @login_required
 def facilitator_home(request):
     require_role(request.user, User.Role.FACILITATOR)
-    networks = list(selectors.network_list(user=request.user))
-    context = {"networks": networks, "handover_clocks": handover_clocks(networks)}
+    dashboard = selectors_dashboard.facilitator_dashboard(user=request.user)
+    context = {"dashboard": dashboard, "cards": dashboard.cards}
     return render(request, "networks/home_facilitator.html", context)
 
 
 @login_required
 def firm_home(request):
     require_role(request.user, User.Role.FIRM_MEMBER)
-    networks = selectors.network_list(user=request.user)
-    return render(
-        request, "networks/home_firm.html", {"networks": networks, "firm": request.user.firm}
-    )
+    dashboard = selectors_dashboard.firm_dashboard(user=request.user)
+    context = {"dashboard": dashboard, "firm": request.user.firm}
+    return render(request, "networks/home_firm.html", context)
