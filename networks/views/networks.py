@@ -72,6 +72,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appointment": appointment,
         "timeline": selectors.timeline(network),
         "may_change": may_change,
+        "is_agency": is_agency,
         # Members, diagnosis and goals: editable unless dissolved or under review.
         "frozen": frozen,
         "editable": may_change and not frozen,

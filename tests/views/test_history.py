@@ -234,3 +234,17 @@ def test_the_query_count_does_not_grow_with_the_page(client, officer, network):
     with CaptureQueriesContext(connection) as large:
         client.get(_url(network))
     assert len(large) <= len(small) + 2  # at most one more kind of name looked up
+
+
+def test_the_network_page_links_the_audit_history_for_agency_staff_only(
+    client, officer, facilitator, firm_user, network
+):
+    link = reverse("networks:network-history", args=[network.pk])
+    page = reverse("networks:network-detail", args=[network.pk])
+    client.force_login(officer)
+    assert f'href="{link}"' in client.get(page).content.decode()
+    for user in (facilitator, firm_user):
+        client.force_login(user)
+        response = client.get(page)
+        assert response.status_code == 200
+        assert f'href="{link}"' not in response.content.decode()
