@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test browser lint venv dev-venv messages clean
+.PHONY: run serve test browser bench wrk lint venv dev-venv messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,17 @@ browser:
 	  else \
 	    echo "NOTE: /usr/bin/chromium is missing and you are not root: browser tests will be skipped."; \
 	  fi; \
+	fi
+
+# The benchmark (docs/performance.md): a PostgreSQL kept in .bench/ holds the scale data, which
+# the first run builds with seed_scale (several minutes); then bench/run.py prints the figures.
+bench: dev-venv wrk
+	scripts/bench-postgres $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The load part of the benchmark uses Debian's wrk; as root, install it when missing.
+wrk:
+	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	fi
 
 lint: dev-venv

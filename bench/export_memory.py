@@ -119,19 +119,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--xlsx", action="store_true", help="also measure the XLSX export")
+    parser.add_argument(
+        "--scale", action="store_true",
+        help="export every activity of the seed_scale agency North as scale.officer instead",
+    )  # fmt: skip
     args = parser.parse_args()
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
-    user, network = setup(args.rows)
-    count = Activity.objects.filter(network=network).count()
-    print(f"database: {connection.vendor}; activities in the network: {count:,}")
+    if args.scale:
+        user = User.objects.get(username="scale.officer")
+        query = ""
+        count = Activity.objects.filter(network__programme__agency=user.agency).count()
+        print(f"database: {connection.vendor}; activities of {user.agency}: {count:,}")
+    else:
+        user, network = setup(args.rows)
+        query = f"?network={network.pk}"
+        count = Activity.objects.filter(network=network).count()
+        print(f"database: {connection.vendor}; activities in the network: {count:,}")
 
     client = Client()
     client.force_login(user)
     formats = ["csv", "xlsx"] if args.xlsx else ["csv"]
     for fmt in formats:
-        path = f"/exports/activities.{fmt}?network={network.pk}"
+        path = f"/exports/activities.{fmt}{query}"
         rss_before = maxrss_mb()
         start = time.perf_counter()
         size, chunks = download(client, path)

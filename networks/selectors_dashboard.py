@@ -9,8 +9,10 @@ tests check that both give the same answers. One figure is the dashboards' own: 
 rate is the network's pooled rate, attended / (activities x active members) over the last six
 months, where the participation page averages each firm's own rate.
 
-Only one thing is cached: the pairs of firms tied in the half-year before the last one (history,
-read once a day), which the agency's "density falling" compares with the last half-year's.
+Cached: the pairs of firms tied in the half-year before the last one (history, read once a day),
+which the agency's "density falling" compares with the last half-year's; and the agency home's
+aggregates over every activity, attendance, due and payment, for a few minutes
+(agency_figures).
 """
 
 import datetime
@@ -21,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
@@ -472,9 +475,11 @@ def _annotated(networks: QuerySet[Network], today: datetime.date, *, checklist: 
                 )
             ),
         }
-    return networks.select_related("programme", "facilitator", "application").annotate(
-        **annotations
+    # The application matters in preparation only (the checklist's networks).
+    related = (
+        ("programme", "facilitator", "application") if checklist else ("programme", "facilitator")
     )
+    return networks.select_related(*related).annotate(**annotations)
 
 
 def _facts(network: Network, today: datetime.date) -> NetworkFacts:
@@ -660,14 +665,14 @@ MASK_BITS = 62  # activities per bigint: a sum of distinct powers of two below 2
 TIES_BEFORE_CACHE = "dashboard:ties-before:v1:{day}:{scope}"
 
 
-def _ties_before_key(facts: dict[int, NetworkFacts], today: datetime.date) -> str:
-    scope = hashlib.sha256(",".join(map(str, sorted(facts))).encode()).hexdigest()
+def _ties_before_key(network_ids: list[int], today: datetime.date) -> str:
+    scope = hashlib.sha256(",".join(map(str, sorted(network_ids))).encode()).hexdigest()
     return TIES_BEFORE_CACHE.format(day=today.isoformat(), scope=scope)
 
 
-def _add_attendance_and_ties(
-    facts: dict[int, NetworkFacts], scope, today: datetime.date, *, ties_before: bool = False
-) -> None:
+def attendance_figures(
+    network_ids: list[int], scope, today: datetime.date, *, ties_before: bool = False
+) -> dict[int, dict]:
     """Per network, in one query: the attendance of today's active members over the last six
     months, the distinct pairs of firms that attended an activity together in those six months
     and, with `ties_before`, in the six months before.
@@ -682,7 +687,8 @@ def _add_attendance_and_ties(
     The half-year before is history: its pairs are kept in the cache for the day, so that only
     the first reading of the day scans a whole year of attendance."""
     half_year_ago = add_months(today, -WINDOW_MONTHS)
-    key = _ties_before_key(facts, today) if ties_before else None
+    figures = {pk: {"attended_6m": 0, "pairs_recent": 0} for pk in network_ids}
+    key = _ties_before_key(network_ids, today) if ties_before else None
     cached = cache.get(key) if key else None
     start = add_months(today, -2 * WINDOW_MONTHS) if key and cached is None else half_year_ago
     scope_sql, scope_params = _scope_sql(scope)
@@ -712,9 +718,8 @@ def _add_attendance_and_ties(
         cursor.execute(sql, params)
         for network_id, recent, firm_id, member, chunk, mask in cursor.fetchall():
             masks[(network_id, recent)][firm_id] |= mask << (MASK_BITS * chunk)
-            item = facts.get(network_id)
-            if item is not None and recent and member:
-                item.attended_6m += mask.bit_count()
+            if network_id in figures and recent and member:
+                figures[network_id]["attended_6m"] += mask.bit_count()
     before = {}
     for (network_id, recent), by_firm in masks.items():
         firms = list(by_firm.values())
@@ -724,18 +729,19 @@ def _add_attendance_and_ties(
             for second in firms[index + 1 :]
             if first & second
         )
-        if recent and network_id in facts:
-            facts[network_id].pairs_recent = pairs
+        if recent and network_id in figures:
+            figures[network_id]["pairs_recent"] = pairs
         elif not recent:
             before[network_id] = pairs
     if key is None:
-        return
+        return figures
     if cached is None:
         cache.set(key, before, timeout=24 * 60 * 60)
         cached = before
     for network_id, pairs in cached.items():
-        if network_id in facts:
-            facts[network_id].pairs_before = pairs
+        if network_id in figures:
+            figures[network_id]["pairs_before"] = pairs
+    return figures
 
 
 # --- the facilitator ------------------------------------------------------------------------
@@ -759,7 +765,7 @@ def facilitator_dashboard(*, user, today: datetime.date | None = None) -> Facili
     if facts:
         scope = list(facts)
         _apply(facts, activity_figures(scope, today))
-        _add_attendance_and_ties(facts, scope, today)
+        _apply(facts, attendance_figures(scope, scope, today))
         _apply(facts, _without_currency(joint_action_figures(scope)))
         _add_confirmations(facts, scope)
         _add_arrears(facts, scope, today)
@@ -809,6 +815,7 @@ class AgencyDashboard:
     at_risk: list[AtRisk]  # the most reasons first
     totals: Totals
     running: list[NetworkFacts]  # every network in consolidation, by handover date
+    figures_as_of: datetime.datetime | None = None  # when the cached aggregates were computed
 
     @property
     def handovers_ahead(self) -> list[NetworkFacts]:
@@ -840,31 +847,22 @@ def agency_dashboard(*, user, today: datetime.date | None = None) -> AgencyDashb
         n.pk: _facts(n, today)
         for n in _annotated(running, today, checklist=False).order_by("handover_due", "name")
     }
-    # Activities and joint actions of every network: the totals add them up.
-    activities = activity_figures(every, today)
-    joint_actions = joint_action_figures(every)
-    _apply(facts, activities)
-    _apply(facts, _without_currency(joint_actions))
-    if facts:
-        running_scope = running.values("pk")
-        _add_attendance_and_ties(facts, running_scope, today, ties_before=True)
-        _add_arrears(facts, running_scope, today)
+    figures = agency_figures(user, every, facts, today)
+    _apply(facts, figures.activities)
+    _apply(facts, _without_currency(figures.joint_actions))
+    _apply(facts, figures.attendance)
+    for network_id, count in figures.arrears.items():
+        if network_id in facts:
+            facts[network_id].in_arrears = count
 
     totals = Totals(year=today.year, networks=sum(counts.values()))
-    totals.firms_reached = Membership.objects.filter(network__in=every).aggregate(
-        n=Count("firm_id", distinct=True)
-    )["n"]
-    totals.activities = sum(row["activities_total"] for row in activities.values())
-    for row in joint_actions.values():
+    totals.firms_reached = figures.firms_reached
+    totals.activities = sum(row["activities_total"] for row in figures.activities.values())
+    for row in figures.joint_actions.values():
         totals.joint_actions_done += row["joint_actions_done"]
         value = totals.joint_actions_value.get(row["currency"], Decimal(0))
         totals.joint_actions_value[row["currency"]] = value + row["joint_actions_value"]
-    totals.uptakes_this_year = ServiceUptake.objects.filter(
-        network__in=every,
-        status__in=REACHED,
-        date__gte=datetime.date(today.year, 1, 1),
-        date__lte=datetime.date(today.year, 12, 31),
-    ).count()
+    totals.uptakes_this_year = figures.uptakes_this_year
 
     ahead = add_months(today, HANDOVER_AHEAD_MONTHS)
     with_due = [f for f in facts.values() if f.network.handover_due is not None]
@@ -881,7 +879,62 @@ def agency_dashboard(*, user, today: datetime.date | None = None) -> AgencyDashb
         ),
         totals=totals,
         running=list(facts.values()),
+        figures_as_of=figures.as_of,
     )
+
+
+@dataclass
+class AgencyFigures:
+    """The agency home's heavy aggregates: every activity, attendance, joint action, due and
+    payment of the agency's networks. Plain values, kept in the shared cache."""
+
+    running: frozenset[int]  # the networks in consolidation they were computed for
+    activities: dict[int, dict]
+    joint_actions: dict[int, dict]
+    attendance: dict[int, dict]
+    arrears: Counter
+    firms_reached: int
+    uptakes_this_year: int
+    as_of: datetime.datetime
+
+
+AGENCY_FIGURES_CACHE = "dashboard:agency-figures:v1:{agency}:{day}"
+
+
+def agency_figures(user, every, facts: dict[int, NetworkFacts], today) -> AgencyFigures:
+    """The aggregates of agency_dashboard, read from the cache when they are recent enough.
+
+    Computing them reads a year of attendance and every due and payment of the agency (about a
+    second for 500 networks: docs/performance.md), so they are kept in the shared cache for
+    settings.DASHBOARD_FIGURES_SECONDS and the page says how old they are. What an officer
+    acts on stays live: the phases, the applications waiting, which networks are running and
+    their members. A network that started running since the figures were computed makes them
+    be computed again at once."""
+    key = AGENCY_FIGURES_CACHE.format(agency=user.agency_id, day=today.isoformat())
+    figures = cache.get(key)
+    if figures is not None and set(facts) <= figures.running:
+        return figures
+    running = list(facts)
+    days = {item.network.programme.arrears_days for item in facts.values()}
+    figures = AgencyFigures(
+        running=frozenset(running),
+        activities=activity_figures(every, today),
+        joint_actions=joint_action_figures(every),
+        attendance=attendance_figures(running, running, today, ties_before=True) if running else {},
+        arrears=arrears_counts(running, days, today) if running else Counter(),
+        firms_reached=Membership.objects.filter(network__in=every).aggregate(
+            n=Count("firm_id", distinct=True)
+        )["n"],
+        uptakes_this_year=ServiceUptake.objects.filter(
+            network__in=every,
+            status__in=REACHED,
+            date__gte=datetime.date(today.year, 1, 1),
+            date__lte=datetime.date(today.year, 12, 31),
+        ).count(),
+        as_of=timezone.now(),
+    )
+    cache.set(key, figures, settings.DASHBOARD_FIGURES_SECONDS)
+    return figures
 
 
 # --- a member firm's users ------------------------------------------------------------------

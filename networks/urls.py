@@ -16,6 +16,7 @@ app_name = "networks"
 urlpatterns = [
     path("", views.home, name="home"),
     path("home/agency/", views.agency_home, name="agency-home"),
+    path("home/agency/at-risk/", views.agency_at_risk, name="agency-at-risk"),
     path("home/facilitator/", views.facilitator_home, name="facilitator-home"),
     path("home/firm/", views.firm_home, name="firm-home"),
     path("networks/new/", views.network_create, name="network-create"),

@@ -124,6 +124,12 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     }
     DATABASE_REPLICAS.append(f"replica{_number}")
 DATABASE_ROUTERS = ["profo.db_router.ReplicaRouter"]
+# PostgreSQL's JIT compiles a query when its estimated cost is high, which the dashboards'
+# aggregates over years of rows are: the compiling took longer than the query (1.2 s of a 2.4 s
+# query at scale, docs/performance.md). Pages run short queries many times, so it stays off.
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "networks.User"
@@ -215,6 +221,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # `manage.py createcachetable`) or Redis; the per-process memory cache is for development and
 # the tests only.
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem").strip().lower()
+# How long the agency home keeps its aggregates over every activity, attendance, due and payment
+# (selectors_dashboard.agency_figures); the page says how old they are.
+DASHBOARD_FIGURES_SECONDS = env_int("DASHBOARD_FIGURES_SECONDS", 300)
 _CACHE_OPTIONS = {
     "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "profo"),
     "TIMEOUT": env_int("CACHE_TIMEOUT", 300),

@@ -11,12 +11,13 @@ from networks.views.application import (
     network_application,
 )
 from networks.views.diagnosis import goal_create, goal_delete, goal_edit, network_diagnosis
-from networks.views.home import agency_home, facilitator_home, firm_home, home
+from networks.views.home import agency_at_risk, agency_home, facilitator_home, firm_home, home
 from networks.views.manager import manager_appoint, manager_replace
 from networks.views.members import member_add, member_remove, member_search, network_members
 from networks.views.networks import network_create, network_detail, network_dissolve
 
 __all__ = [
+    "agency_at_risk",
     "agency_home",
     "application_checklist",
     "application_decide",

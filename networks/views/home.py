@@ -1,5 +1,6 @@
 """The home pages: each role lands on its own, which answers "what needs me now?"."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -53,14 +54,25 @@ def agency_home(request):
     )
     context = {
         "dashboard": dashboard,
+        "figures_minutes": max(1, settings.DASHBOARD_FIGURES_SECONDS // 60),
         "chart": phase_chart(dashboard.by_phase),
+        # The first ones here; every one on their own page (hundreds in a large programme).
         "at_risk": dashboard.at_risk[:AT_RISK_SHOWN],
-        "more_at_risk": dashboard.at_risk[AT_RISK_SHOWN:],
         "handover_clocks": dashboard.handovers_ahead,
         "page": page,
         "networks": page.object_list,
     }
     return render(request, "networks/home_agency.html", context)
+
+
+@login_required
+def agency_at_risk(request):
+    """Every network at risk, page by page, for an agency with more than the home shows."""
+    require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
+    dashboard = selectors_dashboard.agency_dashboard(user=request.user)
+    page = Paginator(dashboard.at_risk, NETWORKS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"dashboard": dashboard, "page": page, "at_risk": page.object_list}
+    return render(request, "networks/at_risk.html", context)
 
 
 @login_required

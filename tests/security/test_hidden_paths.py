@@ -55,6 +55,7 @@ def _no_id_urls(world) -> list[str]:
     urls = [
         reverse("networks:home"),
         reverse("networks:agency-home"),
+        reverse("networks:agency-at-risk"),
         reverse("networks:facilitator-home"),
         reverse("networks:firm-home"),
         reverse("networks:approvals-queue"),

@@ -137,6 +137,7 @@ ROUTES = {
     # --- pages without an id
     "networks:home": "home",
     "networks:agency-home": "home",
+    "networks:agency-at-risk": "home",
     "networks:facilitator-home": "home",
     "networks:firm-home": "home",
     "networks:network-create": "create",

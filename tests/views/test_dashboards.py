@@ -410,11 +410,55 @@ def test_the_half_year_before_is_read_once_a_day(officer, network):
     assert (first.pairs_before, first.pairs_recent) == (6, 1)
     activity(network, firms[0], firms[1], date=add_months(today(), -9))
     activity(network, *firms[:3], date=days_ago(2))
+    expire_agency_figures(officer)
     again = running_facts(officer, network)
     assert (again.pairs_before, again.pairs_recent) == (6, 3)
     Activity.objects.filter(network=network, date__lt=add_months(today(), -6)).delete()
     cache.clear()
     assert running_facts(officer, network).pairs_before == 0
+
+
+def expire_agency_figures(officer):
+    """What DASHBOARD_FIGURES_SECONDS later does: the agency's aggregates are computed again."""
+    from django.core.cache import cache
+
+    cache.delete(D.AGENCY_FIGURES_CACHE.format(agency=officer.agency_id, day=today().isoformat()))
+
+
+def test_the_agency_figures_are_kept_for_a_while_and_say_how_old_they_are(
+    client, officer, network, settings
+):
+    settings.DASHBOARD_FIGURES_SECONDS = 600
+    running(network)
+    firms = members(network, 4)
+    activity(network, *firms, date=days_ago(3))
+    client.force_login(officer)
+    response = client.get(reverse("networks:agency-home"))
+    dashboard = response.context["dashboard"]
+    assert dashboard.totals.activities == 1
+    as_of = dashboard.figures_as_of
+    assert shows(response, f"as of {date_format(timezone.localtime(as_of), 'TIME_FORMAT')}")
+    assert shows(response, "refreshed every 10 minutes")
+
+    # A new activity: the kept figures stand until they expire, the live ones move at once.
+    activity(network, *firms, date=days_ago(1))
+    Membership.objects.filter(network=network, firm=firms[0]).update(left_on=days_ago(0))
+    kept = D.agency_dashboard(user=officer)
+    assert kept.totals.activities == 1 and kept.figures_as_of == as_of
+    assert running_facts(officer, network).member_count == 3
+    expire_agency_figures(officer)
+    fresh = D.agency_dashboard(user=officer)
+    assert fresh.totals.activities == 2 and fresh.figures_as_of > as_of
+
+
+def test_a_network_that_starts_running_gets_its_figures_at_once(officer, network, programme):
+    running(network)
+    activity(network, *members(network, 3), date=days_ago(3))
+    assert running_facts(officer, network).activities_6m == 1
+    second = factories.NetworkFactory(programme=programme)
+    activity(second, *members(second, 3), date=days_ago(2))
+    running(second)
+    assert running_facts(officer, second).activities_6m == 1
 
 
 def test_risks_add_up_and_the_most_worrying_come_first(officer, network, programme):
@@ -509,7 +553,9 @@ def test_agency_sees_only_its_own_agency(client, officer, network, other_network
     assert dashboard.totals.networks == 1
 
 
-def test_long_lists_show_their_first_rows_and_fold_the_rest(client, officer, programme):
+def test_long_lists_show_their_first_rows_and_fold_the_rest(
+    client, officer, programme, facilitator, firm_user
+):
     for index in range(AT_RISK_SHOWN + 2):
         network = running(factories.NetworkFactory(programme=programme, name=f"Net {index:02d}"))
         Network.objects.filter(pk=network.pk).update(handover_due=days_ago(index + 1))
@@ -517,13 +563,25 @@ def test_long_lists_show_their_first_rows_and_fold_the_rest(client, officer, pro
     response = client.get(reverse("networks:agency-home"))
     assert len(response.context["dashboard"].at_risk) == AT_RISK_SHOWN + 2
     assert len(response.context["at_risk"]) == AT_RISK_SHOWN
-    assert len(response.context["more_at_risk"]) == 2
     assert len(response.context["dashboard"].overdue) == AT_RISK_SHOWN + 2
     html = response.content.decode()
-    assert html.count("<details") == 2
-    assert shows(response, "Show 2 more") and shows(response, f"Show {AT_RISK_SHOWN - 8} more")
+    assert html.count("<details") == 1  # the handovers past the first ten
+    assert shows(response, f"Show {AT_RISK_SHOWN - 8} more")
+    link = reverse("networks:agency-at-risk")
+    assert f'href="{link}"' in html and shows(response, f"See all {AT_RISK_SHOWN + 2} networks")
     for index in range(AT_RISK_SHOWN + 2):
-        assert f"Net {index:02d}" in html
+        assert f"Net {index:02d}" in html  # in the handovers, if not among the risks
+
+    # Every network at risk, on their own page, the most reasons first, 50 a page.
+    whole = client.get(link)
+    assert whole.status_code == 200
+    assert [item.network.name for item in whole.context["at_risk"]] == [
+        item.network.name for item in response.context["dashboard"].at_risk
+    ]
+    assert shows(whole, f"{AT_RISK_SHOWN + 2} networks in consolidation need a look")
+    for user in (facilitator, firm_user):
+        client.force_login(user)
+        assert client.get(link).status_code == 403
 
 
 def test_every_network_is_listed_page_by_page(client, officer, programme, settings):
