@@ -14,7 +14,8 @@ DATABASE_URL, with DEBUG off and the production cache (the database), as `make s
    to it;
 4. runs `wrk` against gunicorn (two workers per core, as gunicorn.conf.py) on loopback for a
    network page and for /healthz, and prints requests per second and their ratio;
-5. runs bench/export_memory.py and bench/import_10k.py in their own processes, for the peak
+5. prints the index each hot read uses, from EXPLAIN ANALYZE (bench/explain.py);
+6. runs bench/export_memory.py and bench/import_10k.py in their own processes, for the peak
    memory of the full activity export and the time of a 10,000-row import.
 """
 
@@ -62,7 +63,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from bench import agency_sql  # noqa: E402
+from bench import agency_sql, explain  # noqa: E402
 from networks.models import Activity, Agency, Membership, Network, User  # noqa: E402
 from networks.scale import AGENCIES  # noqa: E402
 
@@ -208,6 +209,14 @@ def bench_agency_sql(s: dict, repeat: int, page_median: float) -> None:
     print(f"- ratio page / bare SQL: **{page_median / floor:.2f}** (target: at most 3)")
 
 
+def bench_indexes(s: dict) -> None:
+    print("\n## Index use (EXPLAIN ANALYZE), one network and one firm\n")
+    print("| read | index used | ms |")
+    print("|---|---|---:|")
+    for what, indexes, ms in explain.report(s["network"], s["firm_id"]):
+        print(f"| {what} | {indexes} | {ms:.2f} |")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -300,6 +309,7 @@ def main() -> None:
     medians = bench_pages(s, options.repeat)
     agency = next(label for label in medians if label.startswith("agency home"))
     bench_agency_sql(s, options.repeat, medians[agency])
+    bench_indexes(s)
     if not options.skip_load:
         bench_load(s, options.load_seconds, options.connections)
     shutil.rmtree(os.environ["STATIC_ROOT"], ignore_errors=True)

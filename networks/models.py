@@ -726,7 +726,11 @@ class Activity(models.Model):
     """Something the manager organised for the group: a factory visit, a workshop, a fair..."""
 
     network = models.ForeignKey(
-        Network, on_delete=models.CASCADE, related_name="activities", verbose_name=_("network")
+        Network,
+        on_delete=models.CASCADE,
+        related_name="activities",
+        verbose_name=_("network"),
+        db_index=False,  # (network, -date) leads with it
     )
     type = models.ForeignKey(
         ActivityType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
@@ -767,8 +771,12 @@ class Activity(models.Model):
 
 
 class Attendance(models.Model):
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
-    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="attendance")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="attendance", db_index=False
+    )  # attendance_once (activity, firm) leads with it
+    firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, related_name="attendance", db_index=False
+    )  # the (firm, activity) index leads with it
     # A firm member may confirm that their firm was there; the manager's record stands anyway.
     confirmed_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -795,7 +803,11 @@ class JointAction(models.Model):
         DROPPED = "dropped", _("dropped")
 
     network = models.ForeignKey(
-        Network, on_delete=models.CASCADE, related_name="joint_actions", verbose_name=_("network")
+        Network,
+        on_delete=models.CASCADE,
+        related_name="joint_actions",
+        verbose_name=_("network"),
+        db_index=False,  # (network, status) leads with it
     )
     type = models.ForeignKey(
         JointActionType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
@@ -848,9 +860,14 @@ class JointAction(models.Model):
 
 class JointActionParticipant(models.Model):
     joint_action = models.ForeignKey(
-        JointAction, on_delete=models.CASCADE, related_name="participants"
+        JointAction,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        db_index=False,  # participant_once (joint_action, firm) leads with it
     )
-    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="+")
+    firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # the (firm, joint_action) index leads with it
     # Unconfirmed until a user of this firm confirms; the logging firm is confirmed at once.
     confirmed_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -943,7 +960,11 @@ class ServiceUptake(models.Model):
         COMPLETED = "completed", _("completed")
 
     network = models.ForeignKey(
-        Network, on_delete=models.CASCADE, related_name="uptakes", verbose_name=_("network")
+        Network,
+        on_delete=models.CASCADE,
+        related_name="uptakes",
+        verbose_name=_("network"),
+        db_index=False,  # (network, date) leads with it
     )
     firm = models.ForeignKey(
         Firm, on_delete=models.PROTECT, related_name="uptakes", verbose_name=_("firm")
@@ -1051,7 +1072,10 @@ class FirmIndicator(models.Model):
     """
 
     firm = models.ForeignKey(
-        Firm, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("firm")
+        Firm,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("firm"),
     )
     date = models.DateField(_("date"))
     is_baseline = models.BooleanField(_("baseline"), default=False)
@@ -1153,7 +1177,9 @@ class ShareWeight(models.Model):
 class MonthlyCharge(models.Model):
     """How one month's salary was split: the agency's part and the firms' part (one per month)."""
 
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="charges")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="charges", db_index=False
+    )  # charge_one_per_month (network, month) leads with it
     month = models.DateField(_("month"))  # always the first day of the month
     salary = models.DecimalField(_("salary"), max_digits=14, decimal_places=2)
     agency_percent = models.DecimalField(_("agency share (%)"), max_digits=6, decimal_places=3)
@@ -1180,7 +1206,9 @@ class Due(models.Model):
     """What one firm owes towards the manager's salary for one month."""
 
     charge = models.ForeignKey(MonthlyCharge, on_delete=models.CASCADE, related_name="dues")
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="dues")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="dues", db_index=False
+    )  # due_once (network, firm, month) leads with it
     firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="dues")
     month = models.DateField(_("month"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
@@ -1193,14 +1221,16 @@ class Due(models.Model):
             models.UniqueConstraint(fields=["network", "firm", "month"], name="due_once"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="due_ge_0"),
         ]
-        indexes = [models.Index(fields=["network", "firm", "month"])]
+        # No index of its own: due_once (network, firm, month) is one.
 
     def __str__(self) -> str:
         return f"{self.firm_id} {self.month:%Y-%m}: {self.amount}"
 
 
 class Payment(models.Model):
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="payments")
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="payments", db_index=False
+    )  # (network, firm, date) leads with it
     firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="payments")
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
