@@ -3,7 +3,7 @@ of activities, attendees or attachments (the tests pin the counts)."""
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 
 from networks import access
 from networks.models import (
@@ -74,8 +74,14 @@ def activities_with_details(network: Network, **filters) -> QuerySet[Activity]:
     return _with_details(activities(network, **filters))
 
 
-def recent_activities(network: Network, limit: int = RECENT_ACTIVITIES) -> list[Activity]:
-    return list(activities(network)[:limit])
+def recent_activities_and_count(
+    network: Network, *, after: datetime.date, until: datetime.date, limit: int = RECENT_ACTIVITIES
+) -> tuple[list[Activity], int]:
+    """The latest activities, and how many the network held after `after` up to `until`, in
+    one query: a window function counts over every activity before the limit applies."""
+    held = Window(Count("pk", filter=Q(date__gt=after, date__lte=until)))
+    rows = list(activities(network).annotate(held_in_window=held)[:limit])
+    return rows, rows[0].held_in_window if rows else 0
 
 
 def _with_details(rows: QuerySet[Activity]) -> QuerySet[Activity]:

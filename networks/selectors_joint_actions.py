@@ -4,7 +4,7 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.http import Http404
 
 from networks import access
@@ -63,13 +63,21 @@ def get_joint_action_or_404(user, pk, *, network: Network | None = None) -> Join
         raise Http404("No such joint action.") from None
 
 
+def _waiting_firm_id(user) -> int | None:
+    # Only a member firm's user confirms a firm's part.
+    if getattr(user, "role", "") != User.Role.FIRM_MEMBER or not user.firm_id:
+        return None
+    return user.firm_id
+
+
 def waiting_for_confirmation(network: Network, user) -> QuerySet[JointAction]:
     """The network's joint actions in which the user's firm has not confirmed its part yet."""
-    if getattr(user, "role", "") != User.Role.FIRM_MEMBER or not user.firm_id:
+    firm_id = _waiting_firm_id(user)
+    if firm_id is None:
         return JointAction.objects.none()
     return JointAction.objects.filter(
         network=network,
-        participants__firm_id=user.firm_id,
+        participants__firm_id=firm_id,
         participants__confirmed_at__isnull=True,
     )
 
@@ -123,12 +131,23 @@ def attach_declines(joint_actions) -> list[JointAction]:
     return joint_actions
 
 
-def joint_action_counts(network: Network) -> dict:
-    """Counts by status and the money value of the done actions, in one query."""
+def joint_action_counts(network: Network, user=None) -> dict:
+    """Counts by status, the money value of the done actions, and (given the `user`) how many
+    wait for their firm's confirmation (`waiting_for_confirmation`), in one query."""
+    firm_id = _waiting_firm_id(user)
+    waiting = Exists(
+        JointActionParticipant.objects.filter(
+            joint_action=OuterRef("pk"), firm_id=firm_id, confirmed_at__isnull=True
+        )
+    )
     rows = (
         JointAction.objects.filter(network=network)
         .values("status")
-        .annotate(count=Count("pk"), value=Sum("value"))
+        .annotate(
+            count=Count("pk"),
+            value=Sum("value"),
+            waiting=Count("pk", filter=Q(waiting)) if firm_id else Value(0),
+        )
         .order_by()
     )
     by_status = {row["status"]: row for row in rows}
@@ -141,6 +160,8 @@ def joint_action_counts(network: Network) -> dict:
         "by_status": counts,
         "total": sum(count for _status, _label, count in counts),
         "done_value": done_value,
+        "done": by_status.get(JointAction.Status.DONE, {}).get("count", 0),
+        "waiting": sum(row["waiting"] for row in rows),
     }
 
 

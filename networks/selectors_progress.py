@@ -301,12 +301,12 @@ def _percent(rate: float | None) -> int | None:
     return None if rate is None else round(rate * 100)
 
 
-def _participation_rows(
-    network: Network, today: datetime.date, *, active_only: bool
-) -> list[Participation]:
-    today = today or timezone.localdate()
+def participation_memberships(
+    network: Network, today: datetime.date, *, active_only: bool = False
+) -> QuerySet[Membership]:
+    """The network's memberships (former ones too, unless `active_only`) with their firm and
+    what `participation_from` needs, in one query."""
     window_start = add_months(today, -WINDOW_MONTHS)
-    drift_from = today - datetime.timedelta(days=DRIFT_DAYS)
     held = Activity.objects.filter(
         network=OuterRef("network"), date__lte=today, date__gte=OuterRef("joined_on")
     )
@@ -324,7 +324,7 @@ def _participation_rows(
     memberships = Membership.objects.filter(network=network)
     if active_only:
         memberships = memberships.filter(left_on__isnull=True)
-    memberships = (
+    return (
         memberships.select_related("firm")
         .annotate(
             held_6m=_count(held.filter(date__gte=window_start)),
@@ -337,6 +337,11 @@ def _participation_rows(
         )
         .order_by("firm__name", "firm_id", "joined_on")
     )
+
+
+def participation_from(memberships, today: datetime.date) -> list[Participation]:
+    """The participation rows of memberships read by `participation_memberships`."""
+    drift_from = today - datetime.timedelta(days=DRIFT_DAYS)
     rows = []
     for m in memberships:
         last = max((d for d in (m.last_attended, m.last_joint) if d is not None), default=None)
@@ -364,7 +369,8 @@ def participation(network: Network, today: datetime.date | None = None) -> list[
     - drifting: no participation in the last 90 days, for a firm that has been a member at
       least that long.
     """
-    return _participation_rows(network, today or timezone.localdate(), active_only=True)
+    today = today or timezone.localdate()
+    return participation_from(participation_memberships(network, today, active_only=True), today)
 
 
 def average_rate(rows: list[Participation]) -> float | None:
@@ -462,13 +468,18 @@ def collaboration(
     return Collaboration(collab_graph, graph.circle_layout(collab_graph), quarters)
 
 
-def network_progress(network: Network, today: datetime.date | None = None) -> dict:
+def network_progress(
+    network: Network, today: datetime.date | None = None, *, memberships=None
+) -> dict:
     """Participation and the graph for the network page: one membership query serves both
-    (with the ties, two queries)."""
+    (with the ties, two queries). The page may give the memberships it has read already with
+    `participation_memberships` (former ones included)."""
     today = today or timezone.localdate()
-    rows = _participation_rows(network, today, active_only=False)
-    memberships = [(r.firm.pk, r.firm.name, r.joined_on, r.left_on) for r in rows]
+    if memberships is None:
+        memberships = participation_memberships(network, today)
+    rows = participation_from(memberships, today)
+    pairs = [(r.firm.pk, r.firm.name, r.joined_on, r.left_on) for r in rows]
     return {
         "participation": [row for row in rows if row.left_on is None],
-        "collaboration": collaboration(network, today, memberships=memberships),
+        "collaboration": collaboration(network, today, memberships=pairs),
     }

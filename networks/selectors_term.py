@@ -4,7 +4,18 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models import (
+    DateField,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,17 +26,21 @@ from networks.dates import add_months, months_between
 from networks.models import (
     Activity,
     Due,
+    Evaluation,
     Firm,
     Handover,
+    HandoverCommitment,
     JointAction,
     Membership,
     MonthlyCharge,
     Network,
     Payment,
 )
-from networks.services.term import first_of_month
+from networks.money import round_money
+from networks.services.term import HUNDRED, agency_percent, first_of_month, last_of_month
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+OPEN_OR_CONFIRMED = (Handover.Status.PROPOSED, Handover.Status.CONFIRMED)
 
 
 def arrears_cutoff(network: Network, today: datetime.date | None = None) -> datetime.date:
@@ -60,37 +75,62 @@ class Balance:
         return self.arrears > 0
 
 
-def balances(network: Network, *, firms=None, today: datetime.date | None = None) -> list[Balance]:
-    """Owed, paid, balance and arrears per firm of the network (three queries in all).
+def balances(
+    network: Network, *, firms=None, today: datetime.date | None = None, memberships=None
+) -> list[Balance]:
+    """Owed, paid, balance and arrears per firm of the network (two queries in all: the dues
+    and payments summed per firm, and the member firms).
 
-    `firms` narrows the rows (a firm member sees only their own firm's row).
+    `firms` narrows the rows (a firm member sees only their own firm's row). The network page
+    gives the `memberships` it has read already (with their firm), which saves the second
+    query; they must be narrowed like `firms`.
     """
     cutoff = arrears_cutoff(network, today)
     dues = Due.objects.filter(network=network)
     payments = Payment.objects.filter(network=network)
-    members = Membership.objects.filter(network=network)
     if firms is not None:
         dues, payments = dues.filter(firm__in=firms), payments.filter(firm__in=firms)
-        members = members.filter(firm__in=firms)
-    owed = {
-        row["firm"]: row
-        for row in dues.values("firm").annotate(
-            owed=Sum("amount"), old=Coalesce(Sum("amount", filter=Q(month__lte=cutoff)), ZERO)
-        )
-    }
-    paid = dict(payments.values("firm").annotate(total=Sum("amount")).values_list("firm", "total"))
-    firm_ids = set(owed) | set(paid) | set(members.values_list("firm_id", flat=True))
-    firms_by_id = Firm.objects.in_bulk(firm_ids)
+    owed_and_old = dues.values("firm").annotate(
+        owed=Sum("amount"),
+        old=Coalesce(Sum("amount", filter=Q(month__lte=cutoff)), ZERO),
+        paid=ZERO,
+    )
+    paid = payments.values("firm").annotate(owed=ZERO, old=ZERO, paid=Sum("amount"))
+    sums: dict[int, dict] = {}
+    for row in owed_and_old.order_by().union(paid.order_by(), all=True):
+        firm_sums = sums.setdefault(row["firm"], dict.fromkeys(("owed", "old", "paid"), Decimal(0)))
+        for name in ("owed", "old", "paid"):
+            firm_sums[name] += row[name] or Decimal(0)
+    if memberships is None:
+        memberships = Membership.objects.filter(network=network).select_related("firm")
+        if firms is not None:
+            memberships = memberships.filter(firm__in=firms)
+    firms_by_id = {m.firm_id: m.firm for m in memberships}
+    # A firm with dues or payments but no membership row any more still gets its row.
+    missing = set(sums) - set(firms_by_id)
+    if missing:
+        firms_by_id.update(Firm.objects.in_bulk(missing))
+    nothing = dict.fromkeys(("owed", "old", "paid"), Decimal(0))
     rows = [
         Balance(
-            firm=firms_by_id[firm_id],
-            owed=owed.get(firm_id, {}).get("owed") or Decimal(0),
-            paid=paid.get(firm_id) or Decimal(0),
-            overdue_owed=owed.get(firm_id, {}).get("old") or Decimal(0),
+            firm=firm,
+            owed=sums.get(firm_id, nothing)["owed"],
+            paid=sums.get(firm_id, nothing)["paid"],
+            overdue_owed=sums.get(firm_id, nothing)["old"],
         )
-        for firm_id in firm_ids
+        for firm_id, firm in firms_by_id.items()
     ]
     return sorted(rows, key=lambda b: b.firm.name)
+
+
+def visible_balances(user, network: Network, rows: list[Balance]) -> list[Balance]:
+    """`contributions_for` out of rows already read for every firm of the network."""
+    if access.can_change_network(user, network):
+        return rows
+    # Whoever sees a network without changing it is a user of a member firm, and
+    # firms_with_visible_figures gives them their own firm only.
+    firm_id = user.firm_id if user.is_firm_member else None
+    return [row for row in rows if firm_id is not None and row.firm.pk == firm_id]
 
 
 def contributions_for(user, network: Network) -> list[Balance]:
@@ -133,6 +173,31 @@ def firm_ledger(network: Network, firm: Firm) -> list[LedgerLine]:
 
 def cost_share_over_term(network: Network) -> list[MonthlyCharge]:
     return list(MonthlyCharge.objects.filter(network=network).order_by("month"))
+
+
+def month_split_totals(
+    network: Network, month: datetime.date, *, appointments, memberships
+) -> dict:
+    """The totals of services.term.month_split (not each firm's due), out of the network's
+    appointments and memberships already read: the same rules, without its queries."""
+    first, last = first_of_month(month), last_of_month(month)
+    in_force = [
+        a for a in appointments if a.start_date <= last and not (a.end_date and a.end_date < first)
+    ]
+    appointment = max(in_force, key=lambda a: (a.start_date, a.pk), default=None)
+    salary = appointment.monthly_salary if appointment else Decimal(0)
+    percent = agency_percent(network, month)
+    agency_amount = round_money(salary * percent / HUNDRED, network.programme.currency)
+    firms_amount = salary - agency_amount
+    if not any(m.joined_on <= last and not (m.left_on and m.left_on < first) for m in memberships):
+        # Nobody to charge: the agency carries the month rather than lose the amount.
+        agency_amount, firms_amount = salary, Decimal(0)
+    return {
+        "salary": salary,
+        "agency_percent": percent,
+        "agency_amount": agency_amount,
+        "firms_amount": firms_amount,
+    }
 
 
 # --- the clock ------------------------------------------------------------------------------
@@ -205,75 +270,119 @@ class Readiness:
         return len(self.items)
 
 
-def readiness(network: Network, today: datetime.date | None = None) -> Readiness:
-    """The handover checklist: each item met or unmet, and the score."""
-    today = today or timezone.localdate()
-    programme = network.programme
-    active = Membership.objects.filter(network=network, left_on__isnull=True).count()
-    in_arrears = [b for b in balances(network, today=today) if b.in_arrears]
+@dataclass(frozen=True)
+class ReadinessFacts:
+    """What the checklist is made of. The network page gives the facts from rows it has read
+    for its other sections; `readiness_facts` reads them for everyone else."""
+
+    active_members: int
+    in_arrears: list[Balance]
+    activities_in_window: int  # activities after `readiness_window`'s start, up to today
+    done_joint_actions: int
+    last_evaluation: datetime.date | None
+    commitments_total: Decimal | None  # of the open or confirmed handover, None without one
+
+
+def readiness_window(network: Network, today: datetime.date) -> tuple[datetime.date, int]:
+    """The start of the activity item's window (the last 6 months, or since the term
+    started) and its length in months."""
     six_months_ago = add_months(today, -6)
     window_start = max(six_months_ago, network.term_start or six_months_ago)
-    months = max(1, months_between(window_start, today) or 1)
-    recent = Activity.objects.filter(network=network, date__gt=window_start, date__lte=today)
-    activity_count = recent.count()
-    done = JointAction.objects.filter(network=network, status=JointAction.Status.DONE).count()
-    handover = (
-        Handover.objects.filter(network=network, status__in=["proposed", "confirmed"])
-        .annotate(total=Sum("commitments__share_percent"), firms=Count("commitments"))
-        .order_by("-proposed_at")
-        .first()
+    return window_start, max(1, months_between(window_start, today) or 1)
+
+
+def _one_of(rows, function: str, field_name: str, output_field) -> Subquery:
+    """FUNCTION(field) over a correlated subquery's rows: one value per outer row."""
+    return Subquery(
+        rows.order_by().values(v=Func(F(field_name), function=function))[:1],
+        output_field=output_field,
     )
-    evaluation = _latest_evaluation_date(network)
+
+
+def readiness_facts(network: Network, today: datetime.date) -> ReadinessFacts:
+    """The facts, read for the checklist alone: the balances (two queries), and one query
+    whose subqueries give the counts, the latest evaluation and the handover's commitments."""
+    window_start, _months = readiness_window(network, today)
+    here = OuterRef("pk")
+    handover = (
+        Handover.objects.filter(network=OuterRef(here), status__in=OPEN_OR_CONFIRMED)
+        .order_by("-proposed_at", "-pk")
+        .values("pk")[:1]
+    )
+    members = Membership.objects.filter(network=here, left_on__isnull=True)
+    held = Activity.objects.filter(network=here, date__gt=window_start, date__lte=today)
+    done = JointAction.objects.filter(network=here, status=JointAction.Status.DONE)
+    evaluations = Evaluation.objects.filter(network=here)
+    commitments = HandoverCommitment.objects.filter(handover=Subquery(handover))
+    share = HandoverCommitment._meta.get_field("share_percent")
+    row = (
+        Network.objects.filter(pk=network.pk)
+        .values(
+            n_active=_one_of(members, "COUNT", "pk", IntegerField()),
+            n_held=_one_of(held, "COUNT", "pk", IntegerField()),
+            n_done=_one_of(done, "COUNT", "pk", IntegerField()),
+            last_evaluated=_one_of(evaluations, "MAX", "date", DateField()),
+            committed=_one_of(commitments, "SUM", "share_percent", share),
+        )
+        .get()
+    )
+    return ReadinessFacts(
+        active_members=row["n_active"],
+        in_arrears=[b for b in balances(network, today=today) if b.in_arrears],
+        activities_in_window=row["n_held"],
+        done_joint_actions=row["n_done"],
+        last_evaluation=row["last_evaluated"],
+        commitments_total=row["committed"],
+    )
+
+
+def readiness(
+    network: Network, today: datetime.date | None = None, *, facts: ReadinessFacts | None = None
+) -> Readiness:
+    """The handover checklist: each item met or unmet, and the score."""
+    today = today or timezone.localdate()
+    facts = facts or readiness_facts(network, today)
+    programme = network.programme
+    _window_start, months = readiness_window(network, today)
+    evaluation = facts.last_evaluation
     items = [
         ReadinessItem(
             "members",
             _("Active members at or above the programme minimum (%(min)s)")
             % {"min": programme.min_firms},
-            active >= programme.min_firms,
-            _("%(count)s active members") % {"count": active},
+            facts.active_members >= programme.min_firms,
+            _("%(count)s active members") % {"count": facts.active_members},
         ),
         ReadinessItem(
             "arrears",
             _("No firm in arrears"),
-            not in_arrears,
-            ", ".join(b.firm.name for b in in_arrears),
+            not facts.in_arrears,
+            ", ".join(b.firm.name for b in facts.in_arrears),
         ),
         ReadinessItem(
             "activity",
             _("At least one activity a month over the last 6 months"),
-            activity_count >= months,
+            facts.activities_in_window >= months,
             _("%(count)s activities in %(months)s months")
-            % {"count": activity_count, "months": months},
+            % {"count": facts.activities_in_window, "months": months},
         ),
         ReadinessItem(
             "joint_action",
             _("At least one completed joint action"),
-            done > 0,
-            _("%(count)s completed") % {"count": done},
+            facts.done_joint_actions > 0,
+            _("%(count)s completed") % {"count": facts.done_joint_actions},
         ),
         ReadinessItem(
             "evaluation",
             _("An evaluation recorded in the last 12 months"),
-            None
-            if evaluation is False
-            else bool(evaluation and evaluation >= add_months(today, -12)),
-            str(_("not available yet")) if evaluation is False else "",
+            bool(evaluation and evaluation >= add_months(today, -12)),
+            "",
         ),
         ReadinessItem(
             "commitments",
             _("Firms' commitments covering 100% of the salary"),
-            bool(handover and handover.total == Decimal(100)),
+            facts.commitments_total == Decimal(100),
             "",
         ),
     ]
     return Readiness(items)
-
-
-def _latest_evaluation_date(network: Network):
-    """The date of the latest evaluation, None when there is none, or False while the
-    evaluation feature does not exist yet."""
-    try:
-        from networks.models import Evaluation
-    except ImportError:
-        return False
-    return Evaluation.objects.filter(network=network).aggregate(last=Max("date"))["last"]

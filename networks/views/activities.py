@@ -14,6 +14,7 @@ from networks import access
 from networks import selectors_activities as selectors
 from networks.forms_activities import ActivityFilterForm, ActivityForm, AttachmentForm
 from networks.models import Activity, Attachment, Network
+from networks.selectors import NetworkPage
 from networks.services import activities as services
 from networks.services.common import ConflictError
 from networks.views.common import posted, show_conflict, show_errors
@@ -21,11 +22,15 @@ from networks.views.common import posted, show_conflict, show_errors
 PAGE_SIZE = 20
 
 
-def detail_context(request: HttpRequest, network: Network) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_activities.html)."""
+def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
+    """What this subject adds to the network page (templates/networks/_detail_activities.html).
+
+    One query, which also counts the activities for the handover readiness."""
+    page = page or NetworkPage(network, request.user)
     may_change = access.can_change_network(request.user, network)
+    recent, _held_in_window = page.recent_activities
     return {
-        "recent_activities": selectors.recent_activities(network),
+        "recent_activities": recent,
         "can_log_activity": may_change and services.can_log_in(network),
     }
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from networks import access, exports, imports, selectors_data
 from networks.forms_data import ExportFilterForm, ImportConfirmForm, ImportUploadForm
 from networks.models import Network
+from networks.selectors import NetworkPage
 from networks.services.common import ConflictError
 from networks.services.imports import import_apply
 from networks.views.common import posted, require_role, show_conflict, show_errors
@@ -40,8 +41,10 @@ PREVIEW_MAX_ROWS = 2000
 _STORED_NAME = re.compile(r"^u(\d+)-[0-9a-f]{32}\.bin$")
 
 
-def detail_context(request: HttpRequest, network: Network) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_data.html)."""
+def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
+    """What this subject adds to the network page (templates/networks/_detail_data.html).
+
+    No query: it needs nothing of what the page has read (`page`)."""
     return {
         "data_exports": exports.kinds_for(request.user),
         "can_import": access.can_change_network(request.user, network),

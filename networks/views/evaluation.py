@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from networks import access, selectors_evaluation, selectors_indicators
 from networks.forms_evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
 from networks.models import Criterion, Evaluation, Network, Programme
+from networks.selectors import NetworkPage
 from networks.services import criteria as criteria_services
 from networks.services import evaluation as evaluation_services
 from networks.services.common import ConflictError
@@ -22,18 +23,14 @@ def _can_evaluate(user, network: Network) -> bool:
     return access.is_agency_of(user, network) and network.phase != Network.Phase.PREPARATION
 
 
-def detail_context(request: HttpRequest, network: Network) -> dict:
+def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
     """What this subject adds to the network page (templates/networks/_detail_evaluation.html).
 
-    One query: the latest evaluation with its evaluator.
+    One query, shared with the handover readiness: the latest evaluation with its evaluator.
     """
-    latest = (
-        Evaluation.objects.filter(network=network)
-        .select_related("evaluator")
-        .order_by("-date", "-pk")
-    ).first()
+    page = page or NetworkPage(network, request.user)
     return {
-        "latest_evaluation": latest,
+        "latest_evaluation": page.latest_evaluation,
         "can_evaluate": _can_evaluate(request.user, network),
     }
 

@@ -21,6 +21,7 @@ from networks.forms_joint_actions import (
     UptakeForm,
 )
 from networks.models import Network
+from networks.selectors import NetworkPage
 from networks.services import ConflictError
 from networks.services import joint_actions as ja_services
 from networks.services import support as support_services
@@ -45,18 +46,24 @@ def _uptake_context(request: HttpRequest, network: Network) -> dict:
     }
 
 
-def detail_context(request: HttpRequest, network: Network) -> dict:
+def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
     """What this subject adds to the network page (templates/networks/_detail_joint_actions.html).
 
-    A fixed number of queries: counts by status (1), the latest actions and their participants
-    (2), the user's waiting count (1), may-log (at most 1), the take-up summary (1).
+    A fixed number of queries: counts by status with the user's waiting count (1, shared with
+    the handover readiness), the latest actions and their participants (2), the active members
+    for may-log (shared with the members table), the take-up summary (1).
     """
+    user = request.user
+    page = page or NetworkPage(network, user)
     latest = selectors.joint_actions_for(network)[:LATEST_ON_NETWORK_PAGE]
+    counts = page.joint_action_counts
+    # access.can_log_joint_action, with the membership taken from the rows the page has read.
+    may_log = access.is_facilitator_of(user, network) or page.user_firm_is_active_member()
     return {
-        "ja_counts": selectors.joint_action_counts(network),
-        "ja_latest": selectors.mark_for_user(latest, request.user),
-        "ja_waiting": selectors.waiting_for_confirmation(network, request.user).count(),
-        "ja_can_log": _is_open(network) and access.can_log_joint_action(request.user, network),
+        "ja_counts": counts,
+        "ja_latest": selectors.mark_for_user(latest, user),
+        "ja_waiting": counts["waiting"],
+        "ja_can_log": _is_open(network) and may_log,
         **_uptake_context(request, network),
     }
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -39,10 +39,7 @@ def network_create(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/network_create.html", {"form": form})
 
 
-def network_context(network: Network) -> dict:
-    """What the network page and the application page both show: members, diagnosis, goals."""
-    members = list(selectors.active_memberships(network))
-    diagnosis = selectors.diagnosis_for(network)
+def _group_context(network: Network, members: list, diagnosis, goals: list) -> dict:
     # Counted from the list already read, instead of a second query for the annotation.
     network.member_count = len(members)
     return {
@@ -51,26 +48,43 @@ def network_context(network: Network) -> dict:
         "members": members,
         "diagnosis": diagnosis,
         "diagnosis_rows": diagnosis_rows(diagnosis),
-        "goals": list(selectors.goals(network)),
+        "goals": goals,
         "below_minimum": selectors.below_minimum(network),
     }
 
 
+def network_context(network: Network) -> dict:
+    """What the network page and the application page both show: members, diagnosis, goals."""
+    return _group_context(
+        network,
+        list(selectors.active_memberships(network)),
+        selectors.diagnosis_for(network),
+        list(selectors.goals(network)),
+    )
+
+
 @login_required
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network = access.get_network_or_404(request.user, pk)
+    network = selectors.network_for_page(request.user, pk)
+    if network is None:
+        raise Http404("No such network.")
+    # Read once, shared by the page and every section (see NetworkPage).
+    page = selectors.NetworkPage(network, request.user)
     is_open = network.phase != Network.Phase.DISSOLVED
-    application = selectors.application_for(network)
-    appointment = selectors.current_appointment(network)
+    application = selectors.one_to_one(network, "application")
+    appointment = page.current_appointment
     is_agency = access.is_agency_of(request.user, network)
     may_change = access.can_change_network(request.user, network)
     frozen = frozen_because(network, application)
+    goals = [row.goal for row in page.goal_progress]
     context = {
-        **network_context(network),
-        "former_members": list(selectors.former_memberships(network)),
+        **_group_context(
+            network, page.active_members, selectors.one_to_one(network, "diagnosis"), goals
+        ),
+        "former_members": page.former_members,
         "application": application,
         "appointment": appointment,
-        "timeline": selectors.timeline(network),
+        "timeline": page.timeline(),
         "may_change": may_change,
         "is_agency": is_agency,
         # Members, diagnosis and goals: editable unless dissolved or under review.
@@ -88,7 +102,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     # Each subject of consolidation work adds its own section to the page.
     for section in (term, activities, joint_actions, progress, evaluation, data):
-        context.update(section.detail_context(request, network))
+        context.update(section.detail_context(request, network, page))
     return render(request, "networks/network_detail.html", context)
 
 

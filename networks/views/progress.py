@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from networks import access, selectors
 from networks import selectors_progress as sp
 from networks.forms_progress import FirmIndicatorForm, GoalActualForm
 from networks.models import Network
+from networks.selectors import NetworkPage
 from networks.services.common import ConflictError
 from networks.services.progress import (
     FIGURES,
@@ -36,15 +36,16 @@ def _participation_summary(rows: list[sp.Participation]) -> dict:
     }
 
 
-def detail_context(request: HttpRequest, network: Network) -> dict:
+def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
     """What this subject adds to the network page (templates/networks/_detail_progress.html).
 
     Three queries whatever the size of the network: the goals with their latest actuals, the
-    memberships with their participation, and the ties of the graph."""
-    today = timezone.localdate()
-    progress = sp.network_progress(network, today)
+    memberships with their participation, and the ties of the graph. The page shares the first
+    two with its goals and members tables."""
+    page = page or NetworkPage(network, request.user)
+    progress = sp.network_progress(network, page.today, memberships=page.memberships)
     return {
-        "goal_progress": sp.goals_with_progress(network, today),
+        "goal_progress": page.goal_progress,
         **_participation_summary(progress["participation"]),
         "collaboration": progress["collaboration"],
     }

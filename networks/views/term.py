@@ -10,7 +10,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,6 +26,7 @@ from networks.models import (
     ShareWeight,
     TermChange,
 )
+from networks.selectors import NetworkPage
 from networks.services import term as services
 from networks.services.common import ConflictError
 from networks.templatetags.money import format_money
@@ -51,7 +51,7 @@ def _current_handover(network: Network) -> Handover | None:
     )
 
 
-def _month_share(network: Network, today: datetime.date) -> dict | None:
+def _month_share(network: Network, today: datetime.date, page: NetworkPage) -> dict | None:
     """This month's split: as charged when the month's dues exist, else as it would be."""
     month = services.first_of_month(today)
     if month < services.first_of_month(network.term_start):
@@ -65,12 +65,14 @@ def _month_share(network: Network, today: datetime.date) -> dict | None:
             "firms_amount": charge.firms_amount,
         }
     else:
-        figures = services.month_split(network, month)
+        # month_split's totals, from the appointments and memberships the page has read.
+        figures = selectors_term.month_split_totals(
+            network, month, appointments=page.appointments, memberships=page.memberships
+        )
     return {**figures, "month": month, "charged": charge is not None}
 
 
-def _readiness_items(network: Network, today: datetime.date, *, sees_all: bool) -> dict:
-    readiness = selectors_term.readiness(network, today=today)
+def _readiness_items(readiness: selectors_term.Readiness, *, sees_all: bool) -> dict:
     items = []
     for item in readiness.items:
         detail = item.detail
@@ -93,28 +95,32 @@ def _contributions_summary(rows: list, *, sees_all: bool) -> dict:
     }
 
 
-def detail_context(request: HttpRequest, network: Network) -> dict:
+def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
     """What this subject adds to the network page (templates/networks/_detail_term.html).
 
-    A fixed number of queries whatever the number of firms and months (the tests pin it).
+    A fixed number of queries whatever the number of firms and months (the tests pin it). The
+    handover readiness sums up what other sections show (members, balances, activities, joint
+    actions, the latest evaluation): it takes them from the `page`, which reads each once.
     """
     if network.term_start is None:
         return {"term": None}
     user = request.user
-    today = timezone.localdate()
+    page = page or NetworkPage(network, user)
+    today = page.today
     may_change = access.can_change_network(user, network)
     is_agency = access.is_agency_of(user, network)
     in_consolidation = network.phase == Network.Phase.CONSOLIDATION
-    handover = _current_handover(network)
-    rows = selectors_term.contributions_for(user, network)
+    handover = page.current_handover
+    rows = selectors_term.visible_balances(user, network, page.balances)
+    readiness = selectors_term.readiness(network, today, facts=page.readiness_facts())
     term = {
         "currency": network.programme.currency,
         "clock": selectors_term.clock(network, today),
         "warning": selectors_term.warning(network, today),
-        "month_share": _month_share(network, today),
-        "readiness": _readiness_items(network, today, sees_all=may_change),
+        "month_share": _month_share(network, today, page),
+        "readiness": _readiness_items(readiness, sees_all=may_change),
         "contributions": _contributions_summary(rows, sees_all=may_change),
-        "changes": list(TermChange.objects.filter(network=network).select_related("actor")),
+        "changes": page.term_changes,
         "handover": handover,
         "can_record_payment": may_change,
         "can_generate_dues": may_change and network.phase != Network.Phase.DISSOLVED,

@@ -4,25 +4,32 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from networks import services
+from networks import access, selectors, selectors_term, services
+from networks import selectors_joint_actions as sja
 from networks.models import (
+    ActivityType,
     Application,
     ApplicationEvent,
     Diagnosis,
     Goal,
     ManagerAppointment,
+    Membership,
     Network,
     PhaseTransition,
 )
+from networks.services import progress as progress_services
+from networks.services import term as term_services
 from networks.services.lifecycle import (
     APPLICATION_UNDER_REVIEW,
     DISSOLVE_REASON_REQUIRED,
     NETWORK_FACILITATOR_REQUIRED,
 )
-from tests import builders, factories
+from tests import builders, factories, factories_evaluation, factories_joint_actions
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -192,15 +199,29 @@ def _grow(network, officer, members: int, extra: int):
 
 
 # The network page gathers every section (members, diagnosis, goals, timeline, term, activities,
-# joint actions, progress and graph, evaluation, data). Each reads a fixed number of queries;
-# the total is pinned and must be the same whatever the amount of data.
-NETWORK_PAGE_QUERIES = 41
+# joint actions, progress and graph, evaluation, data). A row two sections show is read once
+# (selectors.NetworkPage), so the page reads, for any persona and whatever the amount of data:
+#   session and user (2);
+#   the network with programme, agency, facilitator, application and diagnosis (1);
+#   every membership with its firm and participation: members, former members, the balances'
+#     firms, the graph's nodes, whether the user's firm may log a joint action (1);
+#   the goals with their latest actuals: goals table and progress (1);
+#   the appointments: manager, timeline, this month's split before it is charged (1);
+#   phase changes and application events, one UNION: timeline (1);
+#   the term changes: timeline and the term's table (1);
+#   the open or confirmed handovers and their commitments: term, readiness, timeline (2);
+#   dues and payments summed per firm, one UNION: contributions and readiness (1);
+#   this month's charge (1);
+#   the latest activities, counting those in the readiness window (1);
+#   joint actions by status with the user's waiting count: section and readiness (1);
+#   the latest joint actions and their participants (2);
+#   the take-up summary (1);
+#   the ties of the graph (1);
+#   the latest evaluation: section and readiness (1).
+NETWORK_PAGE_QUERIES = 19
 
 
 def _page_queries(client, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -224,45 +245,166 @@ def test_network_page_query_count_does_not_grow(
     assert "Goal 19" in response.content.decode() and "Fix 19" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["officer", "facilitator", "firm_user"])
-def test_running_network_page_queries_are_constant(client, request, officer, persona):
-    """A network in consolidation shows every section; more history costs no more queries."""
-    import datetime
-    from decimal import Decimal
-
-    from networks import services
-    from networks.models import ActivityType, Network
-    from tests import factories
-
+def _running(officer):
+    """A network in consolidation since January 2024, its members there from before."""
     network = factories.NetworkFactory(programme__agency=officer.agency)
     builders.consolidating_network(network, officer, start=datetime.date(2024, 1, 1))
     network.memberships.update(joined_on=datetime.date(2023, 6, 1))
-    firms = [m.firm for m in network.memberships.all()]
+    firms = [m.firm for m in network.memberships.select_related("firm").order_by("firm__name")]
+    return network, firms
+
+
+def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bool = True):
+    """Rounds of every kind of history the page shows: activities, joint actions (waiting for
+    the first firm's confirmation), take-ups, payments, goal values, evaluations, extensions,
+    a firm joining and leaving, and a new handover proposal covering the active members."""
+    today = timezone.localdate()
+    workshop = ActivityType.objects.get(programme=network.programme, slug="group_workshop")
+    goal = Goal.objects.filter(network=network).first() or builders.add_goals(network)[0]
+    done = Goal.objects.get(pk=goal.pk).actuals.count()
+    for n in range(done, done + rounds):
+        services.activity_log(
+            network=network, actor=network.facilitator, type=workshop, title=f"W{n}",
+            date=today - datetime.timedelta(days=9 * n), attendees=firms[: 3 + n % 7],
+        )  # fmt: skip
+        services.joint_action_log(
+            network=network, actor=network.facilitator, type="joint_purchasing",
+            title=f"J{n}", firms=firms[:3], status=("done", "under_way")[n % 2],
+            value=Decimal(1000),
+        )  # fmt: skip
+        factories_joint_actions.ServiceUptakeFactory(network=network, firm=firms[n % 3])
+        term_services.payment_record(
+            network=network, firm=firms[n % 5], actor=network.facilitator, date=today,
+            amount=Decimal(20000), reference=f"T{n}",
+        )  # fmt: skip
+        progress_services.goal_actual_record(
+            goal=goal, actor=network.facilitator, value=Decimal(n),
+            period_end=datetime.date(2024, 1, 31) + datetime.timedelta(days=31 * n),
+        )  # fmt: skip
+        factories_evaluation.evaluate(
+            network, officer, met=n % 12, date=today - datetime.timedelta(days=n)
+        )
+        network.refresh_from_db()
+        term_services.term_extend(
+            network=network, actor=officer, reason=f"Round {n}",
+            new_due_date=network.handover_due + datetime.timedelta(days=7),
+        )  # fmt: skip
+        passing = builders.add_members(network, 1)[0]
+        services.membership_remove(
+            network=network, firm=passing, actor=officer, reason=f"Gone {n}", left_on=today
+        )
+    month = today.replace(day=1)
+    term_services.dues_catch_up(
+        network=network,
+        until=month if charge_this_month else month - datetime.timedelta(days=1),
+    )
+    network.refresh_from_db()
+    active = [
+        m.firm for m in Membership.objects.filter(network=network, left_on__isnull=True)
+        .select_related("firm").order_by("firm__name")
+    ]  # fmt: skip
+    shares = {firm: Decimal(100 // len(active)) for firm in active}
+    shares[active[0]] += Decimal(100) - sum(shares.values())
+    term_services.handover_propose(
+        network=network, actor=network.facilitator, date=network.handover_due,
+        manager=network.facilitator, monthly_salary=Decimal(1300000), commitments=shares,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("charged", [True, False], ids=["month-charged", "month-not-charged"])
+@pytest.mark.parametrize("persona", ["officer", "facilitator", "firm_user"])
+def test_running_network_page_queries_are_constant(client, officer, persona, charged):
+    """A network in consolidation shows every section; more history costs no more queries,
+    whether or not this month's dues are charged yet."""
+    network, firms = _running(officer)
     member = factories.FirmMemberFactory(firm=firms[0])
     user = {"officer": officer, "facilitator": network.facilitator, "firm_user": member}[persona]
-    visit = ActivityType.objects.get(programme=network.programme, slug="group_workshop")
-
-    def more_history(months):
-        for month in range(months):
-            services.activity_log(
-                network=network, actor=network.facilitator, type=visit, title=f"W{month}",
-                date=datetime.date(2024, 1 + month % 12, 10), attendees=firms[: 3 + month % 7],
-            )  # fmt: skip
-            services.joint_action_log(
-                network=network, actor=network.facilitator, type="joint_purchasing",
-                title=f"J{month}", firms=firms[:3], status="done", value=Decimal(1000),
-            )  # fmt: skip
-        services.dues_catch_up(network=network)
-
     client.force_login(user)
     url = reverse("networks:network-detail", args=[network.pk])
-    more_history(2)
+    _more_history(network, officer, firms, 2, charge_this_month=charged)
     small = _page_queries(client, url)
-    more_history(12)
-    network = Network.objects.get(pk=network.pk)
+    _more_history(network, officer, firms, 12, charge_this_month=charged)
     large = _page_queries(client, url)
     assert small == large
     assert large <= NETWORK_PAGE_QUERIES
+    response = client.get(url)
+    term = response.context["term"]
+    assert len(response.context["former_members"]) == 14
+    assert len(term["changes"]) == 14 and term["handover"].commitments.count() == 10
+    assert term["month_share"]["charged"] is charged
+    assert response.context["ja_counts"]["total"] == 14
+    assert response.context["ja_waiting"] == (14 if persona == "firm_user" else 0)
+    assert shows(response, "Round 13")  # the latest extension, in the term's table
+
+
+@pytest.mark.parametrize("persona", ["officer", "facilitator", "firm_user"])
+def test_network_page_shares_reads_without_changing_answers(client, officer, persona):
+    """What the page takes from rows read once is what each selector answers on its own."""
+    network, firms = _running(officer)
+    member = factories.FirmMemberFactory(firm=firms[0])
+    user = {"officer": officer, "facilitator": network.facilitator, "firm_user": member}[persona]
+    _more_history(network, officer, firms, 3, charge_this_month=False)
+    client.force_login(user)
+    context = client.get(reverse("networks:network-detail", args=[network.pk])).context
+    network = Network.objects.select_related("programme").get(pk=network.pk)
+
+    readiness = selectors_term.readiness(network)
+    assert [
+        (i["key"], i["met"], str(i["label"])) for i in context["term"]["readiness"]["items"]
+    ] == [(i.key, i.met, str(i.label)) for i in readiness.items]
+    assert context["term"]["readiness"]["score"] == readiness.score
+    page_rows = context["term"]["contributions"]["rows"]
+    own_rows = selectors_term.contributions_for(user, network)
+    assert [(b.firm, b.owed, b.paid, b.arrears) for b in page_rows] == [
+        (b.firm, b.owed, b.paid, b.arrears) for b in own_rows
+    ]
+    assert len(page_rows) == (1 if persona == "firm_user" else 13)
+    assert context["members"] == list(selectors.active_memberships(network))
+    assert context["former_members"] == list(selectors.former_memberships(network))
+    assert context["appointment"] == selectors.current_appointment(network)
+    timeline = [
+        (e.at, e.kind, str(e.title), e.actor.username, e.reason) for e in context["timeline"]
+    ]
+    assert timeline == [
+        (e.at, e.kind, str(e.title), e.actor.username, e.reason)
+        for e in selectors.timeline(network)
+    ]
+    assert {kind for _at, kind, *_rest in timeline} == {
+        "transition", "application", "appointment", "term_change"
+    }  # fmt: skip
+    assert context["ja_waiting"] == sja.waiting_for_confirmation(network, user).count()
+    assert context["ja_can_log"] == access.can_log_joint_action(user, network)
+    assert context["latest_evaluation"] == network.evaluations.order_by("-date", "-pk").first()
+
+
+def test_this_months_split_before_charging_is_the_one_charged(officer, network):
+    """The page shows an uncharged month from rows it has read; the service charges the same."""
+    builders.consolidating_network(network, officer, start=datetime.date(2024, 1, 1))
+    # Nobody in the network in January; a firm leaves in March; a new manager from June.
+    network.memberships.update(joined_on=datetime.date(2024, 2, 10))
+    firm = network.memberships.select_related("firm").first().firm
+    services.membership_remove(
+        network=network,
+        firm=firm,
+        actor=officer,
+        reason="Closed.",
+        left_on=datetime.date(2024, 3, 5),
+    )
+    services.manager_replace(
+        network=network, person=factories.FacilitatorFactory(agency=officer.agency),
+        actor=officer, start=datetime.date(2024, 6, 15), monthly_salary=Decimal("1450000"),
+        reason="Moved on.",
+    )  # fmt: skip
+    network.refresh_from_db()
+    page = selectors.NetworkPage(network, officer)
+    keys = ("salary", "agency_percent", "agency_amount", "firms_amount")
+    for month in (1, 2, 3, 4, 6, 7, 12, 13, 30):
+        day = datetime.date(2024 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+        charged = term_services.month_split(network, day)
+        shown = selectors_term.month_split_totals(
+            network, day, appointments=page.appointments, memberships=page.memberships
+        )
+        assert shown == {key: charged[key] for key in keys}, day
 
 
 # --- dissolving -----------------------------------------------------------------------------

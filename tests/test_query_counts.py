@@ -1,0 +1,113 @@
+"""Every page and list the benchmark measures (bench/run.py) runs the same number of queries
+with one network as with five, and at most MAX_QUERIES: no query per row, per network or per
+firm. The benchmark shows the same at scale (1,000 networks, docs/performance.md)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from networks.models import ActivityType, JointAction, Membership
+from tests import factories, factories_term
+from tests.factories_progress import activity, joint_action
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 20
+
+
+def _busy(network, officer):
+    """A network 31 months into its term: dues and payments, activities and joint actions."""
+    factories_term.build(network, officer, extra_firms=5)
+    firms = [m.firm for m in Membership.objects.filter(network=network).select_related("firm")]
+    kind = ActivityType.objects.filter(programme=network.programme).first()
+    today = timezone.localdate()
+    for days in (3, 40, 100, 200, 400):
+        activity(network, *firms[:8], date=today - datetime.timedelta(days), type=kind)
+    joint_action(network, *firms[:3], status=JointAction.Status.DONE, value=Decimal(10))
+    joint_action(network, *firms[2:6])
+    return firms
+
+
+def _pages(network, firm) -> list[tuple[str, str, bool]]:
+    """(who, URL, through the API)."""
+    n = network.pk
+    return [
+        ("officer", reverse("networks:agency-home"), False),
+        ("officer", reverse("networks:agency-at-risk"), False),
+        ("facilitator", reverse("networks:facilitator-home"), False),
+        ("firm_user", reverse("networks:firm-home"), False),
+        ("facilitator", reverse("networks:network-detail", args=[n]), False),
+        ("officer", reverse("networks:network-detail", args=[n]), False),
+        ("firm_user", reverse("networks:network-detail", args=[n]), False),
+        ("facilitator", reverse("networks:activity-list", args=[n]), False),
+        ("facilitator", reverse("networks:joint-action-list", args=[n]), False),
+        ("facilitator", reverse("networks:network-participation", args=[n]), False),
+        ("facilitator", reverse("networks:network-graph", args=[n]), False),
+        ("facilitator", reverse("networks:network-ledger", args=[n]), False),
+        ("facilitator", reverse("networks:firm-ledger", args=[n, firm.pk]), False),
+        ("officer", reverse("networks:report-portfolio"), False),
+        ("officer", reverse("networks:network-report", args=[n]), False),
+        ("officer", reverse("networks:export", args=["activities", "csv"]), False),
+        ("officer", reverse("api:network-list"), True),
+        ("officer", reverse("api:firm-list"), True),
+        ("facilitator", reverse("api:network-activity-list", args=[n]), True),
+        ("facilitator", reverse("api:joint-action-list", args=[n]), True),
+        ("officer", reverse("api:dashboard"), True),
+        ("officer", reverse("api:report-portfolio"), True),
+    ]
+
+
+def _count(client, url: str, headers: dict) -> int:
+    cache.clear()  # every page as on its first reading: the agency home keeps figures
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, headers=headers)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_the_networks(
+    client, officer, facilitator, network, programme, member_firm, firm_user
+):
+    people = {"officer": officer, "facilitator": facilitator, "firm_user": firm_user}
+    tokens = {who: Token.objects.create(user=user).key for who, user in people.items()}
+    _busy(network, officer)
+    pages = _pages(network, member_firm)
+
+    def counts() -> list[int]:
+        found = []
+        for who, url, api in pages:
+            if api:
+                client.logout()
+                headers = {"Authorization": f"Token {tokens[who]}"}
+            else:
+                client.force_login(people[who])
+                headers = {}
+            found.append(_count(client, url, headers))
+        return found
+
+    one = counts()
+    for _ in range(4):
+        more = factories.NetworkFactory(programme=programme, facilitator=facilitator)
+        firms = _busy(more, officer)
+        # The firm user's firm is in every network, with its own activities and dues.
+        joined_on = Membership.objects.get(network=more, firm=firms[0]).joined_on
+        Membership.objects.create(network=more, firm=member_firm, joined_on=joined_on)
+        activity(more, member_firm, *firms[:3])
+    five = counts()
+
+    by_page = {
+        f"{who} {url}": (a, b) for (who, url, _api), a, b in zip(pages, one, five, strict=True)
+    }
+    grew = {page: pair for page, pair in by_page.items() if pair[0] != pair[1]}
+    assert not grew, grew
+    too_many = {page: pair[1] for page, pair in by_page.items() if pair[1] > MAX_QUERIES}
+    assert not too_many, too_many
