@@ -60,6 +60,7 @@ from networks.models import (
     Network,
     User,
 )
+from profo.db_router import has_written, note_write, request_scope, use_replica
 
 CHUNK = 2000
 FORMATS = ("csv", "xlsx")
@@ -599,6 +600,22 @@ def _protect(response):
     return response
 
 
+def _on_replica(chunks):
+    """A streamed export reads its rows while the response is sent, after the view and the
+    request's scope have ended: the replica is asked for around the reading, with the request's
+    "has written" carried over (a read after a write stays on the primary)."""
+    written = has_written()
+
+    def stream():
+        with request_scope():
+            if written:
+                note_write()
+            with use_replica():
+                yield from chunks
+
+    return stream()
+
+
 def export_response(user, kind_key: str, fmt: str, network_id=None):
     """The export as a download: streamed CSV, or an XLSX file response. 404 for an unknown
     kind or format, or a network the user may not see."""
@@ -610,11 +627,13 @@ def export_response(user, kind_key: str, fmt: str, network_id=None):
     name = filename(kind, fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_chunks(table, translation.get_language()), content_type=CONTENT_TYPES["csv"]
+            _on_replica(csv_chunks(table, translation.get_language())),
+            content_type=CONTENT_TYPES["csv"],
         )
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return _protect(response)
-    handle = write_xlsx(table, kind.key)
+    with use_replica():
+        handle = write_xlsx(table, kind.key)
     response = FileResponse(
         handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"]
     )

@@ -174,6 +174,48 @@ def test_queries_go_where_the_router_says(replica1, one_replica, network):
     replica.close()
 
 
+@pytest.mark.django_db(transaction=True, databases=["default", "replica1"])
+@pytest.mark.parametrize(
+    "url, api",
+    [
+        ("/reports/portfolio/", False),
+        ("/api/v1/reports/portfolio/", True),
+        ("/exports/activities.csv", False),
+        ("/exports/activities.xlsx", False),
+        ("/api/v1/exports/activities/?format=csv", True),
+    ],
+)
+def test_reports_and_exports_read_their_rows_from_a_replica(
+    client, replica1, one_replica, officer, network, url, api
+):
+    """The domain's rows of a report or an export come from the replica; the login, the
+    session and the token stay on the primary (the router keeps those tables there)."""
+    from tests.factories_progress import activity, members
+
+    activity(network, *members(network, 3), title="Read from the copy")
+    if api:
+        headers = {"Authorization": f"Token {Token.objects.create(user=officer).key}"}
+    else:
+        client.force_login(officer)
+        headers = {}
+    primary, replica = connections["default"], connections[replica1]
+    with (
+        CaptureQueriesContext(primary) as on_primary,
+        CaptureQueriesContext(replica) as on_replica,
+    ):
+        response = client.get(url, headers=headers)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200, body[:500]
+    domain = [q["sql"] for q in on_replica.captured_queries if '"networks_' in q["sql"]]
+    assert domain, "no domain read went to the replica"
+    on_primary_domain = [
+        q["sql"] for q in on_primary.captured_queries
+        if '"networks_activity"' in q["sql"] or '"networks_evaluation"' in q["sql"]
+    ]  # fmt: skip
+    assert not on_primary_domain, on_primary_domain
+    replica.close()
+
+
 # --- the settings -------------------------------------------------------------------------------
 
 
@@ -198,3 +240,19 @@ def test_replica_urls_become_mirrored_aliases():
         "copy-b {'MIRROR': 'default'}",
         "['profo.db_router.ReplicaRouter']",
     ]
+
+
+def test_a_streamed_export_after_a_write_reads_the_primary(one_replica):
+    """The stream runs after the request's scope has ended; it carries the request's write."""
+    from networks.exports import _on_replica
+
+    def where():
+        yield router.db_for_read(Network)
+
+    with request_scope():
+        clean = _on_replica(where())
+    with request_scope():
+        db_router.note_write()
+        after_write = _on_replica(where())
+    assert list(clean) == ["replica1"]
+    assert list(after_write) == ["default"]

@@ -17,6 +17,7 @@ from networks.services import criteria as criteria_services
 from networks.services import evaluation as evaluation_services
 from networks.services.common import ConflictError
 from networks.views.common import get_agency_network_or_404, posted, show_conflict, show_errors
+from profo.db_router import use_replica
 
 
 def _can_evaluate(user, network: Network) -> bool:
@@ -311,34 +312,37 @@ def report_portfolio(request: HttpRequest) -> HttpResponse:
         request.GET or None, programmes=programmes, regions=regions, sectors=sectors
     )
     context = {"form": form, "programmes": list(programmes)}
-    if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
-        filters = form.filters() if form.is_bound else {}
-        report = selectors_evaluation.portfolio(user=request.user, **filters)
-        k = data.get("k")
-        if k is not None and k > report.max_k:
-            k = report.max_k
-        query = request.GET.copy()
-        query.pop("k", None)
-        context.update(
-            {
-                "report": report,
-                "table": portfolio_table(report, data.get("thresholds")),
-                "k": k,
-                "behind": report.behind(k) if k is not None else report.rows,
-                "query": query.urlencode(),
-                # The age bounds are about evaluations; the indicators cover every network.
-                "indicators": selectors_indicators.programme_indicators(
-                    user=request.user,
-                    programme=filters.get("programme"),
-                    region=filters.get("region", ""),
-                    sector=filters.get("sector", ""),
-                    date_from=data.get("date_from"),
-                    date_to=data.get("date_to"),
-                ),
-            }
-        )
-    return render(request, "networks/report_portfolio.html", context)
+    # A report may be a moment stale: its reads (and the template's) go to a replica when
+    # there is one (profo.db_router).
+    with use_replica():
+        if not form.is_bound or form.is_valid():
+            data = form.cleaned_data if form.is_bound else {}
+            filters = form.filters() if form.is_bound else {}
+            report = selectors_evaluation.portfolio(user=request.user, **filters)
+            k = data.get("k")
+            if k is not None and k > report.max_k:
+                k = report.max_k
+            query = request.GET.copy()
+            query.pop("k", None)
+            context.update(
+                {
+                    "report": report,
+                    "table": portfolio_table(report, data.get("thresholds")),
+                    "k": k,
+                    "behind": report.behind(k) if k is not None else report.rows,
+                    "query": query.urlencode(),
+                    # The age bounds are about evaluations; the indicators cover every network.
+                    "indicators": selectors_indicators.programme_indicators(
+                        user=request.user,
+                        programme=filters.get("programme"),
+                        region=filters.get("region", ""),
+                        sector=filters.get("sector", ""),
+                        date_from=data.get("date_from"),
+                        date_to=data.get("date_to"),
+                    ),
+                }
+            )
+        return render(request, "networks/report_portfolio.html", context)
 
 
 urlpatterns = [
