@@ -8,7 +8,19 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +51,19 @@ from networks.models import (
 )
 from networks.taxid import normalize_rut
 
-ACTIVE_MEMBERS = Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True)
+
+def active_member_count() -> Coalesce:
+    """The network's active members, as a correlated subquery: PostgreSQL computes it for the
+    rows of the page only (after ORDER BY ... LIMIT), where a COUNT over a join of every
+    membership grouped the agency's 500 networks first (36 ms at scale, against 3 ms)."""
+    counted = (
+        Membership.objects.filter(network=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("network")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def network_list(*, user, phase: str | None = None) -> QuerySet[Network]:
@@ -47,7 +71,7 @@ def network_list(*, user, phase: str | None = None) -> QuerySet[Network]:
     networks = (
         access.visible_networks(user)
         .select_related("programme__agency", "facilitator", "application")
-        .annotate(member_count=ACTIVE_MEMBERS)
+        .annotate(member_count=active_member_count())
         .order_by("name")
     )
     if phase:
