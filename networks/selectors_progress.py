@@ -330,7 +330,12 @@ def participation_memberships(
             held_6m=_count(held.filter(date__gte=window_start)),
             held_all=_count(held),
             attended_6m=_count(attended.filter(activity__date__gte=window_start)),
-            attended_all=_count(attended),
+            # Everything up to today minus what came before joining, rather than "since
+            # joining": with the membership's own date as the only lower bound, PostgreSQL
+            # probed every activity of the network for each firm (1.4 ms a firm at scale);
+            # these two read the firm's attendance through its index (0.1 ms).
+            attended_all=_count(any_attendance)
+            - _count(any_attendance.filter(activity__date__lt=OuterRef("joined_on"))),
             joint_count=_count(joint),
             last_attended=_latest(any_attendance, "activity__date"),
             last_joint=_latest(joint_days, "day"),
