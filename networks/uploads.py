@@ -42,7 +42,16 @@ EXTENSIONS = {
     "odt": {"odt"},
     "ods": {"ods"},
 }
+# Limits on what an office file (a ZIP) may unpack to. They are checked against the archive's
+# central directory before any entry is read, so a "zip bomb" costs nothing to refuse.
 MAX_ZIP_ENTRIES = 5000  # an office file has dozens; thousands mean something else
+MAX_ZIP_UNCOMPRESSED = 100 * 1024 * 1024  # all entries together, as the archive declares them
+# Office XML compresses about 5-20 to 1; a thousandfold entry is made to fill memory. The ratio
+# is judged only on entries large enough to matter (a tiny repetitive entry may squeeze well).
+MAX_ZIP_RATIO = 100
+ZIP_RATIO_FROM_BYTES = 1024 * 1024
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}  # bzip2 and lzma inflate far more
+MAX_ZIP_ENTRY_READ = 4096  # the most read of any entry (the ODF `mimetype` is ~45 bytes)
 
 
 @dataclass(frozen=True)
@@ -53,15 +62,37 @@ class CheckedUpload:
     name: str
 
 
+def _zip_is_safe(entries: list[zipfile.ZipInfo]) -> bool:
+    """What the archive's directory declares stays within the limits.
+
+    Python's zipfile never inflates an entry past its declared `file_size`, so checking the
+    declared sizes bounds what any later reader (openpyxl included) can unpack.
+    """
+    if len(entries) > MAX_ZIP_ENTRIES:
+        return False
+    total = 0
+    for info in entries:
+        if info.compress_type not in ZIP_METHODS:
+            return False
+        if info.file_size >= ZIP_RATIO_FROM_BYTES and (
+            info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1)
+        ):
+            return False
+        total += info.file_size
+    return total <= MAX_ZIP_UNCOMPRESSED
+
+
 def _sniff_zip(upload) -> str | None:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-            if len(names) > MAX_ZIP_ENTRIES:
+            entries = archive.infolist()
+            if not _zip_is_safe(entries):
                 return None
+            names = [info.filename for info in entries]
             if "mimetype" in names:
-                return ODF_MIMETYPES.get(archive.read("mimetype").strip())
+                with archive.open("mimetype") as entry:
+                    return ODF_MIMETYPES.get(entry.read(MAX_ZIP_ENTRY_READ).strip())
             if "[Content_Types].xml" in names:
                 if any(n.startswith("word/") for n in names):
                     return "docx"

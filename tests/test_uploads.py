@@ -72,3 +72,97 @@ def test_empty_and_too_large(settings):
     settings.ATTACHMENT_MAX_BYTES = 1024
     message = refused("a.pdf", PDF + b"\x00" * 2000)
     assert message == [str(UPLOAD_TOO_LARGE % {"limit": "1.0\xa0KB"})]
+
+
+# --- archives that inflate: the checks read the central directory, never a whole entry -----------
+
+
+def _streamed_zip(name: str, size: int, *, method=zipfile.ZIP_DEFLATED, extra: dict | None = None):
+    """An archive whose entry `name` inflates to `size` bytes of zeros, written in chunks so that
+    building it costs no memory."""
+    buffer = io.BytesIO()
+    chunk = b"\x00" * (1 << 20)
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+        for other, data in (extra or {}).items():
+            archive.writestr(other, data)
+        with archive.open(name, "w", force_zip64=True) as entry:
+            for _ in range(size // len(chunk)):
+                entry.write(chunk)
+    return buffer.getvalue()
+
+
+def _peak_bytes(func) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        func()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.fixture(scope="module")
+def deflate_bomb():
+    # ~300 KB on the wire, 300 MB once read: the `mimetype` entry of a would-be ODT.
+    return _streamed_zip("mimetype", 300 << 20)
+
+
+def test_a_deflate_bomb_is_refused_without_inflating_it(deflate_bomb):
+    import time
+
+    assert len(deflate_bomb) < 1 << 20
+    started = time.perf_counter()
+    peak = _peak_bytes(lambda: pytest.raises(ValidationError, check_upload,
+                                             SimpleUploadedFile("acta.odt", deflate_bomb)))  # fmt: skip
+    elapsed = time.perf_counter() - started
+    assert peak < 4 << 20, f"peak {peak} bytes"
+    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    assert refused("acta.odt", deflate_bomb) == [str(UPLOAD_TYPE_REFUSED)]
+
+
+def test_only_stored_and_deflated_entries_are_accepted():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_BZIP2) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    assert refused("acta.odt", buffer.getvalue()) == [str(UPLOAD_TYPE_REFUSED)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_LZMA) as archive:
+        archive.writestr("[Content_Types].xml", "x")
+        archive.writestr("word/document.xml", "x")
+    assert refused("acta.docx", buffer.getvalue()) == [str(UPLOAD_TYPE_REFUSED)]
+
+
+def test_an_office_file_that_inflates_past_the_cap_is_refused():
+    # A real-looking spreadsheet whose sheet inflates to 150 MB: openpyxl would read it all later.
+    bomb = _streamed_zip(
+        "xl/worksheets/sheet1.xml",
+        150 << 20,
+        extra={"[Content_Types].xml": "x", "xl/workbook.xml": "x"},
+    )
+    assert refused("list.xlsx", bomb) == [str(UPLOAD_TYPE_REFUSED)]
+
+
+def test_a_highly_compressed_entry_is_refused_even_under_the_total_cap():
+    # 20 MB of zeros squeezed ~1000:1: no office document compresses like that.
+    bomb = _streamed_zip("word/document.xml", 20 << 20, extra={"[Content_Types].xml": "x"})
+    assert refused("report.docx", bomb) == [str(UPLOAD_TYPE_REFUSED)]
+
+
+def test_a_large_ordinary_spreadsheet_is_accepted():
+    # Text that compresses like a real sheet (about 5:1), a few MB once inflated.
+    import random
+
+    rng = random.Random(1)
+    rows = "".join(
+        f'<row r="{i}"><c t="inlineStr"><is><t>Empresa {rng.randint(1, 10**9)} SpA</t></is></c>'
+        f"<c><v>{rng.random() * 10**6:.2f}</v></c></row>"
+        for i in range(40_000)
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "x")
+        archive.writestr("xl/workbook.xml", "x")
+        archive.writestr("xl/worksheets/sheet1.xml", rows)
+    assert len(rows) > 3 << 20
+    assert check_upload(SimpleUploadedFile("list.xlsx", buffer.getvalue())).kind == "xlsx"
