@@ -9,8 +9,8 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
-from django.views import defaults
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
