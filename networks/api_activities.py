@@ -12,7 +12,12 @@ then the serializer's types (400), then the service's rules.
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -22,6 +27,12 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_activities as selectors
+from networks.api_input import (
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    StrictSerializer,
+    require_no_input,
+)
 from networks.api_views import NetworkScopedView
 from networks.models import Activity, ActivityType, Attachment, Attendance, Firm
 from networks.services import activities as services
@@ -58,6 +69,10 @@ class ActivityAttendanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+SLUG_MAX_LENGTH = ActivityType._meta.get_field("slug").max_length
+
+
+@extend_schema_field({"type": "string", "maxLength": SLUG_MAX_LENGTH})
 class ActivityTypeField(serializers.SlugRelatedField):
     """The type's slug, among the network's programme's types (the service refuses retired
     ones for a new choice)."""
@@ -75,7 +90,7 @@ class ActivityTypeField(serializers.SlugRelatedField):
         return selectors.all_activity_types(network) if network else ActivityType.objects.none()
 
 
-class NetworkFirmField(serializers.PrimaryKeyRelatedField):
+class NetworkFirmField(StrictPrimaryKeyRelatedField):
     """A firm that is or was a member of the network; any other id is simply unknown, so that
     another network's firms are never named."""
 
@@ -96,7 +111,7 @@ class AttendeeIdsField(serializers.ManyRelatedField):
         return [PKOnlyObject(pk=row.firm_id) for row in instance.attendance.all()]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(StrictModelSerializer):
     type = ActivityTypeField(help_text="The activity type's slug, e.g. factory_visit.")
     type_label = serializers.CharField(source="type.label", read_only=True)
     host_firm = NetworkFirmField(required=False, allow_null=True)
@@ -134,7 +149,7 @@ FILTER_PARAMETERS = [
 ]
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(StrictSerializer):
     file = serializers.FileField()
 
 
@@ -244,7 +259,9 @@ class AttendanceConfirmView(ActivityScopedMixin, generics.GenericAPIView):
 
     @extend_schema(request=None, responses=ActivityAttendanceSerializer)
     def post(self, request, pk):
-        row = services.attendance_confirm(activity=self.get_activity(), actor=request.user)
+        activity = self.get_activity()
+        require_no_input(request)
+        row = services.attendance_confirm(activity=activity, actor=request.user)
         return Response(ActivityAttendanceSerializer(row).data)
 
 

@@ -18,7 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from networks import access, selectors_evaluation
+from networks.api_input import (
+    StrictIntegerField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+)
 from networks.api_views import NetworkScopedView
+from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Criterion, Evaluation, EvaluationResult, Network, Programme
 from networks.services import evaluation as services
 from networks.services.lifecycle import NOT_AGENCY_STAFF
@@ -42,7 +48,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NetworkCriterionField(serializers.PrimaryKeyRelatedField):
+class NetworkCriterionField(StrictPrimaryKeyRelatedField):
     """A criterion of the network's programme; any other id is simply unknown."""
 
     default_error_messages = {"does_not_exist": CRITERION_NOT_IN_SET}
@@ -57,19 +63,21 @@ class NetworkCriterionField(serializers.PrimaryKeyRelatedField):
         return Criterion.objects.filter(programme_id=network.programme_id)
 
 
-class EvaluationResultSerializer(serializers.ModelSerializer):
+class EvaluationResultSerializer(StrictModelSerializer):
     criterion = NetworkCriterionField(help_text="The criterion's id.")
     # Not required here, so that a missing answer gets the service's message naming the
     # criterion, together with every other missing one.
     met = serializers.BooleanField(required=False, allow_null=True, default=None)
-    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
 
     class Meta:
         model = EvaluationResult
         fields = ["criterion", "met", "evidence"]
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(StrictModelSerializer):
     results = EvaluationResultSerializer(
         many=True, help_text="One entry for every active criterion of the programme's set."
     )
@@ -85,17 +93,19 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class CriteriaFilterSerializer(serializers.Serializer):
-    programme = serializers.IntegerField(required=False, min_value=1)
+    programme = StrictIntegerField(required=False, min_value=1)
 
 
 class PortfolioFilterSerializer(serializers.Serializer):
-    programme = serializers.PrimaryKeyRelatedField(
-        queryset=Programme.objects.none(), required=False
+    programme = StrictPrimaryKeyRelatedField(queryset=Programme.objects.none(), required=False)
+    region = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NAME_MAX_LENGTH
     )
-    region = serializers.CharField(required=False, allow_blank=True, default="")
-    sector = serializers.CharField(required=False, allow_blank=True, default="")
-    min_age_months = serializers.IntegerField(required=False, min_value=0, max_value=600)
-    max_age_months = serializers.IntegerField(required=False, min_value=0, max_value=600)
+    sector = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NAME_MAX_LENGTH
+    )
+    min_age_months = StrictIntegerField(required=False, min_value=0, max_value=600)
+    max_age_months = StrictIntegerField(required=False, min_value=0, max_value=600)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

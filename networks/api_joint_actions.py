@@ -20,7 +20,14 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_joint_actions as selectors
+from networks.api_input import (
+    StrictIntegerField,
+    StrictModelSerializer,
+    StrictSerializer,
+    require_no_input,
+)
 from networks.api_views import NetworkScopedView
+from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import (
     Firm,
     JointAction,
@@ -106,16 +113,19 @@ class JointActionSerializer(serializers.ModelSerializer):
         return DeclineSerializer(getattr(joint_action, "declines", []), many=True).data
 
 
-class JointActionWriteSerializer(serializers.Serializer):
+class JointActionWriteSerializer(StrictSerializer):
     """What POST requires and PATCH may change. The services give the messages for a missing
     title, an unknown type, too few firms or firms that are not members."""
+
+    # A PATCH may send back the body of a GET: the fields shown there are read-only here.
+    read_serializer = JointActionSerializer
 
     type = serializers.CharField(
         max_length=50, help_text="The slug of one of the programme's joint-action types."
     )
-    title = serializers.CharField(max_length=200, allow_blank=True)
+    title = serializers.CharField(max_length=NAME_MAX_LENGTH, allow_blank=True)
     firms = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_INTEGER),
+        child=StrictIntegerField(min_value=1, max_value=MAX_INTEGER),
         help_text="Ids of the participating member firms (at least two). A firm member's own "
         "firm is always added.",
     )
@@ -123,15 +133,15 @@ class JointActionWriteSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
     value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
-    outcome = serializers.CharField(required=False, allow_blank=True)
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
-class UptakeSerializer(serializers.ModelSerializer):
+class UptakeSerializer(StrictModelSerializer):
     """A take-up record. `firm` and `service` are ids; the service checks that the firm is an
     active member and the service is in the catalogue of the network's agency."""
 
-    firm = serializers.IntegerField(source="firm_id", min_value=1, max_value=MAX_INTEGER)
-    service = serializers.IntegerField(source="service_id", min_value=1, max_value=MAX_INTEGER)
+    firm = StrictIntegerField(source="firm_id", min_value=1, max_value=MAX_INTEGER)
+    service = StrictIntegerField(source="service_id", min_value=1, max_value=MAX_INTEGER)
     category = NamedChoiceField(
         enum_name="SupportServiceCategoryEnum",
         source="service.category",
@@ -253,7 +263,9 @@ class JointActionDetailView(generics.RetrieveUpdateAPIView):
 
     def update(self, request, *args, **kwargs):
         joint_action = self.get_object()
-        serializer = JointActionWriteSerializer(data=request.data, partial=True)
+        serializer = JointActionWriteSerializer(
+            joint_action, data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         ja_services.joint_action_update(
             joint_action=joint_action, actor=request.user, **serializer.validated_data
@@ -268,6 +280,7 @@ class ParticipationView(generics.GenericAPIView):
     @extend_schema(request=None, responses=JointActionSerializer)
     def post(self, request, pk):
         joint_action = selectors.get_joint_action_or_404(request.user, pk)
+        require_no_input(request)
         self.service(joint_action=joint_action, actor=request.user)
         return Response(JointActionSerializer(_read(request.user, pk)).data)
 

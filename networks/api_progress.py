@@ -17,7 +17,9 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_progress as sp
+from networks.api_input import StrictIntegerField, StrictModelSerializer
 from networks.api_views import NetworkScopedView
+from networks.limits import TEXT_MAX_LENGTH
 from networks.models import Attachment, FirmIndicator, GoalActual
 from networks.services.progress import FIGURES, firm_indicator_record, goal_actual_record
 
@@ -38,7 +40,7 @@ def _rate(value: float | None) -> float | None:
 
 def _count_field() -> serializers.IntegerField:
     # Negative values pass here so that the service answers with its own message.
-    return serializers.IntegerField(
+    return StrictIntegerField(
         required=False, allow_null=True, min_value=-MAX_INTEGER, max_value=MAX_INTEGER
     )
 
@@ -49,7 +51,7 @@ def _amount_field(max_digits: int) -> serializers.DecimalField:
     )
 
 
-class FirmIndicatorSerializer(serializers.ModelSerializer):
+class FirmIndicatorSerializer(StrictModelSerializer):
     """One report of a firm's figures. Amounts are decimal strings in the programme's currency."""
 
     is_baseline = serializers.BooleanField(required=False, default=False)
@@ -60,7 +62,9 @@ class FirmIndicatorSerializer(serializers.ModelSerializer):
     people_trained = _count_field()
     certifications = _count_field()
     technologies = _count_field()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
 
     class Meta:
         model = FirmIndicator
@@ -107,10 +111,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
         )
 
 
-class GoalActualSerializer(serializers.ModelSerializer):
+class GoalActualSerializer(StrictModelSerializer):
     """A period's value. POST as JSON, or as multipart with an `evidence` file."""
 
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
     evidence = serializers.FileField(
         write_only=True, required=False, allow_null=True, default=None,
         help_text="Optional PDF, JPEG, PNG, DOCX, XLSX, ODT or ODS file, checked by content.",

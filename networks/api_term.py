@@ -18,7 +18,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from networks import access, selectors_term
+from networks.api_input import (
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    StrictSerializer,
+    require_no_input,
+)
 from networks.api_views import NetworkScopedView, _require_agency
+from networks.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment, User
 from networks.services import term as services
 
@@ -30,7 +37,7 @@ def _network_firms(network: Network) -> QuerySet[Firm]:
     return Firm.objects.filter(pk__in=Membership.objects.filter(network=network).values("firm_id"))
 
 
-class NetworkFirmField(serializers.PrimaryKeyRelatedField):
+class NetworkFirmField(StrictPrimaryKeyRelatedField):
     """A firm of the network in the serializer's context (`network`)."""
 
     def get_queryset(self):
@@ -94,7 +101,7 @@ class FirmLedgerView(NetworkScopedView, generics.ListAPIView):
 # --- payments -------------------------------------------------------------------------------
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(StrictModelSerializer):
     firm = NetworkFirmField(queryset=Firm.objects.none())
     reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
 
@@ -151,7 +158,7 @@ class ReadinessView(NetworkScopedView):
 # --- the handover ---------------------------------------------------------------------------
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
+class CommitmentSerializer(StrictModelSerializer):
     firm = NetworkFirmField(queryset=Firm.objects.none())
     # Negative shares pass here so that the service answers with its own message.
     share_percent = serializers.DecimalField(max_digits=6, decimal_places=3)
@@ -173,10 +180,10 @@ class HandoverSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HandoverProposeSerializer(serializers.Serializer):
+class HandoverProposeSerializer(StrictSerializer):
     date = serializers.DateField()
     # Any user: the service answers MANAGER_NOT_FACILITATOR for one who is not a facilitator.
-    manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    manager = StrictPrimaryKeyRelatedField(queryset=User.objects.all())
     monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
     commitments = CommitmentSerializer(many=True, allow_empty=True)
 
@@ -218,6 +225,7 @@ class HandoverConfirmView(NetworkScopedView):
 
     @extend_schema(request=None, responses=HandoverSerializer)
     def post(self, request, pk):
+        require_no_input(request)
         handover = services.handover_confirm(network=self.network, actor=request.user)
         return Response(HandoverSerializer(handover).data)
 
@@ -225,10 +233,12 @@ class HandoverConfirmView(NetworkScopedView):
 # --- the due date ---------------------------------------------------------------------------
 
 
-class TermChangeSerializer(serializers.Serializer):
+class TermChangeSerializer(StrictSerializer):
     new_due_date = serializers.DateField()
     # Blank passes here so that the service answers with its own message.
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
 
 
 class DueDateSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from networks import access, selectors, services
 from networks import serializers as s
+from networks.api_input import require_no_input
 from networks.models import Application, Diagnosis, Network, PhaseTransition, User
 from networks.services.lifecycle import APPLICATION_NOT_SUBMITTED, NOT_AGENCY_STAFF
 
@@ -88,7 +89,8 @@ class NetworkListView(generics.ListCreateAPIView):
 
 
 class NetworkDetailView(generics.RetrieveUpdateAPIView):
-    """Read a network; PATCH its name, region, commune or sector (read-only fields are ignored)."""
+    """Read a network; PATCH its name, region, commune or sector (a read-only field is refused
+    unless sent with the value it has)."""
 
     serializer_class = s.NetworkSerializer
     http_method_names = ["get", "patch", "head", "options"]
@@ -259,6 +261,7 @@ class SubmitView(NetworkScopedView):
 
     @extend_schema(request=None, responses=s.ApplicationSerializer)
     def post(self, request, pk):
+        require_no_input(request)
         application = services.application_submit(network=self.network, actor=request.user)
         return Response(self.get_serializer(application).data)
 

@@ -6,6 +6,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks import selectors
+from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Diagnosis, Goal, Network
 from networks.services.lifecycle import (
     DISSOLVE_REASON_REQUIRED,
@@ -43,6 +44,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 def _reason_field(label, required_message, *, required: bool = True) -> forms.CharField:
     # The service's own words when the reason is missing, so the page and the API agree.
     return forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=label,
         widget=forms.Textarea(attrs={"rows": 3}),
         required=required,
@@ -55,7 +57,7 @@ def _reason_field(label, required_message, *, required: bool = True) -> forms.Ch
 
 class NetworkForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH)
     region = forms.CharField(label=_("Region"), max_length=120)
     commune = forms.CharField(label=_("Commune"), max_length=120, required=False)
     sector = forms.CharField(label=_("Sector"), max_length=120)
@@ -82,7 +84,7 @@ class DissolveForm(forms.Form):
 
 
 class FirmForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH)
     tax_id = forms.CharField(
         label=_("Tax id"), max_length=20, help_text=_("In Chile the RUT, e.g. 76.123.456-7.")
     )
@@ -93,7 +95,9 @@ class FirmForm(forms.Form):
     employees = forms.IntegerField(
         label=_("Employees"), min_value=0, max_value=2_147_483_647, required=False
     )
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_name = forms.CharField(
+        label=_("Contact person"), max_length=NAME_MAX_LENGTH, required=False
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
@@ -119,12 +123,19 @@ class RemoveMemberForm(forms.Form):
 
 class DiagnosisForm(forms.Form):
     problems = forms.CharField(
-        label=_("Problems"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Problems"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     opportunities = forms.CharField(
-        label=_("Opportunities"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Opportunities"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     collaboration_basis = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Basis for collaboration"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -152,10 +163,10 @@ class DiagnosisForm(forms.Form):
 
 class GoalForm(forms.Form):
     horizon = forms.ChoiceField(label=_("Horizon"), choices=Goal.Horizon.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=NAME_MAX_LENGTH)
     indicator = forms.CharField(
         label=_("Indicator"),
-        max_length=200,
+        max_length=NAME_MAX_LENGTH,
         required=False,
         help_text=_("What is measured, e.g. firms buying inputs together."),
     )
@@ -197,6 +208,7 @@ class DecisionForm(forms.Form):
         ],
     )
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,

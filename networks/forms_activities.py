@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import selectors_activities as selectors
 from networks.forms import AmountInput, DateInput
+from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Network
 
 DATE_RANGE_REVERSED = _("The start of the range is after its end.")
@@ -26,9 +27,9 @@ class FirmCheckboxes(forms.ModelMultipleChoiceField):
 
 class ActivityForm(forms.Form):
     type = ActivityTypeChoiceField(label=_("Type"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=NAME_MAX_LENGTH)
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    place = forms.CharField(label=_("Place"), max_length=NAME_MAX_LENGTH, required=False)
     host_firm = forms.ModelChoiceField(
         label=_("Host firm"),
         queryset=None,
@@ -42,10 +43,16 @@ class ActivityForm(forms.Form):
         help_text=_("Only firms that were members on the activity's date."),
     )
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     outcomes = forms.CharField(
-        label=_("Outcomes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Outcomes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     # No lower bound here: the service's own message answers a negative cost.
     cost = forms.DecimalField(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks.forms import DateInput
+from networks.limits import TEXT_MAX_LENGTH
 from networks.models import Criterion, Network
 from networks.selectors_evaluation import Suggestion
 from networks.services import evaluation as evaluation_services
@@ -31,6 +32,7 @@ class CriterionForm(forms.Form):
         error_messages={"required": CRITERION_TITLE_REQUIRED},
     )
     description = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -77,7 +79,10 @@ class EvaluationForm(forms.Form):
 
     date = forms.DateField(label=_("Date of the evaluation"), widget=DateInput())
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args, network: Network, criteria: list[tuple], **kwargs):
@@ -90,6 +95,7 @@ class EvaluationForm(forms.Form):
                 label=criterion.label, choices=ANSWERS, widget=forms.RadioSelect, required=False
             )
             self.fields[f"evidence_{criterion.pk}"] = forms.CharField(
+                max_length=TEXT_MAX_LENGTH,
                 label=_("Evidence"),
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
                 required=False,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import selectors_joint_actions as ja_selectors
 from networks.forms import AmountInput, DateInput
+from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import (
     JointAction,
     JointActionType,
@@ -25,7 +26,7 @@ class TypeChoiceField(forms.ModelChoiceField):
 
 class JointActionForm(forms.Form):
     type = TypeChoiceField(label=_("Type"), queryset=None, to_field_name="slug")
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=NAME_MAX_LENGTH)
     firms = forms.ModelMultipleChoiceField(
         label=_("Participating member firms"),
         queryset=None,
@@ -48,7 +49,10 @@ class JointActionForm(forms.Form):
         widget=AmountInput(),
     )
     outcome = forms.CharField(
-        label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Outcome"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
 
     def __init__(self, *args, network: Network, user, joint_action=None, **kwargs):
@@ -130,7 +134,10 @@ class UptakeForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=ServiceUptake.Status.choices)
     result = forms.CharField(
-        label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Result"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args, network: Network, uptake: ServiceUptake | None = None, **kwargs):
@@ -154,12 +161,12 @@ class UptakeForm(forms.Form):
 
 
 class ProviderForm(forms.Form):
-    name = forms.CharField(label=_("Provider's name"), max_length=200)
+    name = forms.CharField(label=_("Provider's name"), max_length=NAME_MAX_LENGTH)
 
 
 class ServiceForm(forms.Form):
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=None)
-    name = forms.CharField(label=_("Service's name"), max_length=200)
+    name = forms.CharField(label=_("Service's name"), max_length=NAME_MAX_LENGTH)
     category = forms.ChoiceField(label=_("Category"), choices=SupportService.Category.choices)
 
     def __init__(self, *args, agency_id: int, **kwargs):

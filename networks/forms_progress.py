@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from networks.forms import AmountInput, DateInput
+from networks.limits import TEXT_MAX_LENGTH
 from networks.services.progress import INDICATOR_NEGATIVE, figure_label
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
@@ -21,7 +22,10 @@ class GoalActualForm(forms.Form):
         label=_("Value"), max_digits=16, decimal_places=2, localize=True, widget=AmountInput()
     )
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     evidence = forms.FileField(
         label=_("Evidence"),
@@ -68,7 +72,10 @@ class FirmIndicatorForm(forms.Form):
     certifications = _count_field("certifications")
     technologies = _count_field("technologies")
     notes = forms.CharField(
-        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        max_length=TEXT_MAX_LENGTH,
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
 
     def __init__(self, *args, has_baseline: bool = False, **kwargs):

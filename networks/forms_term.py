@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import selectors
 from networks.forms import AmountInput, DateInput, PersonChoiceField
+from networks.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Membership, Network
 from networks.services.term import EXTENSION_REASON_REQUIRED
 
@@ -99,6 +100,7 @@ class ShareWeightsForm(ShareInputsMixin, forms.Form):
 class TermChangeForm(forms.Form):
     new_due_date = forms.DateField(label=_("New due date of the handover"), widget=DateInput())
     reason = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": EXTENSION_REASON_REQUIRED},

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from networks.limits import NAME_MAX_LENGTH, long_text, text_length_checks
 from networks.taxid import format_rut
 
 
@@ -26,7 +27,7 @@ def default_reminder_offsets() -> list[int]:
 
 
 class Agency(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, unique=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -44,7 +45,7 @@ class Programme(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("agency")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     country = models.CharField(
         _("country"),
         max_length=2,
@@ -123,14 +124,14 @@ class Firm(models.Model):
         MEDIUM = "medium", _("medium")
         LARGE = "large", _("large")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     # Stored normalised (digits, dash, check digit: "76123456-7"); shown with dots.
     tax_id = models.CharField(_("tax id"), max_length=20, unique=True)
     sector = models.CharField(_("sector"), max_length=120, blank=True)
     region = models.CharField(_("region"), max_length=120, blank=True)
     commune = models.CharField(_("commune"), max_length=120, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=NAME_MAX_LENGTH, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -231,7 +232,7 @@ class Network(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="networks", verbose_name=_("programme")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     facilitator = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -292,7 +293,7 @@ class Membership(models.Model):
     )
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    leave_reason = models.TextField(_("reason for leaving"), blank=True)
+    leave_reason = long_text(_("reason for leaving"), blank=True)
 
     history = HistoricalRecords()
 
@@ -311,6 +312,7 @@ class Membership(models.Model):
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="membership_left_after_joined",
             ),
+            *text_length_checks("membership", "leave_reason"),
         ]
 
     def __str__(self) -> str:
@@ -335,9 +337,9 @@ class Diagnosis(models.Model):
     network = models.OneToOneField(
         Network, on_delete=models.CASCADE, related_name="diagnosis", verbose_name=_("network")
     )
-    problems = models.TextField(_("problems"), blank=True)
-    opportunities = models.TextField(_("opportunities"), blank=True)
-    collaboration_basis = models.TextField(_("basis for collaboration"), blank=True)
+    problems = long_text(_("problems"), blank=True)
+    opportunities = long_text(_("opportunities"), blank=True)
+    collaboration_basis = long_text(_("basis for collaboration"), blank=True)
     technology_level = models.PositiveSmallIntegerField(
         _("technology level"), choices=Rating.choices, null=True, blank=True
     )
@@ -373,6 +375,9 @@ class Diagnosis(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        constraints = text_length_checks(
+            "diagnosis", "problems", "opportunities", "collaboration_basis"
+        )
         verbose_name = _("diagnosis")
         verbose_name_plural = _("diagnoses")
 
@@ -406,8 +411,8 @@ class Goal(models.Model):
         Network, on_delete=models.CASCADE, related_name="goals", verbose_name=_("network")
     )
     horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices)
-    title = models.CharField(_("title"), max_length=200)
-    indicator = models.CharField(_("indicator"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=NAME_MAX_LENGTH)
+    indicator = models.CharField(_("indicator"), max_length=NAME_MAX_LENGTH, blank=True)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     baseline = models.DecimalField(
         _("baseline"), max_digits=16, decimal_places=2, null=True, blank=True
@@ -469,9 +474,10 @@ class Application(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_reason = models.TextField(_("reason"), blank=True)
+    decision_reason = long_text(_("reason"), blank=True)
 
     class Meta:
+        constraints = text_length_checks("application", "decision_reason")
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         indexes = [models.Index(fields=["status", "submitted_at"])]
@@ -521,9 +527,10 @@ class ApplicationEvent(ImmutableModel):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = long_text(_("reason"), blank=True)
 
     class Meta:
+        constraints = text_length_checks("applicationevent", "reason")
         ordering = ["at", "pk"]
         verbose_name = _("application event")
         verbose_name_plural = _("application events")
@@ -549,7 +556,7 @@ class ManagerAppointment(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     monthly_salary = models.DecimalField(_("monthly salary"), max_digits=14, decimal_places=2)
-    end_reason = models.TextField(_("reason for replacement"), blank=True)
+    end_reason = long_text(_("reason for replacement"), blank=True)
     appointed_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("appointed by")
     )
@@ -574,6 +581,7 @@ class ManagerAppointment(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="appointment_end_after_start",
             ),
+            *text_length_checks("managerappointment", "end_reason"),
         ]
 
     def __str__(self) -> str:
@@ -592,9 +600,10 @@ class PhaseTransition(ImmutableModel):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = long_text(_("reason"), blank=True)
 
     class Meta:
+        constraints = text_length_checks("phasetransition", "reason")
         ordering = ["at", "pk"]
         verbose_name = _("phase transition")
         verbose_name_plural = _("phase transitions")
@@ -735,9 +744,9 @@ class Activity(models.Model):
     type = models.ForeignKey(
         ActivityType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=NAME_MAX_LENGTH)
     date = models.DateField(_("date"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=NAME_MAX_LENGTH, blank=True)
     host_firm = models.ForeignKey(
         Firm, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_activities",
         verbose_name=_("host firm"),
@@ -746,8 +755,8 @@ class Activity(models.Model):
         Firm, through="Attendance", related_name="attended_activities",
         verbose_name=_("attendees"),
     )  # fmt: skip
-    description = models.TextField(_("description"), blank=True)
-    outcomes = models.TextField(_("outcomes"), blank=True)
+    description = long_text(_("description"), blank=True)
+    outcomes = long_text(_("outcomes"), blank=True)
     cost = models.DecimalField(
         _("cost"), max_digits=14, decimal_places=2, default=0,
         validators=[MinValueValidator(0)],
@@ -764,7 +773,10 @@ class Activity(models.Model):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         indexes = [models.Index(fields=["network", "-date"])]
-        constraints = [models.CheckConstraint(condition=Q(cost__gte=0), name="activity_cost_ge_0")]
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="activity_cost_ge_0"),
+            *text_length_checks("activity", "description", "outcomes"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -812,7 +824,7 @@ class JointAction(models.Model):
     type = models.ForeignKey(
         JointActionType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type")
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=NAME_MAX_LENGTH)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
@@ -822,7 +834,7 @@ class JointAction(models.Model):
         _("money value"), max_digits=16, decimal_places=2, default=0,
         validators=[MinValueValidator(0)],
     )  # fmt: skip
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = long_text(_("outcome"), blank=True)
     firms = models.ManyToManyField(
         Firm, through="JointActionParticipant", related_name="joint_actions",
         verbose_name=_("participating firms"),
@@ -852,6 +864,7 @@ class JointAction(models.Model):
                 | Q(end_date__gte=models.F("start_date")),
                 name="jointaction_end_after_start",
             ),
+            *text_length_checks("jointaction", "outcome"),
         ]
 
     def __str__(self) -> str:
@@ -913,7 +926,7 @@ class SupportProvider(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.CASCADE, related_name="providers", verbose_name=_("agency")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
 
     class Meta:
         ordering = ["name"]
@@ -939,7 +952,7 @@ class SupportService(models.Model):
         SupportProvider, on_delete=models.CASCADE, related_name="services",
         verbose_name=_("provider"),
     )  # fmt: skip
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
 
     class Meta:
@@ -978,13 +991,14 @@ class ServiceUptake(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REFERRED
     )
-    result = models.TextField(_("result"), blank=True)
+    result = long_text(_("result"), blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
 
     class Meta:
+        constraints = text_length_checks("serviceuptake", "result")
         ordering = ["-date", "-pk"]
         verbose_name = _("service take-up")
         verbose_name_plural = _("service take-ups")
@@ -1002,7 +1016,7 @@ class GoalActual(models.Model):
     )
     period_end = models.DateField(_("period end"))
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = long_text(_("comment"), blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -1013,7 +1027,10 @@ class GoalActual(models.Model):
         verbose_name = _("goal actual")
         verbose_name_plural = _("goal actuals")
         constraints = [
-            models.UniqueConstraint(fields=["goal", "period_end"], name="goalactual_one_per_period")
+            models.UniqueConstraint(
+                fields=["goal", "period_end"], name="goalactual_one_per_period"
+            ),
+            *text_length_checks("goalactual", "comment"),
         ]
 
     def __str__(self) -> str:
@@ -1036,8 +1053,8 @@ class Attachment(models.Model):
     goal_actual = models.ForeignKey(
         GoalActual, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=NAME_MAX_LENGTH)
+    original_name = models.CharField(_("file name"), max_length=NAME_MAX_LENGTH)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -1095,7 +1112,7 @@ class FirmIndicator(models.Model):
     people_trained = models.PositiveIntegerField(_("people trained"), null=True, blank=True)
     certifications = models.PositiveIntegerField(_("certifications held"), null=True, blank=True)
     technologies = models.PositiveIntegerField(_("technologies adopted"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = long_text(_("notes"), blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -1118,6 +1135,7 @@ class FirmIndicator(models.Model):
                 condition=Q(exports__gte=0) | Q(exports__isnull=True),
                 name="indicator_exports_ge_0",
             ),
+            *text_length_checks("firmindicator", "notes"),
         ]
 
     def __str__(self) -> str:
@@ -1140,11 +1158,12 @@ class TermChange(ImmutableModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     previous_due = models.DateField(_("previous due date"))
     new_due = models.DateField(_("new due date"))
-    reason = models.TextField(_("reason"))
+    reason = long_text(_("reason"))
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
+        constraints = text_length_checks("termchange", "reason")
         ordering = ["at", "pk"]
         verbose_name = _("term change")
         verbose_name_plural = _("term changes")
@@ -1349,8 +1368,8 @@ class Criterion(models.Model):
         Programme, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("programme")
     )
     key = models.SlugField(_("key"), max_length=50)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=NAME_MAX_LENGTH)
+    description = long_text(_("description"), blank=True)
     suggestion = models.CharField(
         _("automatic suggestion"), max_length=30, choices=Suggestion.choices, blank=True
     )
@@ -1390,7 +1409,8 @@ class Criterion(models.Model):
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "key"], name="criterion_unique_key")
+            models.UniqueConstraint(fields=["programme", "key"], name="criterion_unique_key"),
+            *text_length_checks("criterion", "description"),
         ]
 
     def __str__(self) -> str:
@@ -1418,12 +1438,13 @@ class Evaluation(ImmutableModel):
     evaluator = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("evaluator")
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = long_text(_("notes"), blank=True)
     met_count = models.PositiveSmallIntegerField(_("criteria met"))
     criteria_count = models.PositiveSmallIntegerField(_("criteria"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = text_length_checks("evaluation", "notes")
         ordering = ["-date", "-pk"]
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
@@ -1437,14 +1458,15 @@ class EvaluationResult(ImmutableModel):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="results")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     met = models.BooleanField(_("met"))
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = long_text(_("evidence"), blank=True)
 
     class Meta:
         ordering = ["criterion__position", "pk"]
         verbose_name = _("evaluation result")
         verbose_name_plural = _("evaluation results")
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "criterion"], name="result_once")
+            models.UniqueConstraint(fields=["evaluation", "criterion"], name="result_once"),
+            *text_length_checks("evaluationresult", "evidence"),
         ]
 
     def __str__(self) -> str:

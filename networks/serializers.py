@@ -4,10 +4,18 @@ Text fields the services validate accept blanks here, so that the API answers wi
 own message (e.g. NETWORK_NAME_REQUIRED) rather than a generic "may not be blank".
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from networks import services, typology
+from networks.api_input import (
+    StrictIntegerField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+    StrictSerializer,
+)
+from networks.limits import TEXT_MAX_LENGTH
 from networks.models import (
     Application,
     ApplicationEvent,
@@ -25,6 +33,15 @@ from networks.services.lifecycle import DECISION_UNKNOWN
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
 MAX_INTEGER = 2_147_483_647
+# Region and commune hold 120 characters each: "commune, region".
+PLACE_MAX_LENGTH = 120
+LOCALITY_MAX_LENGTH = 2 * PLACE_MAX_LENGTH + len(", ")
+
+
+def _reason(**kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH, **kwargs
+    )
 
 
 class LocalityField(serializers.CharField):
@@ -38,6 +55,7 @@ class LocalityField(serializers.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("max_length", LOCALITY_MAX_LENGTH)
         super().__init__(source="*", **kwargs)
 
     def to_representation(self, instance) -> str:
@@ -45,6 +63,13 @@ class LocalityField(serializers.CharField):
 
     def to_internal_value(self, data) -> dict:
         return {"locality": super().to_internal_value(data)}
+
+    def run_validators(self, value):
+        # The validators (max_length) are for the text, not for the dict it is read into.
+        super().run_validators(value["locality"] if isinstance(value, dict) else value)
+
+
+LOCALITY_PART_TOO_LONG = _("The commune and the region hold at most %(limit)s characters each.")
 
 
 class LocalityMixin:
@@ -54,13 +79,19 @@ class LocalityMixin:
             commune, _comma, region = locality.rpartition(",")
             attrs.setdefault("region", region.strip())
             attrs.setdefault("commune", commune.strip())
+            # Each part must fit its own column, as if it had been sent on its own.
+            for name in ("commune", "region"):
+                if len(attrs[name]) > PLACE_MAX_LENGTH:
+                    raise serializers.ValidationError(
+                        {"locality": [LOCALITY_PART_TOO_LONG % {"limit": PLACE_MAX_LENGTH}]}
+                    )
         return super().validate(attrs)
 
 
 # --- networks -------------------------------------------------------------------------------
 
 
-class NetworkSerializer(serializers.ModelSerializer):
+class NetworkSerializer(StrictModelSerializer):
     """A network as read, and as changed by PATCH (name, region, commune, sector only)."""
 
     agency = serializers.IntegerField(source="programme.agency_id", read_only=True)
@@ -93,7 +124,7 @@ class NetworkSerializer(serializers.ModelSerializer):
             return Application.Status.DRAFT
 
 
-class FacilitatorField(serializers.PrimaryKeyRelatedField):
+class FacilitatorField(StrictPrimaryKeyRelatedField):
     """A facilitator of the requesting user's agency: another agency's would then see the network."""
 
     def get_queryset(self):
@@ -104,7 +135,7 @@ class FacilitatorField(serializers.PrimaryKeyRelatedField):
 class NetworkCreateSerializer(LocalityMixin, NetworkSerializer):
     """A new network: `programme` is required; `locality` may stand for region and commune."""
 
-    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    programme = StrictPrimaryKeyRelatedField(queryset=Programme.objects.all())
     facilitator = FacilitatorField(
         queryset=User.objects.filter(role=User.Role.FACILITATOR),
         required=False,
@@ -126,12 +157,12 @@ class NetworkCreateSerializer(LocalityMixin, NetworkSerializer):
 # --- firms and members ----------------------------------------------------------------------
 
 
-class FirmSerializer(LocalityMixin, serializers.ModelSerializer):
+class FirmSerializer(LocalityMixin, StrictModelSerializer):
     locality = LocalityField(
         help_text='"Talca, Maule": commune, region. Without a comma, the region.'
     )
     # The service gives the messages: a negative count, and a tax id already registered.
-    employees = serializers.IntegerField(
+    employees = StrictIntegerField(
         required=False, allow_null=True, max_value=MAX_INTEGER, min_value=-MAX_INTEGER
     )
 
@@ -148,8 +179,8 @@ class FirmSerializer(LocalityMixin, serializers.ModelSerializer):
         }
 
 
-class MembershipSerializer(serializers.ModelSerializer):
-    firm = serializers.PrimaryKeyRelatedField(queryset=Firm.objects.all())
+class MembershipSerializer(StrictModelSerializer):
+    firm = StrictPrimaryKeyRelatedField(queryset=Firm.objects.all())
     firm_name = serializers.CharField(source="firm.name", read_only=True)
     tax_id = serializers.CharField(source="firm.tax_id", read_only=True)
 
@@ -159,15 +190,15 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["joined_on"]
 
 
-class MembershipRemoveSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+class MembershipRemoveSerializer(StrictSerializer):
+    reason = _reason()
     left_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 # --- diagnosis and goals --------------------------------------------------------------------
 
 
-class DiagnosisSerializer(serializers.ModelSerializer):
+class DiagnosisSerializer(StrictModelSerializer):
     """Fields left out of a PUT keep their value, as in `services.diagnosis_save`."""
 
     profile = serializers.SerializerMethodField()
@@ -193,7 +224,7 @@ class DiagnosisSerializer(serializers.ModelSerializer):
         return typology.distances(diagnosis.ratings())
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(StrictModelSerializer):
     class Meta:
         model = Goal
         fields = [
@@ -246,26 +277,26 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return ApplicationEventSerializer(application.events.all(), many=True).data
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(StrictSerializer):
     decision = serializers.ChoiceField(
         choices=["approve", "return", "reject"],
         error_messages={"invalid_choice": DECISION_UNKNOWN},
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _reason()
 
 
 # --- the manager, dissolution, history ------------------------------------------------------
 
 
-class ManagerAppointSerializer(serializers.Serializer):
+class ManagerAppointSerializer(StrictSerializer):
     # Any user: the service answers MANAGER_NOT_FACILITATOR for one who is not a facilitator.
-    manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    manager = StrictPrimaryKeyRelatedField(queryset=User.objects.all())
     start_date = serializers.DateField()
     monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
 class ManagerReplaceSerializer(ManagerAppointSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = _reason()
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -280,8 +311,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DissolveSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+class DissolveSerializer(StrictSerializer):
+    reason = _reason()
 
 
 class PhaseTransitionSerializer(serializers.ModelSerializer):

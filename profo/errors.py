@@ -10,9 +10,19 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+@requires_csrf_token
+def bad_request(request, exception, *args, **kwargs):
+    """A request Django refused before any view (an oversized form body, a bad host header):
+    JSON on the API, as every other API error, and Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 @requires_csrf_token

@@ -286,6 +286,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "networks.api.exception_handler",
+    # DRF's parsers, with a JSON parser that answers a deeply nested body with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "networks.api_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "COERCE_DECIMAL_TO_STRING": True,
     # Per-user (and per-address when anonymous) limits: excess gets 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("networks.urls")),
 ]
 
+handler400 = "profo.errors.bad_request"
 handler500 = "profo.errors.server_error"

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from networks.limits import clip
 from networks.models import Network, PhaseTransition
 
 
@@ -42,9 +43,12 @@ def phase_transition(
         )
     network.phase = to_phase
     network.save(update_fields=["phase"])
+    # The reason may be a user's full text with a prefix ("Application rejected: ..."): the
+    # full text is kept where it was given, the timeline's row is cut to fit its column.
     return PhaseTransition.objects.create(
-        network=network, from_phase=from_phase, to_phase=to_phase, actor=actor, reason=reason
-    )
+        network=network, from_phase=from_phase, to_phase=to_phase, actor=actor,
+        reason=clip(reason),
+    )  # fmt: skip
 
 
 def require_text(value: str, field: str, message=REASON_REQUIRED) -> str:

@@ -86,10 +86,17 @@ def test_agency_people_and_facilitators_register_a_firm(api, request, persona):
 
 
 def test_registered_firm_can_be_written_back_as_returned(api, officer):
+    """The tax id as returned is taken back; the read-only fields are for reading only (a new
+    firm has no id or size class to echo), and the 400 names them."""
     api.force_authenticate(officer)
     body = api.post(FIRMS, {"name": "A", "tax_id": "76123456-0"}, format="json").json()
     Firm.objects.all().delete()
-    assert api.post(FIRMS, body, format="json").status_code == 201
+    refused = api.post(FIRMS, body, format="json")
+    assert refused.status_code == 400
+    assert set(refused.json()) == {"id", "tax_id_display", "size_class"}
+    assert not Firm.objects.exists()
+    writable = {key: value for key, value in body.items() if key not in refused.json()}
+    assert api.post(FIRMS, writable, format="json").status_code == 201
 
 
 def test_tax_id_already_registered_is_400(api, officer, member_firm):

@@ -284,7 +284,7 @@ def test_patch_changes_name_and_locality(api, officer, network):
     assert response.json()["locality"] == "Linares, Maule"
 
 
-def test_patch_ignores_read_only_fields(api, officer, network, programme):
+def test_patch_refuses_read_only_fields_with_another_value(api, officer, network, programme):
     other_programme = factories.ProgrammeFactory(agency=programme.agency)
     api.force_authenticate(officer)
     response = api.patch(
@@ -292,7 +292,8 @@ def test_patch_ignores_read_only_fields(api, officer, network, programme):
         {"phase": "independence", "programme": other_programme.pk, "term_start": "2020-01-01"},
         format="json",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert set(response.json()) == {"phase", "programme", "term_start"}
     network.refresh_from_db()
     assert (network.phase, network.programme, network.term_start) == (
         "preparation", programme, None
