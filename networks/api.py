@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -39,10 +38,6 @@ def exception_handler(exc, context):
         # Keep the service's reason ("Only staff of the network's agency...") when it gives one.
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
     return drf_exception_handler(exc, context)
-
-
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} -> {"token"}."""
 
 
 class MeSerializer(serializers.Serializer):

@@ -128,7 +128,6 @@ def test_the_locked_out_page_speaks_spanish(officer, settings):
 @pytest.fixture
 def behind_one_proxy(settings):
     settings.PROXY_COUNT = 1
-    settings.AXES_IPWARE_PROXY_COUNT = 1  # what the settings said before issue 13
 
 
 def test_behind_a_proxy_failures_count_for_the_client_address(officer, behind_one_proxy):
@@ -151,7 +150,6 @@ def test_a_client_cannot_pick_its_address_behind_a_proxy(officer, colleague, set
 
 def test_two_proxies_take_the_second_entry_from_the_right(officer, settings):
     settings.PROXY_COUNT = 2
-    settings.AXES_IPWARE_PROXY_COUNT = 2
     login("officer", "wrong", ip=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.1, {HOME}, 10.0.0.1")
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [HOME]
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
-from tests import factories
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +60,10 @@ def logged_in(client) -> bool:
 
 
 def can_log_in(username, password) -> bool:
-    return Client().post(reverse("login"), {"username": username, "password": password}).status_code == 302
+    return (
+        Client().post(reverse("login"), {"username": username, "password": password}).status_code
+        == 302
+    )
 
 
 # --- expiry -----------------------------------------------------------------------------------
@@ -274,4 +276,3 @@ def test_a_token_of_a_user_deactivated_behind_the_models_back_is_refused_at_once
     get_user_model().objects.filter(pk=facilitator.pk).update(is_active=False)
     response = with_token(key).get(ME)
     assert response.status_code == 401
-
