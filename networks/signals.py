@@ -17,5 +17,5 @@ def revoke_credentials_on_new_password_or_deactivation(sender, instance, created
         return
     new_password = instance._password is not None or not instance.has_usable_password()
     if new_password or not instance.is_active:
+        # keep_token_id: set by services.accounts.password_change for the calling token.
         credentials_revoke(user=instance, keep_token_id=getattr(instance, "keep_token_id", None))
-        instance.keep_token_id = None

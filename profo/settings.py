@@ -305,8 +305,9 @@ REST_FRAMEWORK = {
         # Guessing the old password with a stolen token or session (networks.api_accounts).
         "password": os.environ.get("API_PASSWORD_RATE", "10/hour"),
     },
-    # The anonymous limit counts per client address, read as django-axes reads it: without
-    # this, DRF would count per X-Forwarded-For string, which a client makes up at will.
+    # The anonymous limit counts per client address, the same entry of X-Forwarded-For that
+    # profo.lockout.client_ip reads: without this, DRF would count per whole header, which a
+    # client makes up at will (a new value, a new allowance).
     "NUM_PROXIES": PROXY_COUNT,
 }
 # API tokens (django-rest-knox): only a digest is stored, each login makes a new token, and a

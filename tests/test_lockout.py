@@ -89,8 +89,12 @@ def test_the_address_limit_stops_a_spraying_address_but_not_its_known_people(
     assert login("guess-more", "Summer2026!").status_code == 429
 
     # Nobody new logs in from the spraying address, even with the right password...
-    assert login(newcomer.username, PASSWORD).status_code == 429
-    assert token(newcomer.username, PASSWORD).status_code == 429
+    page = login(newcomer.username, PASSWORD)
+    assert page.status_code == 429
+    assert b"logging in from this address is paused" in page.content
+    api = token(newcomer.username, PASSWORD)
+    assert api.status_code == 429
+    assert "Too many wrong passwords came from this address." in api.json()["detail"]
     # ...but who has logged in from it before still can, and the newcomer can from elsewhere.
     assert login("officer", PASSWORD).status_code == 302
     assert login(newcomer.username, PASSWORD, ip=HOME).status_code == 302

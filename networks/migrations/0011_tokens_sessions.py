@@ -12,6 +12,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The tokens of rest_framework.authtoken, no longer installed: dead secrets kept in
+        # plain text, and a foreign key to the user that Django no longer cascades, which would
+        # make deleting such a user fail.
+        migrations.RunSQL("DROP TABLE IF EXISTS authtoken_token", migrations.RunSQL.noop),
         migrations.CreateModel(
             name='ApiToken',
             fields=[

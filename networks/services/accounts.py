@@ -51,7 +51,10 @@ def password_change(
     user.set_password(new_password)
     # Read by networks.signals when the save below revokes the user's credentials.
     user.keep_token_id = keep_token.pk if keep_token else None
-    user.save(update_fields=["password"])
+    try:
+        user.save(update_fields=["password"])
+    finally:
+        user.keep_token_id = None
 
 
 @transaction.atomic
