@@ -274,3 +274,26 @@ def get_programme_or_404(user, pk, *, agency_only: bool = True):
     if agency_only and not is_agency_user(user):
         raise PermissionDenied
     return programme
+
+
+def own_tokens(user) -> QuerySet:
+    """The API tokens a user may see and revoke: their own, while they have not expired."""
+    from django.utils import timezone
+
+    from networks.models import ApiToken
+
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+    )
+
+
+def get_own_token_or_404(user, pk):
+    """One of the user's own tokens; anybody else's reads as "no such token" (404)."""
+    from networks.models import ApiToken
+
+    try:
+        return own_tokens(user).get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such token.") from None

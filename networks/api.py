@@ -12,20 +12,14 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from networks import access
-from networks.api_input import StrictInputMixin
 from networks.services import ConflictError
 
 BODY_TOO_LARGE = _("The request body is over the limit of %(limit)s bytes.")
-# Django sets no limit on a password; hashing a megabyte-long one would tie up a worker.
-PASSWORD_MAX_LENGTH = 4096
 
 
 class Conflict(exceptions.APIException):
@@ -53,22 +47,6 @@ def exception_handler(exc, context):
             BODY_TOO_LARGE % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
         )
     return drf_exception_handler(exc, context)
-
-
-class TokenRequestSerializer(StrictInputMixin, AuthTokenSerializer):
-    username = serializers.CharField(label=_("Username"), write_only=True, max_length=150)
-    password = serializers.CharField(
-        label=_("Password"), style={"input_type": "password"}, trim_whitespace=False,
-        write_only=True, max_length=PASSWORD_MAX_LENGTH,
-    )  # fmt: skip
-
-
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} -> {"token"}."""
-
-    serializer_class = TokenRequestSerializer
-    # ObtainAuthToken names its own parsers: the API's JSON parser answers a deeply nested body.
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 class MeSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@ from django.urls import path
 
 from networks import (
     api,
+    api_accounts,
     api_activities,
     api_dashboard,
     api_data,
@@ -15,7 +16,6 @@ from networks import (
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", api.TokenView.as_view(), name="token"),
     path("me/", api.me, name="me"),
     path("networks/", api_views.NetworkListView.as_view(), name="network-list"),
     path("networks/<int:pk>/", api_views.NetworkDetailView.as_view(), name="network-detail"),
@@ -50,7 +50,8 @@ urlpatterns = [
 ]
 
 urlpatterns += (
-    api_activities.urlpatterns
+    api_accounts.urlpatterns
+    + api_activities.urlpatterns
     + api_joint_actions.urlpatterns
     + api_progress.urlpatterns
     + api_term.urlpatterns

@@ -1,4 +1,5 @@
-"""The API's endpoints under /api/v1/ (errors, the token and /me/ are in `networks.api`).
+"""The API's endpoints under /api/v1/ (errors and /me/ are in `networks.api`, the token and
+the user's own credentials in `networks.api_accounts`).
 
 Every view under /networks/{pk}/ follows one order:
 1. the network is looked up among those the user may see: otherwise 404;

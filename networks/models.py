@@ -1471,3 +1471,7 @@ class EvaluationResult(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.criterion_id}: {self.met}"
+
+
+# Tokens and sessions live in their own module; Django finds models through this one.
+from networks.models_accounts import ApiToken, UserSession  # noqa: E402, F401

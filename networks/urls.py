@@ -2,6 +2,7 @@ from django.urls import path
 
 from networks import views
 from networks.views import (
+    accounts,
     activities,
     data,
     evaluation,
@@ -63,4 +64,5 @@ urlpatterns += (
     + evaluation.urlpatterns
     + data.urlpatterns
     + history.urlpatterns
+    + accounts.urlpatterns
 )

@@ -38,6 +38,8 @@ _has_written: ContextVar[bool] = ContextVar("profo_has_written", default=False)
 
 # Only the domain's tables may be read from a copy; see the module docstring.
 REPLICA_APP_LABELS = frozenset({"networks"})
+# The domain app's tables that log people in: never from a copy either.
+AUTHENTICATION_MODELS = frozenset({"networks.ApiToken", "networks.UserSession"})
 
 
 def replicas() -> list[str]:
@@ -105,7 +107,7 @@ class ReplicaRouter:
             return False
         if model._meta.app_label not in REPLICA_APP_LABELS:
             return False
-        if model._meta.label == settings.AUTH_USER_MODEL:
+        if model._meta.label in {settings.AUTH_USER_MODEL, *AUTHENTICATION_MODELS}:
             return False
         return not connections[DEFAULT_DB_ALIAS].in_atomic_block
 

@@ -5,6 +5,7 @@ Every value that differs between a laptop, CI and production is read from the en
 SECRET_KEY stops the start with a clear message.
 """
 
+import datetime
 import importlib.util
 import os
 from pathlib import Path
@@ -58,7 +59,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "csp",
     "axes",
@@ -212,8 +213,9 @@ STORAGES = {
     },
 }
 
-# Sessions live in the database, so any app server can continue any session.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so any app server can continue any session. Each row also
+# names its user (networks.sessions), so that a new password or a deactivation can end them all.
+SESSION_ENGINE = "networks.sessions"
 
 # The cache holds the API's throttling counts (django-axes keeps its lock-outs in its own
 # tables): with more than one app server, or worker process, it must be shared, or each process
@@ -275,10 +277,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Proxies in front of the app servers (the TLS proxy, a load balancer): the client's address is
+# then the PROXY_COUNT-th entry from the right of X-Forwarded-For, the one our outermost proxy
+# wrote; whatever the client sent itself sits further left. 0: REMOTE_ADDR, no header trusted.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes "not logged in" a 401, not a 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -301,7 +308,25 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_USER_RATE", "3000/hour"),
         "anon": os.environ.get("API_ANON_RATE", "100/hour"),
+        # Guessing the old password with a stolen token or session (networks.api_accounts).
+        "password": os.environ.get("API_PASSWORD_RATE", "10/hour"),
     },
+    # The anonymous limit counts per client address, the same entry of X-Forwarded-For that
+    # profo.lockout.client_ip reads: without this, DRF would count per whole header, which a
+    # client makes up at will (a new value, a new allowance).
+    "NUM_PROXIES": PROXY_COUNT,
+}
+# API tokens (django-rest-knox): only a digest is stored, each login makes a new token, and a
+# token expires API_TOKEN_DAYS after it was made (no sliding renewal). "Token <key>" as before.
+KNOX_TOKEN_MODEL = "networks.ApiToken"
+# Knox's migrations would still create its own token table (they predate swappable token
+# models), unused and in the way of deleting users; networks.ApiToken has its own migration.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PROFO API",
@@ -329,14 +354,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- security -------------------------------------------------------------------------------
 
-# Failed logins are throttled per user and per address; the lock-out expires by itself.
+# Failed logins (the login page and the token endpoint alike) lock the pair (username, address)
+# after AXES_FAILURE_LIMIT tries: a stranger's mistakes never lock out a colleague behind the
+# same office address, and a user locked at one address can still log in from another. An
+# address as a whole is stopped after AXES_ADDRESS_FAILURE_LIMIT failures (password spraying),
+# except for people who logged in from it in the last AXES_KNOWN_ADDRESS_DAYS days. Both
+# lock-outs end by themselves after the cool-off. See profo/lockout.py.
+AXES_HANDLER = "profo.lockout.PairThenAddressHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 50)
+AXES_KNOWN_ADDRESS_DAYS = env_int("AXES_KNOWN_ADDRESS_DAYS", 90)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "profo.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "profo.lockout.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # A content security policy with only the app's own origin: no inline scripts or styles, and
 # nothing from another host (static assets are vendored).

@@ -17,6 +17,13 @@ from networks.taxid import rut_check_digit
 PASSWORD = "correct-horse-battery"
 
 
+def api_token(user) -> str:
+    """A new API token of `user`: the key to send as "Authorization: Token <key>"."""
+    from networks.models import ApiToken
+
+    return ApiToken.objects.create(user=user)[1]
+
+
 def _rut(n: int) -> str:
     number = 77_000_000 + n
     return f"{number}-{rut_check_digit(number)}"

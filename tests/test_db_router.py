@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.core.cache.backends.db import BaseDatabaseCache
 from django.db import connections, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
-from networks.models import Activity, Network
+from networks.models import Activity, ApiToken, Network, UserSession
 from profo import db_router
 from profo.db_router import ReplicaRouter, ReplicaRouterMiddleware, request_scope, use_replica
+from tests.factories import api_token
 
 ROOT = Path(__file__).resolve().parent.parent
 router = ReplicaRouter()
@@ -87,7 +86,7 @@ def _cache_table_model():
 
 @pytest.mark.parametrize(
     "model",
-    [get_user_model(), Session, Token, _cache_table_model()],
+    [get_user_model(), UserSession, ApiToken, _cache_table_model()],
     ids=["user", "session", "token", "cache"],
 )
 def test_authentication_and_cache_tables_never_come_from_a_replica(one_replica, model):
@@ -194,7 +193,7 @@ def test_reports_and_exports_read_their_rows_from_a_replica(
 
     activity(network, *members(network, 3), title="Read from the copy")
     if api:
-        headers = {"Authorization": f"Token {Token.objects.create(user=officer).key}"}
+        headers = {"Authorization": f"Token {api_token(officer)}"}
     else:
         client.force_login(officer)
         headers = {}

@@ -106,15 +106,14 @@ def _request(url, data=None, token=None, timeout=5):
 
 SETUP = """
 import datetime, decimal
-from rest_framework.authtoken.models import Token
-from networks.models import Network, User
+from networks.models import ApiToken, Network, User
 from tests import builders, factories
 officer = factories.AgencyStaffFactory(username="outage-officer")
 network = factories.NetworkFactory(programme__agency=officer.agency)
 builders.consolidating_network(network, officer, start=datetime.date(2025, 1, 1))
-token = Token.objects.create(user=network.facilitator)
+token = ApiToken.objects.create(user=network.facilitator)[1]
 firm = network.memberships.first().firm
-print(network.pk, firm.pk, token.key)
+print(network.pk, firm.pk, token)
 """
 
 

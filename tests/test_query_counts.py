@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from networks.models import ActivityType, JointAction, Membership
 from tests import factories, factories_term
@@ -78,7 +77,7 @@ def test_query_counts_do_not_grow_with_the_networks(
     client, officer, facilitator, network, programme, member_firm, firm_user
 ):
     people = {"officer": officer, "facilitator": facilitator, "firm_user": firm_user}
-    tokens = {who: Token.objects.create(user=user).key for who, user in people.items()}
+    tokens = {who: factories.api_token(user) for who, user in people.items()}
     _busy(network, officer)
     pages = _pages(network, member_firm)
 

@@ -32,13 +32,7 @@ def test_failed_logins_lock_out_with_a_clear_message(client, officer, settings):
     assert b"15 minutes" in response.content
 
 
-def test_lock_out_is_per_user_and_address(client, officer, settings):
-    factories.AgencyStaffFactory(username="other", agency=officer.agency)
-    for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        login(client, "officer", "wrong", ip="10.0.0.1")
-    # The same address is blocked for every account; another address still works for others.
-    assert login(client, "other", PASSWORD, ip="10.0.0.1").status_code == 429
-    assert login(client, "other", PASSWORD, ip="10.0.0.2").status_code == 302
+# Who a lock-out stops (the pair, the address, behind proxies): tests/test_lockout.py.
 
 
 def test_lock_out_expires(client, officer, settings):

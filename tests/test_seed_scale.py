@@ -11,7 +11,6 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from rest_framework.authtoken.models import Token
 
 from networks import scale
 from networks.dates import add_months
@@ -255,7 +254,7 @@ def test_reset_replaces_scale_data_and_keeps_the_rest(debug):
     )
     # What people may do with the data between two runs must not block the reset.
     network_update(network=scale_network, actor=officer, name="Renamed by hand")
-    Token.objects.create(user=officer)
+    factories.api_token(officer)
     history = Network.history.model
     assert history.objects.filter(id=scale_network.pk).exists()
 

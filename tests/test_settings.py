@@ -57,3 +57,25 @@ def test_time_zone_and_languages(settings):
     assert os.environ.get("TIME_ZONE", "America/Santiago") == settings.TIME_ZONE
     assert [code for code, _ in settings.LANGUAGES] == ["en", "es"]
     assert "django.middleware.locale.LocaleMiddleware" in settings.MIDDLEWARE
+
+
+def test_token_lifetime_lock_out_limits_and_proxies_come_from_the_environment():
+    code = (
+        "from profo import settings as s; print(s.REST_KNOX['TOKEN_TTL'].days, s.PROXY_COUNT,"
+        " s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_FAILURE_LIMIT, s.AXES_ADDRESS_FAILURE_LIMIT)"
+    )
+    names = {"API_TOKEN_DAYS", "PROXY_COUNT", "AXES_FAILURE_LIMIT", "AXES_ADDRESS_FAILURE_LIMIT"}
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    env.update(DEBUG="1")
+
+    def read(**values):
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env={**env, **values},
+            capture_output=True, text=True,
+        )  # fmt: skip
+        return result.stdout.split()
+
+    assert read() == ["30", "0", "0", "5", "50"]
+    assert read(
+        API_TOKEN_DAYS="7", PROXY_COUNT="2", AXES_FAILURE_LIMIT="3", AXES_ADDRESS_FAILURE_LIMIT="20"
+    ) == ["7", "2", "2", "3", "20"]

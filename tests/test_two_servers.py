@@ -26,7 +26,6 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from networks.dates import add_months
 from networks.models import Attachment, Handover, Network, PhaseTransition
@@ -168,7 +167,7 @@ def png_bytes() -> bytes:
 
 
 def token_for(user) -> dict:
-    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    return {"Authorization": f"Token {factories.api_token(user)}"}
 
 
 @pytest.fixture

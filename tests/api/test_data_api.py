@@ -7,9 +7,9 @@ import io
 import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
 from networks import exports
+from tests import factories
 from tests import factories_data as data
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,7 @@ def test_anonymous_is_401(api):
 def test_csv_by_token_is_the_pages_file(api, client, officer, network, member_firm):
     data.working(network)
     data.activity(network, attendees=[member_firm])
-    token = Token.objects.create(user=officer)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_token(officer)}")
     response = api.get(url("activities", format="csv"))
     assert response.status_code == 200
     assert isinstance(response, StreamingHttpResponse)

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.browser.conftest import AXE, axe_violations
 from tests.browser.scenes import working_scene
+from tests.factories import api_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,6 +40,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
         ("participation", reverse("networks:network-participation", args=[n])),
         ("graph", reverse("networks:network-graph", args=[n])),
         ("exports", reverse("networks:export-list")),
+        ("API tokens", reverse("networks:token-list")),
     ]
     by_role = {
         "officer": [
@@ -114,6 +116,8 @@ def test_every_main_page_passes_axe_in_both_languages(
         network=network, officer=officer, facilitator=facilitator, firm_user=firm_user
     )
     pages = _pages(scene, role)
+    for person in (officer, facilitator, firm_user):
+        api_token(person)  # the token page with a token to revoke
     log_in(role)
     failures, notes = _check(page, server, pages, role, "en")
     # The same session in Spanish: the language cookie the language switch sets.

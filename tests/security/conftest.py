@@ -26,12 +26,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from networks.dates import add_months
 from networks.models import (
     Activity,
     ActivityType,
+    ApiToken,
     Attachment,
     Attendance,
     Criterion,
@@ -90,6 +90,7 @@ class Side:
     evaluation: object = None
     criterion: Criterion = None
     handover: object = None
+    token: object = None  # an API token of firm_user's
     # Another network of the same agency, with its own people.
     network2: Network = None
     facilitator2: User = None
@@ -104,7 +105,7 @@ class World:
     sessions: dict = field(default_factory=dict)
 
     def token(self, user) -> str:
-        return Token.objects.get_or_create(user=user)[0].key
+        return ApiToken.objects.create(user=user)[1]
 
     def login(self, client, user) -> None:
         """Log `client` in as `user` with a session made with the world (no writes per test)."""
@@ -176,6 +177,7 @@ def _side(prefix: str) -> Side:
     side.bystander_firm_user = factories.FirmMemberFactory(
         username=f"{lower}-bystander-firm-user", firm=side.firms[2]
     )
+    side.token = ApiToken.objects.create(user=side.firm_user)[0]
 
     today = timezone.localdate()
     day = today - datetime.timedelta(days=10)

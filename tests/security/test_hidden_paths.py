@@ -80,6 +80,8 @@ def _no_id_urls(world) -> list[str]:
         reverse("api:report-portfolio"),
         reverse("api:report-portfolio") + f"?programme={b.programme.pk}",
         reverse("api:dashboard"),
+        reverse("api:token-list"),
+        reverse("networks:token-list"),
     ]
     for kind in exports.KINDS:
         for fmt in exports.FORMATS:

@@ -26,6 +26,11 @@ pytestmark = pytest.mark.django_db
 
 # --- the classification ---------------------------------------------------------------------
 
+# The people of the same agency and network who are not the firm member.
+NOT_THE_OWNER = [
+    "bystander-firm-member", "figures-owner", "facilitator", "agency-staff", "agency-admin",
+]  # fmt: skip
+
 # Who may do something, by rule. `allow`: one person who may; `deny`: the people of the same
 # agency or network who may not, with their status (the outsiders get 404 for every rule).
 RULES = {
@@ -45,6 +50,8 @@ RULES = {
         "deny": {"agency-staff": 403, "facilitator": 403, "bystander-firm-member": 403},
     },
     "attendee": {"allow": "firm-member", "deny": {"agency-staff": 403, "facilitator": 403}},
+    # One's own API token: anybody else's is not found, as if it did not exist.
+    "owner": {"allow": "firm-member", "deny": dict.fromkeys(NOT_THE_OWNER, 404)},
 }
 
 # kind -> (rule for reading (GET), rule for writing (POST, PUT, PATCH, DELETE)).
@@ -64,6 +71,7 @@ KINDS = {
     "attendee": ("network", "attendee"),
     "programme-read-admin-write": ("agency", "admin"),
     "programme-admin": ("admin", "admin"),
+    "own-token": ("owner", "owner"),
 }
 # Kinds of the routes without an id (tested in test_hidden_paths.py or by their own tests).
 NO_ID_KINDS = {"public", "self", "list", "home", "export", "import", "report", "create"}
@@ -150,6 +158,9 @@ ROUTES = {
     "networks:import-confirm": "import",
     "networks:import-cancel": "import",
     "networks:import-template": "import",
+    # --- pages: the user's own account
+    "networks:token-list": "self",
+    "networks:token-revoke": "own-token",
     # --- the API under /api/v1/
     "api:network-detail": "network-read-change",
     "api:member-list": "network-read-change",
@@ -189,6 +200,9 @@ ROUTES = {
     "api:evaluation-list": "network-read-agency-write",
     "api:token": "public",
     "api:me": "self",
+    "api:token-list": "self",
+    "api:token-detail": "own-token",
+    "api:password": "self",
     "api:network-list": "list",
     "api:firm-list": "list",
     "api:support-service-list": "list",
@@ -216,6 +230,7 @@ POST_ONLY = {
     "networks:attendance-confirm", "networks:attachment-add", "networks:joint-action-confirm",
     "networks:joint-action-decline", "networks:dues-generate", "networks:handover-confirm",
     "networks:criterion-move", "networks:criterion-deactivate", "networks:criterion-reactivate",
+    "networks:token-revoke",
 }  # fmt: skip
 GET_ONLY = {"networks:network-history"}
 
@@ -297,6 +312,7 @@ PK_BY_SEGMENT = {
     "goals": "goal",
     "attachments": "attachment",
     "goal-actuals": "goal_actual",
+    "tokens": "token",
 }
 OBJECT_BY_KWARG = {
     "firm_pk": "figures_firm",

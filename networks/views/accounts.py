@@ -1,0 +1,35 @@
+"""The user's own API tokens: see them, and revoke any of them."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST, require_safe
+
+from networks import access, selectors_accounts
+from networks.services import accounts
+
+
+@login_required
+@require_safe
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's live tokens, newest first: when made, when they expire, how they begin."""
+    tokens = selectors_accounts.token_list(request.user)
+    context = {"tokens": tokens, "token_days": settings.API_TOKEN_DAYS}
+    return render(request, "networks/token_list.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    accounts.token_revoke(token=access.get_own_token_or_404(request.user, pk))
+    messages.success(request, accounts.TOKEN_REVOKED)
+    return redirect("networks:token-list")
+
+
+urlpatterns = [
+    path("account/tokens/", token_list, name="token-list"),
+    path("account/tokens/<int:pk>/revoke/", token_revoke, name="token-revoke"),
+]
