@@ -52,6 +52,16 @@ def _amount_field(max_digits: int) -> serializers.DecimalField:
 class FirmIndicatorSerializer(serializers.ModelSerializer):
     """One report of a firm's figures. Amounts are decimal strings in the programme's currency."""
 
+    network = serializers.IntegerField(
+        source="network_id",
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_INTEGER,
+        help_text="The network the figures are recorded for: its facilitator and agency read "
+        "them. null: the firm's own record, read by the firm only unless it shares its figures "
+        "(firm users only). Left out: the only network the user may record for.",
+    )
     is_baseline = serializers.BooleanField(required=False, default=False)
     employees = _count_field()
     annual_sales = _amount_field(16)
@@ -64,13 +74,14 @@ class FirmIndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FirmIndicator
-        fields = ["id", "firm", "date", "is_baseline", *FIGURES, "notes", "recorded_by",
-                  "created_at"]  # fmt: skip
+        fields = ["id", "firm", "network", "date", "is_baseline", *FIGURES, "notes",
+                  "recorded_by", "created_at"]  # fmt: skip
         read_only_fields = ["firm", "recorded_by", "created_at"]
 
 
 class FirmIndicatorListView(generics.ListCreateAPIView):
-    """The firm's baseline and follow-ups, oldest first; POST records one."""
+    """The firm's reports this user may read (each with the network it was recorded for),
+    oldest first; POST records one."""
 
     serializer_class = FirmIndicatorSerializer
 
@@ -79,14 +90,17 @@ class FirmIndicatorListView(generics.ListCreateAPIView):
         self.firm = access.get_firm_figures_or_404(request.user, kwargs["pk"])
 
     def get_queryset(self):
-        return FirmIndicator.objects.filter(firm=self.firm).order_by("date", "pk")
+        # Only the rows this user may read: another network's rows are not there at all.
+        readable = access.readable_indicators(self.request.user)
+        return readable.filter(firm=self.firm).order_by("date", "pk")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = firm_indicator_record(
-            firm=self.firm, actor=request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        if "network_id" in data:  # null stays null: the firm's own record
+            data["network"] = data.pop("network_id")
+        report = firm_indicator_record(firm=self.firm, actor=request.user, **data)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
 

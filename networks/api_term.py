@@ -19,7 +19,8 @@ from rest_framework.response import Response
 
 from networks import access, selectors_term
 from networks.api_views import NetworkScopedView, _require_agency
-from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment, User
+from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment
+from networks.serializers import AgencyFacilitatorField
 from networks.services import term as services
 
 COMMITMENT_TWICE = _("Give each firm's share once (%(firm)s appears more than once).")
@@ -175,8 +176,8 @@ class HandoverSerializer(serializers.ModelSerializer):
 
 class HandoverProposeSerializer(serializers.Serializer):
     date = serializers.DateField()
-    # Any user: the service answers MANAGER_NOT_FACILITATOR for one who is not a facilitator.
-    manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    # Another agency's facilitator, or no facilitator, is "No such facilitator" (no oracle).
+    manager = AgencyFacilitatorField()
     monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
     commitments = CommitmentSerializer(many=True, allow_empty=True)
 

@@ -247,8 +247,9 @@ def test_handover_reminders_go_to_each_networks_own_agency(world, db):
 # What A then reads of that firm's figures is only what was recorded for A's networks, never
 # what B recorded, unless the firm itself shares its figures with A's network.
 
-B_SECRETS = ("BRAVO-confidential-1", "BRAVO-recorded", "BRAVO-network", "12345177",
-             "12.345.177", "12,345,177", "86421", "86.421", "86,421")  # fmt: skip
+# (Both agencies' seeded baselines hold the same figures: their notes tell them apart.)
+B_SECRETS = ("BRAVO-confidential-1", "BRAVO-recorded", "BRAVO-network", "86421", "86.421",
+             "86,421")  # fmt: skip
 A_SECRETS = ("ALPHA-recorded", "97531", "97.531", "97,531")
 
 
