@@ -139,7 +139,8 @@ def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
         "panel": panel,
         "labels": _figure_labels(),
         "form": form,
-        "may_record": access.can_record_firm_figures(request.user, firm),
+        # Whoever opens the panel may record, for one of their networks or as the firm's own.
+        "may_record": bool(networks) or own,
         "is_owner": access.can_share_figures(request.user, firm),
     }
     return render(request, "networks/indicator_firm.html", context)
