@@ -1,7 +1,8 @@
 """REST API: goal progress, firm indicators, participation and the collaboration graph.
 
 - /firms/{id}/indicators/: a firm's confidential panel; 404 for whoever may not see its figures
-  (another member firm included).
+  (another member firm included); each reads only the rows `access.readable_indicators` gives.
+- /firms/{id}/sharing/: the firm's own users decide which networks read all its figures.
 - /goals/{id}/actuals/: a goal's period values; the goal is looked up through the networks the
   user may see (404), and recording needs the right to change the network (403).
 - /networks/{id}/participation/ and /networks/{id}/graph/: for everyone who may see the network.
@@ -18,8 +19,13 @@ from rest_framework.response import Response
 from networks import access
 from networks import selectors_progress as sp
 from networks.api_views import NetworkScopedView
-from networks.models import Attachment, FirmIndicator, GoalActual
-from networks.services.progress import FIGURES, firm_indicator_record, goal_actual_record
+from networks.models import Attachment, FirmIndicator, GoalActual, Network
+from networks.services.progress import (
+    FIGURES,
+    firm_figures_share,
+    firm_indicator_record,
+    goal_actual_record,
+)
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
 MAX_INTEGER = 2_147_483_647
@@ -102,6 +108,62 @@ class FirmIndicatorListView(generics.ListCreateAPIView):
             data["network"] = data.pop("network_id")
         report = firm_indicator_record(firm=self.firm, actor=request.user, **data)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class FigureSharingSerializer(serializers.Serializer):
+    network = serializers.IntegerField(source="network.pk", read_only=True)
+    network_name = serializers.CharField(source="network.name", read_only=True)
+    agency_name = serializers.CharField(source="network.programme.agency.name", read_only=True)
+    active = serializers.BooleanField(read_only=True, help_text="The firm is still a member.")
+    shares_figures = serializers.BooleanField(
+        help_text="true: the network's facilitator and agency read all the firm's figures; "
+        "false: only those recorded for the network."
+    )
+
+
+class FirmSharingMixin:
+    """For the firm's own users only: 403 for its facilitators and agency, who may read its
+    figures but not decide what it shares; 404 for everyone else."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.firm = access.get_firm_figures_or_404(request.user, kwargs["pk"])
+        if not access.can_share_figures(request.user, self.firm):
+            raise PermissionDenied
+
+
+class FigureSharingListView(FirmSharingMixin, generics.GenericAPIView):
+    """Each network of the firm, and whether it shares all its figures with it."""
+
+    serializer_class = FigureSharingSerializer
+    pagination_class = None
+
+    @extend_schema(responses=FigureSharingSerializer(many=True))
+    def get(self, request, pk):
+        rows = sp.firm_sharing(self.firm)
+        return Response(self.get_serializer(rows, many=True).data)
+
+
+class FigureSharingDetailView(FirmSharingMixin, generics.GenericAPIView):
+    """PUT {"shares_figures": true} shares all the firm's figures with the network's
+    facilitator and agency; false takes that back."""
+
+    serializer_class = FigureSharingSerializer
+
+    def put(self, request, pk, network_pk):
+        network = Network.objects.filter(pk=network_pk, memberships__firm=self.firm).first()
+        if network is None:
+            raise Http404("No such network.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        firm_figures_share(
+            firm=self.firm, network=network, actor=request.user,
+            share=serializer.validated_data["shares_figures"],
+        )  # fmt: skip
+        row = next(
+            r for r in sp.firm_panel(self.firm, request.user).sharing if r.network == network
+        )
+        return Response(self.get_serializer(row).data)
 
 
 # --- goal actuals ---------------------------------------------------------------------------
@@ -277,6 +339,12 @@ urlpatterns = [
         "firms/<int:pk>/indicators/",
         FirmIndicatorListView.as_view(),
         name="firm-indicator-list",
+    ),
+    path("firms/<int:pk>/sharing/", FigureSharingListView.as_view(), name="firm-sharing-list"),
+    path(
+        "firms/<int:pk>/sharing/<int:network_pk>/",
+        FigureSharingDetailView.as_view(),
+        name="firm-sharing-detail",
     ),
     path("goals/<int:pk>/actuals/", GoalActualListView.as_view(), name="goal-actual-list"),
     path(

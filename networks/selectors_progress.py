@@ -185,7 +185,7 @@ class Sharing:
 
     network: Network
     active: bool
-    shares: bool
+    shares_figures: bool
 
 
 @dataclass
@@ -216,6 +216,21 @@ def _series(network: Network | None, reports: list[FirmIndicator]) -> Series:
     return Series(network, baseline, rows)
 
 
+def firm_sharing(firm: Firm, user=None) -> list[Sharing]:
+    """Each network the firm is or was in (only those `user` sees, when given), by name, with
+    whether the firm is still a member and shares all its figures with it (one query)."""
+    memberships = Membership.objects.filter(firm=firm).select_related(
+        "network__programme__agency", "network__facilitator"
+    )
+    if user is not None:
+        memberships = memberships.filter(network__in=access.visible_networks(user))
+    latest: dict[int, Sharing] = {}
+    for m in memberships.order_by("network__name", "network_id", "joined_on", "pk"):
+        # The latest membership says whether it is active; sharing is the same on all of them.
+        latest[m.network_id] = Sharing(m.network, m.left_on is None, m.shares_figures)
+    return list(latest.values())
+
+
 def firm_panel(firm: Firm, user) -> FirmPanel:
     """The firm's figures as this user may read them (`access.readable_indicators`), one series
     per network they were recorded for (the firm's own records last), and, for the firm's own
@@ -242,20 +257,12 @@ def firm_panel(firm: Firm, user) -> FirmPanel:
     if None in by_network:
         series.append(_series(None, by_network[None]))
 
-    memberships = Membership.objects.filter(firm=firm).select_related(
-        "network__programme__agency", "network__facilitator"
-    )
     owner = access.is_user_of_firm(user, firm)
-    if not owner:
-        memberships = memberships.filter(network__in=access.visible_networks(user))
-    latest: dict[int, Sharing] = {}
-    for m in memberships.order_by("network__name", "network_id", "joined_on", "pk"):
-        # The latest membership says whether it is active; sharing is the same on all of them.
-        latest[m.network_id] = Sharing(m.network, m.left_on is None, m.shares_figures)
-    networks = [row.network for row in latest.values() if row.active]
-    sharing = list(latest.values()) if owner else []
+    rows = firm_sharing(firm, None if owner else user)
+    networks = [row.network for row in rows if row.active]
+    sharing = rows if owner else []
     if owner:
-        sharers = [row.network for row in sharing if row.shares]
+        sharers = [row.network for row in sharing if row.shares_figures]
         for one in series:
             readers = [one.network] if one.network is not None else []
             one.readers = readers + [n for n in sharers if n not in readers]

@@ -219,6 +219,50 @@ def test_each_network_keeps_its_own_series_and_reads_only_its_own(
     assert api.get(indicators(member_firm)).json()["count"] == 2
 
 
+def sharing(firm, network=None) -> str:
+    return f"/api/v1/firms/{firm.pk}/sharing/" + (f"{network.pk}/" if network else "")
+
+
+def test_the_firm_lists_its_networks_and_shares_its_figures_with_one(
+    api, firm_user, facilitator, network, member_firm
+):
+    FirmIndicatorFactory(firm=member_firm, network=None, date=days_ago(5), employees=31)
+    api.force_authenticate(firm_user)
+    assert api.get(sharing(member_firm)).json() == [
+        {"network": network.pk, "network_name": network.name,
+         "agency_name": network.programme.agency.name, "active": True, "shares_figures": False},
+    ]  # fmt: skip
+    response = api.put(sharing(member_firm, network), {"shares_figures": True}, format="json")
+    assert response.status_code == 200 and response.json()["shares_figures"] is True
+    api.force_authenticate(facilitator)
+    assert [r["employees"] for r in api.get(indicators(member_firm)).json()["results"]] == [31]
+    api.force_authenticate(firm_user)
+    api.put(sharing(member_firm, network), {"shares_figures": False}, format="json")
+    api.force_authenticate(facilitator)
+    assert api.get(indicators(member_firm)).json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [("facilitator", 403), ("officer", 403), ("outsider_officer", 404),
+     ("outsider_facilitator", 404), ("outsider_firm_user", 404)],
+)  # fmt: skip
+def test_only_the_firm_decides_what_it_shares(api, request, network, member_firm, persona, status):
+    api.force_authenticate(request.getfixturevalue(persona))
+    assert api.get(sharing(member_firm)).status_code == status
+    response = api.put(sharing(member_firm, network), {"shares_figures": True}, format="json")
+    assert response.status_code == status
+    assert not member_firm.memberships.filter(shares_figures=True).exists()
+
+
+def test_sharing_with_a_network_the_firm_was_never_in_is_404(
+    api, firm_user, member_firm, other_network
+):
+    api.force_authenticate(firm_user)
+    url = sharing(member_firm, other_network)
+    assert api.put(url, {"shares_figures": True}, format="json").status_code == 404
+
+
 def test_indicator_list_queries_do_not_grow(
     api, facilitator, network, member_firm, django_assert_max_num_queries
 ):

@@ -55,8 +55,7 @@ RULES = {
     # What a firm shares of its figures: the firm decides, not its facilitator or agency.
     "figures-owner": {
         "allow": "figures-owner",
-        "deny": {"firm-member": 404, "facilitator": 403, "agency-staff": 403,
-                 "agency-admin": 403},
+        "deny": {"firm-member": 404, "facilitator": 403, "agency-staff": 403, "agency-admin": 403},
     },  # fmt: skip
     "ja-editor": {"allow": "facilitator", "deny": {"firm-member": 403, "agency-staff": 403}},
     "ja-logger": {"allow": "firm-member", "deny": {"agency-staff": 403}},
@@ -197,6 +196,8 @@ ROUTES = {
     "api:uptake-list": "network-read-change",
     "api:uptake-detail": "network-read-change",
     "api:firm-indicator-list": "firm-figures",
+    "api:firm-sharing-list": "firm-figures-sharing",
+    "api:firm-sharing-detail": "firm-figures-sharing",
     "api:goal-actual-list": "network-read-change",
     "api:participation": "network-read",
     "api:graph": "network-read",
