@@ -96,8 +96,15 @@ class FirmIndicatorForm(forms.Form):
         if choices:
             # The first choice: the firm's only network, or the user's network for the firm.
             field.initial = choices[0][0]
-        if len(choices) == 1:
+        self.network_hidden = len(choices) == 1
+        if self.network_hidden:
             field.widget = forms.HiddenInput()
+
+    def clean(self):
+        # A hidden field's error would not show: say it above the form instead.
+        if self.network_hidden and "network" in self._errors:
+            self.add_error(None, self._errors.pop("network"))
+        return super().clean()
 
     def clean_network(self):
         """A Network id as an int, None for the firm's own record, or UNSET when not given (the

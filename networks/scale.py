@@ -1007,7 +1007,8 @@ class Builder:
         networks.flush()
         w = {
             "members": self.writer(
-                Membership, ["network", "firm", "joined_on", "left_on", "leave_reason"]
+                Membership,
+                ["network", "firm", "joined_on", "left_on", "leave_reason", "shares_figures"],
             ),
             "applications": self.writer(Application, [
                 "id", "network", "status", "submitted_by", "submitted_at", "decided_by",
@@ -1041,7 +1042,8 @@ class Builder:
             n = plan.network
             for m in plan.members:
                 reason = rng.choice(LEAVE_REASONS) if m.left else ""
-                w["members"].add(plan.id, m.firm_id, m.joined, m.left, reason)
+                # Figures are recorded for the network; no firm shares the rest.
+                w["members"].add(plan.id, m.firm_id, m.joined, m.left, reason, False)
             self._application(plan, application_id, w)
             for a in plan.appointments:
                 w["appointments"].add(
