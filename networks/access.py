@@ -226,7 +226,7 @@ def is_user_of_firm(user, firm: Firm) -> bool:
     return (
         _role(user) == User.Role.FIRM_MEMBER
         and user.firm_id is not None
-        and (user.firm_id == firm.pk)
+        and user.firm_id == firm.pk
     )
 
 
