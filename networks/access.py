@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from networks.models import Firm, Membership, Network, User
+from networks.models import Firm, FirmIndicator, Membership, Network, User
 
 
 def _role(user) -> str:
@@ -146,12 +146,28 @@ def can_confirm_participation(user, joint_action) -> bool:
     )
 
 
+# --- a firm's figures -----------------------------------------------------------------------
+#
+# The rule, in one place (docs/security.md quotes it):
+# 1. A firm's users read every row of its figures.
+# 2. A row recorded for a network is read by that network's facilitator and by the staff of
+#    that network's agency (who see all of their agency's networks).
+# 3. A firm's own records, and rows recorded for other networks (another agency's, or from
+#    before it joined), are read by a network's facilitator and agency only when the firm
+#    shares its figures with that network; it may take that back at any time.
+# 4. Nobody else reads any row: not other member firms (network aggregates only), not other
+#    networks or agencies, even when the firm is their member too.
+# 5. A network's aggregates use only the rows that network may read (2 and 3).
+
+
 def firms_with_visible_figures(user) -> QuerySet[Firm]:
-    """Firms whose confidential figures (indicators, ledger lines) this user may see.
+    """Firms whose figures pages (indicators, ledger) this user may open.
 
     - a firm member: their own firm only, never another member's;
     - a facilitator: the firms that are or were members of the networks they manage;
     - agency staff: the firms that are or were members of their agency's networks.
+
+    Which rows of figures they then read is `readable_indicators`, not this.
     """
     role = _role(user)
     if role == User.Role.FIRM_MEMBER:
@@ -163,13 +179,82 @@ def firms_with_visible_figures(user) -> QuerySet[Firm]:
     return Firm.objects.none()
 
 
+def _sharing_firm_ids(networks) -> QuerySet:
+    """Firms that share all their figures with one of `networks` (a queryset or a network)."""
+    if isinstance(networks, Network):
+        memberships = Membership.objects.filter(network=networks)
+    else:
+        memberships = Membership.objects.filter(network__in=networks)
+    return memberships.filter(shares_figures=True).values("firm_id")
+
+
+def readable_indicators(user) -> QuerySet[FirmIndicator]:
+    """The indicator rows this user may read (rules 1 to 4 above). Every page, endpoint and
+    export that shows a firm's figures reads them through this."""
+    role = _role(user)
+    if role == User.Role.FIRM_MEMBER:
+        if not user.firm_id:
+            return FirmIndicator.objects.none()
+        return FirmIndicator.objects.filter(firm_id=user.firm_id)
+    if role in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+        networks = visible_networks(user)
+        return FirmIndicator.objects.filter(
+            Q(network__in=networks) | Q(firm_id__in=_sharing_firm_ids(networks))
+        )
+    return FirmIndicator.objects.none()
+
+
+def network_readable_indicators(network: Network) -> QuerySet[FirmIndicator]:
+    """The rows a network may read (rules 2 and 3): those recorded for it, and every row of a
+    firm that shares its figures with it. A network's aggregates use these only."""
+    return FirmIndicator.objects.filter(
+        Q(network=network) | Q(firm_id__in=_sharing_firm_ids(network))
+    )
+
+
 def can_see_firm_figures(user, firm: Firm) -> bool:
     return firms_with_visible_figures(user).filter(pk=firm.pk).exists()
 
 
 def can_record_firm_figures(user, firm: Firm) -> bool:
-    """The firm itself, its networks' facilitators and its agency may record its figures."""
+    """The firm itself, its networks' facilitators and its agency may record its figures (and
+    change its details); for which network, `figure_networks` says."""
     return can_see_firm_figures(user, firm)
+
+
+def is_user_of_firm(user, firm: Firm) -> bool:
+    return (
+        _role(user) == User.Role.FIRM_MEMBER
+        and user.firm_id is not None
+        and user.firm_id == firm.pk
+    )
+
+
+def figure_networks(user, firm: Firm) -> QuerySet[Network]:
+    """The networks this user may record the firm's figures for.
+
+    - the firm's own users: the networks it is an active member of (or none: its own record);
+    - a facilitator or agency staff: those of their networks the firm is or was a member of.
+    """
+    in_firm = Membership.objects.filter(firm=firm)
+    if is_user_of_firm(user, firm):
+        return Network.objects.filter(
+            pk__in=in_firm.filter(left_on__isnull=True).values("network_id")
+        )
+    if _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+        return visible_networks(user).filter(pk__in=in_firm.values("network_id"))
+    return Network.objects.none()
+
+
+def can_keep_figures_private(user, firm: Firm) -> bool:
+    """Only the firm itself records figures for no network (its own, private until shared)."""
+    return is_user_of_firm(user, firm)
+
+
+def can_share_figures(user, firm: Firm) -> bool:
+    """Only the firm itself decides to share its figures with a network's facilitator and
+    agency; neither of them may decide it for the firm."""
+    return is_user_of_firm(user, firm)
 
 
 def get_firm_figures_or_404(user, pk) -> Firm:

@@ -1,7 +1,8 @@
 """REST API: goal progress, firm indicators, participation and the collaboration graph.
 
 - /firms/{id}/indicators/: a firm's confidential panel; 404 for whoever may not see its figures
-  (another member firm included).
+  (another member firm included); each reads only the rows `access.readable_indicators` gives.
+- /firms/{id}/sharing/: the firm's own users decide which networks read all its figures.
 - /goals/{id}/actuals/: a goal's period values; the goal is looked up through the networks the
   user may see (404), and recording needs the right to change the network (403).
 - /networks/{id}/participation/ and /networks/{id}/graph/: for everyone who may see the network.
@@ -17,11 +18,16 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_progress as sp
-from networks.api_input import StrictIntegerField, StrictModelSerializer
+from networks.api_input import StrictIntegerField, StrictModelSerializer, StrictSerializer
 from networks.api_views import NetworkScopedView
 from networks.limits import TEXT_MAX_LENGTH
-from networks.models import Attachment, FirmIndicator, GoalActual
-from networks.services.progress import FIGURES, firm_indicator_record, goal_actual_record
+from networks.models import Attachment, FirmIndicator, GoalActual, Network
+from networks.services.progress import (
+    FIGURES,
+    firm_figures_share,
+    firm_indicator_record,
+    goal_actual_record,
+)
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
 MAX_INTEGER = 2_147_483_647
@@ -54,6 +60,16 @@ def _amount_field(max_digits: int) -> serializers.DecimalField:
 class FirmIndicatorSerializer(StrictModelSerializer):
     """One report of a firm's figures. Amounts are decimal strings in the programme's currency."""
 
+    network = StrictIntegerField(
+        source="network_id",
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_INTEGER,
+        help_text="The network the figures are recorded for: its facilitator and agency read "
+        "them. null: the firm's own record, read by the firm only unless it shares its figures "
+        "(firm users only). Left out: the only network the user may record for.",
+    )
     is_baseline = serializers.BooleanField(required=False, default=False)
     employees = _count_field()
     annual_sales = _amount_field(16)
@@ -68,13 +84,14 @@ class FirmIndicatorSerializer(StrictModelSerializer):
 
     class Meta:
         model = FirmIndicator
-        fields = ["id", "firm", "date", "is_baseline", *FIGURES, "notes", "recorded_by",
-                  "created_at"]  # fmt: skip
+        fields = ["id", "firm", "network", "date", "is_baseline", *FIGURES, "notes",
+                  "recorded_by", "created_at"]  # fmt: skip
         read_only_fields = ["firm", "recorded_by", "created_at"]
 
 
 class FirmIndicatorListView(generics.ListCreateAPIView):
-    """The firm's baseline and follow-ups, oldest first; POST records one."""
+    """The firm's reports this user may read (each with the network it was recorded for),
+    oldest first; POST records one."""
 
     serializer_class = FirmIndicatorSerializer
 
@@ -83,15 +100,74 @@ class FirmIndicatorListView(generics.ListCreateAPIView):
         self.firm = access.get_firm_figures_or_404(request.user, kwargs["pk"])
 
     def get_queryset(self):
-        return FirmIndicator.objects.filter(firm=self.firm).order_by("date", "pk")
+        # Only the rows this user may read: another network's rows are not there at all.
+        readable = access.readable_indicators(self.request.user)
+        return readable.filter(firm=self.firm).order_by("date", "pk")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = firm_indicator_record(
-            firm=self.firm, actor=request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        if "network_id" in data:  # null stays null: the firm's own record
+            data["network"] = data.pop("network_id")
+        report = firm_indicator_record(firm=self.firm, actor=request.user, **data)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class FigureSharingSerializer(StrictSerializer):
+    network = serializers.IntegerField(source="network.pk", read_only=True)
+    network_name = serializers.CharField(source="network.name", read_only=True)
+    agency_name = serializers.CharField(source="network.programme.agency.name", read_only=True)
+    active = serializers.BooleanField(read_only=True, help_text="The firm is still a member.")
+    shares_figures = serializers.BooleanField(
+        help_text="true: the network's facilitator and agency read all the firm's figures; "
+        "false: only those recorded for the network."
+    )
+
+
+class FirmSharingMixin:
+    """For the firm's own users only: 403 for its facilitators and agency, who may read its
+    figures but not decide what it shares; 404 for everyone else."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.firm = access.get_firm_figures_or_404(request.user, kwargs["pk"])
+        if not access.can_share_figures(request.user, self.firm):
+            raise PermissionDenied
+
+
+class FigureSharingListView(FirmSharingMixin, generics.GenericAPIView):
+    """Each network of the firm, and whether it shares all its figures with it."""
+
+    serializer_class = FigureSharingSerializer
+    pagination_class = None
+
+    @extend_schema(responses=FigureSharingSerializer(many=True))
+    def get(self, request, pk):
+        rows = sp.firm_sharing(self.firm)
+        return Response(self.get_serializer(rows, many=True).data)
+
+
+class FigureSharingDetailView(FirmSharingMixin, generics.GenericAPIView):
+    """PUT {"shares_figures": true} shares all the firm's figures with the network's
+    facilitator and agency; false takes that back."""
+
+    serializer_class = FigureSharingSerializer
+
+    def put(self, request, pk, network_pk):
+        network = Network.objects.filter(pk=network_pk, memberships__firm=self.firm).first()
+        if network is None:
+            raise Http404("No such network.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        firm_figures_share(
+            firm=self.firm, network=network, actor=request.user,
+            share=serializer.validated_data["shares_figures"],
+        )  # fmt: skip
+        row = next(
+            r for r in sp.firm_panel(self.firm, request.user).sharing if r.network == network
+        )
+        return Response(self.get_serializer(row).data)
 
 
 # --- goal actuals ---------------------------------------------------------------------------
@@ -269,6 +345,12 @@ urlpatterns = [
         "firms/<int:pk>/indicators/",
         FirmIndicatorListView.as_view(),
         name="firm-indicator-list",
+    ),
+    path("firms/<int:pk>/sharing/", FigureSharingListView.as_view(), name="firm-sharing-list"),
+    path(
+        "firms/<int:pk>/sharing/<int:network_pk>/",
+        FigureSharingDetailView.as_view(),
+        name="firm-sharing-detail",
     ),
     path("goals/<int:pk>/actuals/", GoalActualListView.as_view(), name="goal-actual-list"),
     path(

@@ -26,7 +26,8 @@ from networks.api_input import (
 )
 from networks.api_views import NetworkScopedView, _require_agency
 from networks.limits import TEXT_MAX_LENGTH
-from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment, User
+from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment
+from networks.serializers import AgencyFacilitatorField
 from networks.services import term as services
 
 COMMITMENT_TWICE = _("Give each firm's share once (%(firm)s appears more than once).")
@@ -182,8 +183,8 @@ class HandoverSerializer(serializers.ModelSerializer):
 
 class HandoverProposeSerializer(StrictSerializer):
     date = serializers.DateField()
-    # Any user: the service answers MANAGER_NOT_FACILITATOR for one who is not a facilitator.
-    manager = StrictPrimaryKeyRelatedField(queryset=User.objects.all())
+    # Another agency's facilitator, or no facilitator, is "No such facilitator" (no oracle).
+    manager = AgencyFacilitatorField()
     monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
     commitments = CommitmentSerializer(many=True, allow_empty=True)
 

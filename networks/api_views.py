@@ -19,7 +19,11 @@ from networks import access, selectors, services
 from networks import serializers as s
 from networks.api_input import require_no_input
 from networks.models import Application, Diagnosis, Network, PhaseTransition, User
-from networks.services.lifecycle import APPLICATION_NOT_SUBMITTED, NOT_AGENCY_STAFF
+from networks.services.lifecycle import (
+    APPLICATION_NOT_SUBMITTED,
+    NETWORK_PROGRAMME_NOT_YOURS,
+    NOT_AGENCY_STAFF,
+)
 
 FIRM_REGISTRARS = (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
 
@@ -73,6 +77,10 @@ class NetworkListView(generics.ListCreateAPIView):
         return selectors.network_list(user=self.request.user, phase=phase)
 
     def create(self, request, *args, **kwargs):
+        # Before the input: whoever may create no network at all is told so, not "no such
+        # programme".
+        if request.user.role not in FIRM_REGISTRARS:
+            raise PermissionDenied(NETWORK_PROGRAMME_NOT_YOURS)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

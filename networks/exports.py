@@ -2,8 +2,9 @@
 
 Every export starts from `access.visible_networks` (optionally narrowed to one network the user
 may see; any other id is a 404), and the confidential parts go through
-`access.firms_with_visible_figures`: a firm member gets only their own firm's ledger, take-ups
-and indicators.
+`access.firms_with_visible_figures` and `access.readable_indicators`: a firm member gets only
+their own firm's ledger, take-ups and indicators, and a network's people only the indicator rows
+recorded for their networks or shared with them.
 
 Large exports never sit in memory: rows come from `.iterator(chunk_size=2000)` and go out as a
 streamed CSV, or into an openpyxl write-only workbook on a temporary file. Names joined per row
@@ -132,10 +133,6 @@ class Scope:
     @property
     def is_firm_member(self) -> bool:
         return self.user.role == User.Role.FIRM_MEMBER
-
-    def figures_firm_ids(self) -> QuerySet:
-        """Firms whose confidential rows (ledger, take-ups, indicators) may go out."""
-        return access.firms_with_visible_figures(self.user).values("pk")
 
 
 def export_scope(user, network_id=None) -> Scope:
@@ -467,16 +464,19 @@ def evaluations_table(scope: Scope) -> Table:
 def indicators_table(scope: Scope) -> Table:
     """The firms' figures as a panel (firm × date), for before/after studies.
 
-    Only firms of the scope's networks whose figures the user may see: a firm member gets
-    their own firm's rows and nothing else.
+    Only the rows the user may read (`access.readable_indicators`) of firms of the scope's
+    networks: a firm member gets their own firm's rows; a facilitator or agency the rows
+    recorded for their networks and those the firm shares with them, never another agency's.
+    Narrowed to one network, only the rows that network may read.
     """
     in_scope = Membership.objects.filter(network__in=scope.networks)
-    reports = (
-        FirmIndicator.objects.filter(firm_id__in=in_scope.values("firm_id"))
-        .filter(firm_id__in=scope.figures_firm_ids())
-        .order_by("firm__name", "firm_id", "date", "pk")
-    )
-    fields = ["firm_id", "firm__name", "firm__tax_id", "date", "is_baseline", *FIGURES]
+    reports = access.readable_indicators(scope.user).filter(firm_id__in=in_scope.values("firm_id"))
+    if scope.network is not None:
+        reports = reports & access.network_readable_indicators(scope.network)
+    reports = reports.order_by("firm__name", "firm_id", "date", "network__name", "pk")
+    fields = [
+        "firm_id", "firm__name", "firm__tax_id", "network__name", "date", "is_baseline", *FIGURES,
+    ]  # fmt: skip
     networks_of: dict[int, str] | None = None
     if _on_postgres():
         firm_networks = in_scope.filter(firm=OuterRef("firm_id"))
@@ -491,16 +491,17 @@ def indicators_table(scope: Scope) -> Table:
             names.setdefault(firm_id, set()).add(name)
         networks_of = {k: NAME_SEPARATOR.join(sorted(v)) for k, v in names.items()}
     headers = [
-        _("Firm id"), _("Firm"), _("Tax id"), _("Networks"), _("Date"), _("Baseline"),
-        *(_label(FirmIndicator, f) for f in FIGURES),
+        _("Firm id"), _("Firm"), _("Tax id"), _("Networks"), _("Recorded for"), _("Date"),
+        _("Baseline"), *(_label(FirmIndicator, f) for f in FIGURES),
     ]  # fmt: skip
+    own = _("the firm's own record")
 
     def rows():
         for r in reports.values_list(*fields, named=True).iterator(chunk_size=CHUNK):
             names = r.names if networks_of is None else networks_of.get(r.firm_id)
             yield [
-                r.firm_id, r.firm__name, r.firm__tax_id, names or "", r.date, r.is_baseline,
-                *(getattr(r, f) for f in FIGURES),
+                r.firm_id, r.firm__name, r.firm__tax_id, names or "", r.network__name or own,
+                r.date, r.is_baseline, *(getattr(r, f) for f in FIGURES),
             ]  # fmt: skip
 
     return Table(headers, rows())

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.forms import AmountInput, DateInput
 from networks.limits import TEXT_MAX_LENGTH
-from networks.services.progress import INDICATOR_NEGATIVE, figure_label
+from networks.services.progress import INDICATOR_NEGATIVE, UNSET, figure_label
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
 MAX_INTEGER = 2_147_483_647
@@ -57,12 +57,27 @@ def _money_field(name: str, max_digits: int) -> forms.DecimalField:
     )
 
 
+OWN_RECORD = "own"
+
+
 class FirmIndicatorForm(forms.Form):
+    """A report of figures. `networks` are those the user may record for; `own` adds the
+    firm's own record (its own users only). With one choice only, the field is not shown."""
+
+    network = forms.ChoiceField(
+        label=_("Recorded for"),
+        required=False,
+        help_text=_(
+            "The network's facilitator and agency read the figures recorded for their network."
+        ),
+    )
     date = forms.DateField(label=_("Date of the figures"), widget=DateInput())
     is_baseline = forms.BooleanField(
         label=_("This is the baseline"),
         required=False,
-        help_text=_("The firm's first figures, before the network's work; there is only one."),
+        help_text=_(
+            "The first figures of the series, before the network's work; each network has one."
+        ),
     )
     employees = _count_field("employees")
     annual_sales = _money_field("annual_sales", 16)
@@ -78,9 +93,30 @@ class FirmIndicatorForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, has_baseline: bool = False, **kwargs):
+    def __init__(self, *args, networks=(), own: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if has_baseline:
-            self.fields["is_baseline"].help_text = _(
-                "The firm already has its baseline: these figures are a follow-up."
-            )
+        choices = [(str(network.pk), network.name) for network in networks]
+        if own:
+            choices.append((OWN_RECORD, _("Only our firm: not shared with any network")))
+        field = self.fields["network"]
+        field.choices = choices
+        if choices:
+            # The first choice: the firm's only network, or the user's network for the firm.
+            field.initial = choices[0][0]
+        self.network_hidden = len(choices) == 1
+        if self.network_hidden:
+            field.widget = forms.HiddenInput()
+
+    def clean(self):
+        # A hidden field's error would not show: say it above the form instead.
+        if self.network_hidden and "network" in self._errors:
+            self.add_error(None, self._errors.pop("network"))
+        return super().clean()
+
+    def clean_network(self):
+        """A Network id as an int, None for the firm's own record, or UNSET when not given (the
+        service then takes the only network there is, or says to choose)."""
+        value = self.cleaned_data["network"]
+        if value in ("", None):
+            return UNSET
+        return None if value == OWN_RECORD else int(value)

@@ -294,6 +294,10 @@ class Membership(models.Model):
     joined_on = models.DateField(_("joined on"), default=timezone.localdate)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leave_reason = long_text(_("reason for leaving"), blank=True)
+    # The firm's own decision: the network's facilitator and agency may then read all of the
+    # firm's figures (its own records, those from before it joined, those of other networks),
+    # not only those recorded for this network.
+    shares_figures = models.BooleanField(_("shares all its figures"), default=False)
 
     history = HistoricalRecords()
 
@@ -1084,8 +1088,12 @@ class Attachment(models.Model):
 class FirmIndicator(models.Model):
     """A firm's figures at one date: the baseline, then periodic follow-ups (a panel).
 
-    Confidential: seen by the firm, its networks' facilitators and its agency only; other member
-    firms see network aggregates (see selectors).
+    Each row is recorded *for* one network (and so for its agency), or is the firm's own
+    record (no network). Who reads which rows is `access.readable_indicators`: the firm reads
+    all of its rows; a network's facilitator and its agency read the rows recorded for their
+    networks, and the rest only where the firm shares them (`Membership.shares_figures`).
+    Each network (and the firm's own records) keeps its own series: one baseline, one report
+    a date. Other member firms see network aggregates only (see selectors).
     """
 
     firm = models.ForeignKey(
@@ -1093,6 +1101,15 @@ class FirmIndicator(models.Model):
         on_delete=models.CASCADE,
         related_name="indicators",
         verbose_name=_("firm"),
+    )
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="firm_indicators",
+        verbose_name=_("recorded for"),
+        help_text=_("The network these figures were recorded for; empty for the firm's own."),
     )
     date = models.DateField(_("date"))
     is_baseline = models.BooleanField(_("baseline"), default=False)
@@ -1122,10 +1139,28 @@ class FirmIndicator(models.Model):
         ordering = ["firm", "date"]
         verbose_name = _("firm indicators")
         verbose_name_plural = _("firm indicators")
+        # One series per network and one of the firm's own: a network never learns from a
+        # refusal that another network (another agency) has figures on that date.
         constraints = [
-            models.UniqueConstraint(fields=["firm", "date"], name="indicator_one_per_date"),
             models.UniqueConstraint(
-                fields=["firm"], condition=Q(is_baseline=True), name="indicator_one_baseline"
+                fields=["firm", "network", "date"],
+                condition=Q(network__isnull=False),
+                name="indicator_one_per_date",
+            ),
+            models.UniqueConstraint(
+                fields=["firm", "date"],
+                condition=Q(network__isnull=True),
+                name="indicator_own_one_per_date",
+            ),
+            models.UniqueConstraint(
+                fields=["firm", "network"],
+                condition=Q(is_baseline=True, network__isnull=False),
+                name="indicator_one_baseline",
+            ),
+            models.UniqueConstraint(
+                fields=["firm"],
+                condition=Q(is_baseline=True, network__isnull=True),
+                name="indicator_own_one_baseline",
             ),
             models.CheckConstraint(
                 condition=Q(annual_sales__gte=0) | Q(annual_sales__isnull=True),

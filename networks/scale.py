@@ -1007,7 +1007,8 @@ class Builder:
         networks.flush()
         w = {
             "members": self.writer(
-                Membership, ["network", "firm", "joined_on", "left_on", "leave_reason"]
+                Membership,
+                ["network", "firm", "joined_on", "left_on", "leave_reason", "shares_figures"],
             ),
             "applications": self.writer(Application, [
                 "id", "network", "status", "submitted_by", "submitted_at", "decided_by",
@@ -1041,7 +1042,8 @@ class Builder:
             n = plan.network
             for m in plan.members:
                 reason = rng.choice(LEAVE_REASONS) if m.left else ""
-                w["members"].add(plan.id, m.firm_id, m.joined, m.left, reason)
+                # Figures are recorded for the network; no firm shares the rest.
+                w["members"].add(plan.id, m.firm_id, m.joined, m.left, reason, False)
             self._application(plan, application_id, w)
             for a in plan.appointments:
                 w["appointments"].add(
@@ -1198,7 +1200,7 @@ class Builder:
     def _indicators(self) -> None:
         rng = self.rng
         figures = self.writer(FirmIndicator, [
-            "firm", "date", "is_baseline", "employees", "annual_sales", "exports",
+            "firm", "network", "date", "is_baseline", "employees", "annual_sales", "exports",
             "average_wage", "people_trained", "certifications", "technologies", "notes",
             "recorded_by", "created_at",
         ])  # fmt: skip
@@ -1213,7 +1215,7 @@ class Builder:
                 exporter = rng.random() < 0.25
                 for k, day in enumerate(self._figure_days(plan, m)):
                     figures.add(
-                        m.firm_id, day, k == 0, employees, Decimal(sales),
+                        m.firm_id, plan.id, day, k == 0, employees, Decimal(sales),
                         Decimal(sales * rng.randrange(5, 30) // 100) if exporter else Decimal(0),
                         Decimal(rng.randrange(550, 1300) * 1000), rng.randint(0, employees),
                         rng.randint(0, 2), rng.randint(0, 4), "",
@@ -1482,6 +1484,7 @@ class Builder:
 
 # Children before parents. Each row: the model and the path from it to the network.
 NETWORK_CHAIN = (
+    (FirmIndicator, "network_id"),
     (Attachment, "activity__network_id"),
     (Attachment, "goal_actual__goal__network_id"),
     (Attendance, "activity__network_id"),
@@ -1599,6 +1602,11 @@ def _delete_history(deleted: Counter, scope: dict) -> None:
         names = {f.name for f in historical._meta.fields}
         if model in own:
             lookup, key = "id", own[model]
+        elif model is FirmIndicator:
+            # Recorded for a scale network (a firm kept for its other networks included), or
+            # a scale firm's own.
+            _raw_delete(historical, deleted, "network_id", scope["network"])
+            lookup, key = "firm_id", "firm"
         else:
             key = next((k for k in ("network", "programme", "firm", "goal") if k in names), None)
             if key is None:

@@ -9,8 +9,10 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -219,7 +221,9 @@ def firm_search(
     """Firms the user may find whose name or tax id contains `query`.
 
     A complete tax id always finds its firm: a RUT is a public identifier, and a facilitator
-    must be able to add a firm that another network already registered.
+    must be able to add a firm that another network already registered. Each firm is marked
+    `findable`: False for a firm found only by its complete tax id, of which the pages and the
+    API then show the name and tax id and nothing else.
     """
     # A NUL byte cannot reach PostgreSQL (it refuses it in a string literal): a search for one
     # finds what the rest of the query finds.
@@ -229,11 +233,10 @@ def firm_search(
     compact = query.replace(".", "").replace(" ", "").upper()
     with contextlib.suppress(ValidationError):
         compact = normalize_rut(compact)  # "761234567" finds "76123456-7"
+    findable = Q(pk__in=access.findable_firms(user).values("pk"))
     firms = Firm.objects.filter(
-        Q(pk__in=access.findable_firms(user).values("pk"))
-        & (Q(name__icontains=query) | Q(tax_id__icontains=compact))
-        | Q(tax_id=compact)
-    )
+        findable & (Q(name__icontains=query) | Q(tax_id__icontains=compact)) | Q(tax_id=compact)
+    ).annotate(findable=ExpressionWrapper(findable, output_field=BooleanField()))
     if exclude_network is not None:
         firms = firms.exclude(
             memberships__in=Membership.objects.filter(network=exclude_network, left_on__isnull=True)

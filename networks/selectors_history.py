@@ -78,7 +78,6 @@ def _scopes(network: Network) -> dict[str, Q]:
     deleted since (a goal, a membership removed before approval) keep their history.
     """
     goals = _history("goal").filter(network_id=network.pk).values("id")
-    firms = _history("membership").filter(network_id=network.pk).values("firm_id")
     programme = network.programme_id
     return {
         "network": Q(id=network.pk),
@@ -92,8 +91,9 @@ def _scopes(network: Network) -> dict[str, Q]:
         "uptake": Q(network_id=network.pk),
         "payment": Q(network_id=network.pk),
         "shareweight": Q(network_id=network.pk),
-        # A firm's figures belong to every network the firm is or was a member of.
-        "indicator": Q(firm_id__in=firms),
+        # Only the figures recorded for this network: a member firm's other rows (its own,
+        # another network's, another agency's) are not this network's history.
+        "indicator": Q(network_id=network.pk),
         "programme": Q(id=programme),
         "activitytype": Q(programme_id=programme),
         "jointactiontype": Q(programme_id=programme),

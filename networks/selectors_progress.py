@@ -167,13 +167,40 @@ class PanelRow:
     figures: list[FigureChange]
 
 
-def firm_panel(firm: Firm) -> tuple[FirmIndicator | None, list[PanelRow]]:
-    """The firm's baseline and every report with its change against the baseline (1 query).
+@dataclass
+class Series:
+    """The reports recorded for one network, or the firm's own (network None): each series has
+    its own baseline, and its changes are against that baseline."""
 
-    Callers must have checked that the user may see this firm's figures."""
-    reports = list(
-        FirmIndicator.objects.filter(firm=firm).select_related("recorded_by").order_by("date")
-    )
+    network: Network | None
+    baseline: FirmIndicator | None
+    rows: list[PanelRow]
+    # Networks whose facilitator and agency read this series (shown to the firm's own users).
+    readers: list[Network] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """One network of the firm, for its own users: may it read all the firm's figures?"""
+
+    network: Network
+    active: bool
+    shares_figures: bool
+
+
+@dataclass
+class FirmPanel:
+    series: list[Series]
+    networks: list[Network]  # the firm's active networks this user sees (aggregate links)
+    sharing: list[Sharing]  # the firm's own users only; empty for anyone else
+
+    @property
+    def baselines(self) -> dict:
+        """Network id (None: the firm's own) -> whether that series has its baseline."""
+        return {s.network.pk if s.network else None: s.baseline is not None for s in self.series}
+
+
+def _series(network: Network | None, reports: list[FirmIndicator]) -> Series:
     baseline = next((r for r in reports if r.is_baseline), None)
     rows = []
     for report in reports:
@@ -186,7 +213,60 @@ def firm_panel(firm: Firm) -> tuple[FirmIndicator | None, list[PanelRow]]:
                 change = value - base
             cells.append(FigureChange(value, change))
         rows.append(PanelRow(report, cells))
-    return baseline, rows
+    return Series(network, baseline, rows)
+
+
+def firm_sharing(firm: Firm, user=None) -> list[Sharing]:
+    """Each network the firm is or was in (only those `user` sees, when given), by name, with
+    whether the firm is still a member and shares all its figures with it (one query)."""
+    memberships = Membership.objects.filter(firm=firm).select_related(
+        "network__programme__agency", "network__facilitator"
+    )
+    if user is not None:
+        memberships = memberships.filter(network__in=access.visible_networks(user))
+    latest: dict[int, Sharing] = {}
+    for m in memberships.order_by("network__name", "network_id", "joined_on", "pk"):
+        # The latest membership says whether it is active; sharing is the same on all of them.
+        latest[m.network_id] = Sharing(m.network, m.left_on is None, m.shares_figures)
+    return list(latest.values())
+
+
+def firm_panel(firm: Firm, user) -> FirmPanel:
+    """The firm's figures as this user may read them (`access.readable_indicators`), one series
+    per network they were recorded for (the firm's own records last), and, for the firm's own
+    users, who reads what and whether it shares its figures with each network.
+
+    Two queries: the readable reports, and the firm's memberships. Callers must have checked
+    that the user may open this firm's figures."""
+    reports = list(
+        access.readable_indicators(user)
+        .filter(firm=firm)
+        .select_related("recorded_by", "network__programme__agency")
+        .order_by("date", "pk")
+    )
+    by_network: dict[int | None, list[FirmIndicator]] = {}
+    networks_by_id: dict[int, Network] = {}
+    for report in reports:
+        by_network.setdefault(report.network_id, []).append(report)
+        if report.network is not None:
+            networks_by_id[report.network_id] = report.network
+    order = sorted(
+        (pk for pk in by_network if pk is not None), key=lambda pk: networks_by_id[pk].name
+    )
+    series = [_series(networks_by_id[pk], by_network[pk]) for pk in order]
+    if None in by_network:
+        series.append(_series(None, by_network[None]))
+
+    owner = access.is_user_of_firm(user, firm)
+    rows = firm_sharing(firm, None if owner else user)
+    networks = [row.network for row in rows if row.active]
+    sharing = rows if owner else []
+    if owner:
+        sharers = [row.network for row in sharing if row.shares_figures]
+        for one in series:
+            readers = [one.network] if one.network is not None else []
+            one.readers = readers + [n for n in sharers if n not in readers]
+    return FirmPanel(series, networks, sharing)
 
 
 @dataclass(frozen=True)
@@ -208,11 +288,11 @@ class NetworkIndicators:
     member_count: int = 0
 
 
-def _latest_reports(firm_ids) -> list[FirmIndicator]:
-    latest = FirmIndicator.objects.filter(firm=OuterRef("firm")).order_by("-date", "-pk")
-    return list(
-        FirmIndicator.objects.filter(firm_id__in=firm_ids, pk=Subquery(latest.values("pk")[:1]))
-    )
+def _latest_reports(network: Network, firm_ids) -> list[FirmIndicator]:
+    """Each firm's latest report among those the network may read (never another network's)."""
+    readable = access.network_readable_indicators(network)
+    latest = readable.filter(firm=OuterRef("firm")).order_by("-date", "-pk")
+    return list(readable.filter(firm_id__in=firm_ids, pk=Subquery(latest.values("pk")[:1])))
 
 
 def aggregate_figures(reports: list[FirmIndicator]) -> list[Aggregate]:
@@ -231,13 +311,14 @@ def aggregate_figures(reports: list[FirmIndicator]) -> list[Aggregate]:
 
 def network_indicators(network: Network, user) -> NetworkIndicators:
     """The network's aggregates over its active members' latest reports, and the per-firm rows
-    this user may see (all for the facilitator and agency, their own for a member firm).
+    this user may see (all for the facilitator and agency, their own for a member firm). The
+    reports are only those the network may read: recorded for it, or shared with it.
 
     Three queries: the members, their latest reports, the firms whose figures the user sees."""
     members = [m.firm for m in Membership.objects.filter(network=network, left_on__isnull=True)
                .select_related("firm").order_by("firm__name")]  # fmt: skip
     member_ids = [firm.pk for firm in members]
-    reports = _latest_reports(member_ids)
+    reports = _latest_reports(network, member_ids)
     by_firm = {report.firm_id: report for report in reports}
     visible = set(
         access.firms_with_visible_figures(user)
@@ -246,15 +327,6 @@ def network_indicators(network: Network, user) -> NetworkIndicators:
     )
     rows = [(firm, by_firm.get(firm.pk)) for firm in members if firm.pk in visible]
     return NetworkIndicators(aggregate_figures(reports), rows, len(members))
-
-
-def firm_networks(firm: Firm) -> list[Network]:
-    """The networks the firm is an active member of (for links back from its panel)."""
-    return list(
-        Network.objects.filter(memberships__firm=firm, memberships__left_on__isnull=True)
-        .distinct()
-        .order_by("name")
-    )
 
 
 # --- participation --------------------------------------------------------------------------

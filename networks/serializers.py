@@ -4,11 +4,14 @@ Text fields the services validate accept blanks here, so that the API answers wi
 own message (e.g. NETWORK_NAME_REQUIRED) rather than a generic "may not be blank".
 """
 
+import contextlib
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from networks import services, typology
+from networks import access, selectors, services, typology
 from networks.api_input import (
     StrictIntegerField,
     StrictModelSerializer,
@@ -30,6 +33,7 @@ from networks.models import (
     User,
 )
 from networks.services.lifecycle import DECISION_UNKNOWN
+from networks.taxid import normalize_rut
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
 MAX_INTEGER = 2_147_483_647
@@ -42,6 +46,13 @@ def _reason(**kwargs) -> serializers.CharField:
     return serializers.CharField(
         required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH, **kwargs
     )
+
+# One answer for an id that does not exist and one the user may not reach (another agency's).
+NO_SUCH_FIRM = _("No such firm.")
+NO_SUCH_PROGRAMME = _("No such programme.")
+NO_SUCH_FACILITATOR = _("No such facilitator in the network's agency.")
+MEMBER_FIRM_REQUIRED = _("Give the firm: its id, or its complete tax id.")
+MEMBER_FIRM_TWICE = _("The id and the tax id name two different firms: give one of them.")
 
 
 class LocalityField(serializers.CharField):
@@ -132,10 +143,23 @@ class FacilitatorField(StrictPrimaryKeyRelatedField):
         return super().get_queryset().filter(agency_id=user.agency_id)
 
 
+class OwnProgrammeField(StrictPrimaryKeyRelatedField):
+    """A programme of the requesting user's agency; another agency's is "No such programme.",
+    as one that does not exist."""
+
+    default_error_messages = {"does_not_exist": NO_SUCH_PROGRAMME}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Programme.objects.all(), **kwargs)  # the model, for the schema
+
+    def get_queryset(self):
+        return Programme.objects.filter(agency_id=self.context["request"].user.agency_id)
+
+
 class NetworkCreateSerializer(LocalityMixin, NetworkSerializer):
     """A new network: `programme` is required; `locality` may stand for region and commune."""
 
-    programme = StrictPrimaryKeyRelatedField(queryset=Programme.objects.all())
+    programme = OwnProgrammeField(help_text="A programme of your agency.")
     facilitator = FacilitatorField(
         queryset=User.objects.filter(role=User.Role.FACILITATOR),
         required=False,
@@ -158,6 +182,9 @@ class NetworkCreateSerializer(LocalityMixin, NetworkSerializer):
 
 
 class FirmSerializer(LocalityMixin, StrictModelSerializer):
+    """A firm. One the user found only by its complete tax id (`selectors.firm_search` marks it
+    not `findable`: another agency's firm) shows its id, name and tax id, nothing else."""
+
     locality = LocalityField(
         help_text='"Talca, Maule": commune, region. Without a comma, the region.'
     )
@@ -178,16 +205,77 @@ class FirmSerializer(LocalityMixin, StrictModelSerializer):
             "tax_id": {"validators": [], "help_text": 'Returned as stored: "76123456-0".'},
         }
 
+    PUBLIC = ("id", "name", "tax_id", "tax_id_display")
+
+    def to_representation(self, firm: Firm) -> dict:
+        data = super().to_representation(firm)
+        if getattr(firm, "findable", True):
+            return data
+        return {
+            key: value if key in self.PUBLIC else ("" if isinstance(value, str) else None)
+            for key, value in data.items()
+        }
+
+
+class FindableFirmField(StrictPrimaryKeyRelatedField):
+    """A firm the requesting user may find (`access.findable_firms`: their agency's, or in no
+    network yet). Any other id, another agency's firm included, is "No such firm.", as an id
+    that does not exist: ids are sequential, and their answer must not tell which exist."""
+
+    default_error_messages = {"does_not_exist": NO_SUCH_FIRM}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Firm.objects.all(), **kwargs)  # the model, for the schema
+
+    def get_queryset(self):
+        return access.findable_firms(self.context["request"].user)
+
+
+class FirmByTaxIdField(serializers.CharField):
+    """In: a firm's complete tax id, which finds any registered firm (a RUT is public, as in
+    `selectors.firm_search`). Out: the member firm's tax id as stored."""
+
+    default_error_messages = {"does_not_exist": NO_SUCH_FIRM}
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", required=False, max_length=20, **kwargs)
+
+    def to_representation(self, membership: Membership) -> str:
+        return membership.firm.tax_id
+
+    def to_internal_value(self, data) -> dict:
+        text = super().to_internal_value(data)
+        # Not a RUT: looked up as given (another country's id), or no firm at all.
+        with contextlib.suppress(DjangoValidationError):
+            text = normalize_rut(text)
+        firm = selectors.firm_by_tax_id(text)
+        if firm is None:
+            self.fail("does_not_exist")
+        return {"firm_by_tax_id": firm}
+
 
 class MembershipSerializer(StrictModelSerializer):
-    firm = StrictPrimaryKeyRelatedField(queryset=Firm.objects.all())
+    """POST gives `firm` (an id from the firm list or search) or `tax_id` (the complete tax id,
+    which also adds a firm that another agency registered)."""
+
+    firm = FindableFirmField(required=False, help_text="A firm of your agency, or in no network.")
     firm_name = serializers.CharField(source="firm.name", read_only=True)
-    tax_id = serializers.CharField(source="firm.tax_id", read_only=True)
+    tax_id = FirmByTaxIdField(help_text='The complete tax id ("76.123.456-7"), instead of `firm`.')
 
     class Meta:
         model = Membership
         fields = ["firm", "firm_name", "tax_id", "joined_on"]
         read_only_fields = ["joined_on"]
+
+    def validate(self, attrs):
+        by_tax_id = attrs.pop("firm_by_tax_id", None)
+        firm = attrs.get("firm")
+        if firm is None and by_tax_id is None:
+            raise serializers.ValidationError({"firm": [MEMBER_FIRM_REQUIRED]})
+        if firm is not None and by_tax_id is not None and firm.pk != by_tax_id.pk:
+            raise serializers.ValidationError({"tax_id": [MEMBER_FIRM_TWICE]})
+        attrs["firm"] = firm or by_tax_id
+        return attrs
 
 
 class MembershipRemoveSerializer(StrictSerializer):
@@ -288,9 +376,28 @@ class DecisionSerializer(StrictSerializer):
 # --- the manager, dissolution, history ------------------------------------------------------
 
 
+class AgencyFacilitatorField(StrictPrimaryKeyRelatedField):
+    """A facilitator of the agency of the network in the view (`NetworkScopedView`), the only
+    people who may manage it. Anyone else, another agency's facilitator or a user who is no
+    facilitator, is "No such facilitator.", as an id that does not exist."""
+
+    default_error_messages = {"does_not_exist": NO_SUCH_FACILITATOR}
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=User.objects.all(), **kwargs)  # the model, for the schema
+
+    def get_queryset(self):
+        network = self.context.get("network") or getattr(self.context.get("view"), "network", None)
+        if network is None:
+            return User.objects.none()
+        return User.objects.filter(
+            role=User.Role.FACILITATOR, agency_id=network.programme.agency_id
+        )
+
+
 class ManagerAppointSerializer(StrictSerializer):
-    # Any user: the service answers MANAGER_NOT_FACILITATOR for one who is not a facilitator.
-    manager = StrictPrimaryKeyRelatedField(queryset=User.objects.all())
+    # An inactive facilitator of the agency passes here: the service says why it cannot be.
+    manager = AgencyFacilitatorField()
     start_date = serializers.DateField()
     monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
 

@@ -119,9 +119,14 @@ def payment(network, firm, amount, date=datetime.date(2025, 2, 1)) -> Payment:
     )
 
 
-def indicator(firm, date, *, baseline=False, **figures) -> FirmIndicator:
+def indicator(firm, date, *, baseline=False, network=None, **figures) -> FirmIndicator:
+    """Figures recorded for `network`, by default the firm's first network."""
+    if network is None:
+        first = firm.memberships.order_by("joined_on", "pk").first()
+        network = first.network if first else None
     return FirmIndicator.objects.create(
         firm=firm,
+        network=network,
         date=date,
         is_baseline=baseline,
         recorded_by=factories.AgencyStaffFactory(),

@@ -84,11 +84,18 @@ class GoalActualFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.LazyAttribute(lambda a: a.goal.network.facilitator)
 
 
+def _first_network(firm):
+    membership = firm.memberships.select_related("network").order_by("joined_on", "pk").first()
+    return membership.network if membership else None
+
+
 class FirmIndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FirmIndicator
 
     firm = factory.SubFactory(factories.FirmFactory)
+    # Recorded for the firm's network, as its facilitator would; a firm in no network: its own.
+    network = factory.LazyAttribute(lambda o: _first_network(o.firm))
     date = factory.LazyFunction(timezone.localdate)
     recorded_by = factory.SubFactory(factories.FacilitatorFactory)
 

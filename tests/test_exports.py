@@ -188,6 +188,41 @@ def test_indicators_panel_has_a_row_per_firm_and_date(client, officer, network, 
     assert rows[1][rows[0].index("Tax id")] == member_firm.tax_id
 
 
+def test_indicators_hold_only_the_rows_recorded_for_the_readers_networks(
+    client, officer, facilitator, firm_user, network, member_firm, other_network
+):
+    """The firm is also in another agency's network: that network's rows never go out to this
+    agency, the firm's own rows only once it shares them; the firm itself gets everything."""
+    factories.MembershipFactory(network=other_network, firm=member_firm)
+    data.indicator(member_firm, datetime.date(2024, 1, 31), baseline=True, employees=10,
+                   network=network)  # fmt: skip
+    data.indicator(member_firm, datetime.date(2024, 1, 31), baseline=True, employees=20,
+                   network=other_network)  # fmt: skip
+    own = data.indicator(member_firm, datetime.date(2024, 3, 31), employees=30)
+    own.network = None
+    own.save()
+    same_agency = factories.NetworkFactory(programme=network.programme)
+    factories.MembershipFactory(network=same_agency, firm=member_firm)
+    data.indicator(member_firm, datetime.date(2024, 2, 29), employees=40, network=same_agency)
+
+    def employees(user, network=None):
+        client.force_login(user)
+        rows = read_csv(client.get(url("indicators", network=network)))
+        return sorted(int(value) for value in column(rows, "Employees"))
+
+    assert employees(officer) == [10, 40]  # every network of the agency
+    assert employees(officer, network) == [10]  # narrowed to one: that network's rows
+    assert employees(facilitator) == [10]  # only the network they run
+    assert employees(firm_user) == [10, 20, 30, 40]
+    rows = read_csv(client.get(url("indicators")))
+    assert sorted(column(rows, "Recorded for")) == sorted(
+        [network.name, other_network.name, same_agency.name, "the firm's own record"]
+    )
+    member_firm.memberships.filter(network=network).update(shares_figures=True)
+    assert employees(facilitator) == [10, 20, 30, 40]
+    assert employees(officer, network) == [10, 20, 30, 40]
+
+
 def test_every_kind_downloads_in_both_formats(client, agency_admin, network, member_firm):
     data.working(network)
     data.activity(network, attendees=[member_firm])

@@ -111,12 +111,13 @@ def test_firm_rows_only_for_firms_whose_figures_the_user_sees(network, facilitat
     assert [f for f, _r in sp.network_indicators(network, me).firm_rows] == [firms[1]]
 
 
-def test_firm_panel_shows_changes_against_the_baseline(member_firm):
+def test_firm_panel_shows_changes_against_the_baseline(member_firm, facilitator):
     FirmIndicatorFactory(firm=member_firm, date=days_ago(300), is_baseline=True, employees=10,
                          annual_sales=D("1000"))  # fmt: skip
     FirmIndicatorFactory(firm=member_firm, date=days_ago(5), employees=14, annual_sales=D("800"),
                          exports=D("50"))  # fmt: skip
-    baseline, rows = sp.firm_panel(member_firm)
+    [series] = sp.firm_panel(member_firm, facilitator).series
+    baseline, rows = series.baseline, series.rows
     assert baseline.employees == 10
     follow_up = rows[1].figures
     assert (follow_up[0].value, follow_up[0].change) == (14, 4)

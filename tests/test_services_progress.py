@@ -212,3 +212,58 @@ def test_exports_above_sales_and_empty_reports_are_refused(member_firm, firm_use
         record(member_firm, firm_user, days_ago(5), True, notes="nothing to say")
     assert errors(exc) == {P.NON_FIELD: [str(P.INDICATOR_EMPTY)]}
     assert not FirmIndicator.objects.exists()
+
+
+# --- which network a report is for, and what the firm shares ---------------------------------
+
+
+def test_a_firm_in_two_networks_chooses_or_keeps_the_figures_its_own(
+    member_firm, firm_user, network, other_network
+):
+    factories.MembershipFactory(network=other_network, firm=member_firm)
+    with pytest.raises(ValidationError) as exc:
+        record(member_firm, firm_user, days_ago(5), employees=3)
+    assert errors(exc) == {"network": [str(P.INDICATOR_NETWORK_REQUIRED)]}
+    P.firm_indicator_record(firm=member_firm, actor=firm_user, date=days_ago(5),
+                            is_baseline=False, network=other_network, employees=3)  # fmt: skip
+    P.firm_indicator_record(firm=member_firm, actor=firm_user, date=days_ago(5),
+                            is_baseline=False, network=None, employees=4)  # fmt: skip
+    assert sorted(FirmIndicator.objects.values_list("network", "employees"), key=str) == sorted(
+        [(other_network.pk, 3), (None, 4)], key=str
+    )
+
+
+def test_a_firm_records_only_for_networks_it_is_still_in(member_firm, firm_user, network):
+    network.memberships.filter(firm=member_firm).update(joined_on=days_ago(30), left_on=days_ago(1))
+    with pytest.raises(ValidationError) as exc:
+        P.firm_indicator_record(firm=member_firm, actor=firm_user, date=days_ago(5),
+                                is_baseline=False, network=network, employees=3)  # fmt: skip
+    assert errors(exc) == {"network": [str(P.INDICATOR_NETWORK_UNKNOWN)]}
+    record(member_firm, firm_user, days_ago(5), employees=3)  # no network left: its own
+    assert FirmIndicator.objects.get().network is None
+
+
+@pytest.mark.parametrize("persona", ["facilitator", "officer"])
+def test_only_the_firm_decides_what_it_shares(request, member_firm, network, persona):
+    with pytest.raises(PermissionDenied):
+        P.firm_figures_share(
+            firm=member_firm, network=network, actor=request.getfixturevalue(persona), share=True
+        )
+    assert not member_firm.memberships.filter(shares_figures=True).exists()
+
+
+def test_sharing_covers_every_stint_of_the_firm_in_the_network(member_firm, firm_user, network):
+    first = network.memberships.get(firm=member_firm)
+    first.left_on = first.joined_on
+    first.save()
+    factories.MembershipFactory(network=network, firm=member_firm)  # it rejoined
+    assert P.firm_figures_share(firm=member_firm, network=network, actor=firm_user, share=True) == 2
+    assert P.firm_figures_share(firm=member_firm, network=network, actor=firm_user, share=True) == 0
+
+
+def test_sharing_with_a_network_the_firm_was_never_in_is_refused(
+    member_firm, firm_user, other_network
+):
+    with pytest.raises(ValidationError) as exc:
+        P.firm_figures_share(firm=member_firm, network=other_network, actor=firm_user, share=True)
+    assert errors(exc) == {"network": [str(P.SHARE_NOT_A_NETWORK_OF_THE_FIRM)]}

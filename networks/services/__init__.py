@@ -42,7 +42,11 @@ from networks.services.lifecycle import (
     network_update,
     submit_checklist,
 )
-from networks.services.progress import firm_indicator_record, goal_actual_record
+from networks.services.progress import (
+    firm_figures_share,
+    firm_indicator_record,
+    goal_actual_record,
+)
 from networks.services.reminders import reminders_send
 from networks.services.support import provider_create, service_create, uptake_create, uptake_update
 from networks.services.term import (
@@ -72,6 +76,7 @@ __all__ = [
     "early_handover_allow",
     "evaluation_record",
     "firm_create",
+    "firm_figures_share",
     "firm_indicator_record",
     "firm_update",
     "goal_actual_record",

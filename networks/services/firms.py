@@ -8,9 +8,10 @@ from networks import access
 from networks.models import Firm
 from networks.taxid import normalize_tax_id
 
-# No name in the message: the firm may belong to another agency's network.
+# The same answer whoever registered the firm, this agency or another: a RUT is public (its
+# complete tax id finds it in the search), but whose firm it is, and its details, are not.
 FIRM_TAX_ID_TAKEN = _(
-    "A firm with this tax id is already registered. Search for it by its tax id and add it."
+    "A firm with this tax id is already registered. Add it to the network by its tax id."
 )
 FIRM_NAME_REQUIRED = _("Give the firm's name.")
 FIRM_EMPLOYEES_NEGATIVE = _("The number of employees cannot be negative.")

@@ -11,7 +11,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
-from networks.models import Attachment, Firm, FirmIndicator, Goal, GoalActual, Network, User
+from networks.models import (
+    Attachment,
+    Firm,
+    FirmIndicator,
+    Goal,
+    GoalActual,
+    Membership,
+    Network,
+    User,
+)
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
 from networks.uploads import check_upload
@@ -37,6 +46,14 @@ INDICATOR_FOLLOWUP_BEFORE_BASELINE = _(
 )
 INDICATOR_EMPTY = _("Give at least one figure.")
 INDICATOR_EXPORTS_ABOVE_SALES = _("Exports cannot be more than the annual sales.")
+INDICATOR_NETWORK_REQUIRED = _("Choose the network these figures are recorded for.")
+# The same for a network that does not exist and one the user may not record for.
+INDICATOR_NETWORK_UNKNOWN = _("Choose one of the firm's networks that you record figures for.")
+
+SHARE_NOT_A_NETWORK_OF_THE_FIRM = _("The firm is not a member of that network.")
+
+# `network` not given at all: the only network the user may record for, if there is one.
+UNSET = object()
 
 # Errors about the report as a whole: the API's usual key; the pages show them above the form.
 NON_FIELD = "non_field_errors"
@@ -131,10 +148,15 @@ def _figure_errors(figures: dict) -> dict:
     return errors
 
 
-def _date_errors(firm: Firm, day: datetime.date, is_baseline: bool) -> dict:
+def _date_errors(
+    firm: Firm, network: Network | None, day: datetime.date, is_baseline: bool
+) -> dict:
+    """Checked within the one series the report joins: the network's, or the firm's own.
+    Another network's rows are never looked at, so a refusal tells nothing about them."""
     if day > timezone.localdate():
         return {"date": [INDICATOR_DATE_IN_FUTURE]}
-    reports = list(FirmIndicator.objects.filter(firm=firm).values_list("date", "is_baseline"))
+    series = FirmIndicator.objects.filter(firm=firm, network=network)
+    reports = list(series.values_list("date", "is_baseline"))
     if any(existing == day for existing, _b in reports):
         return {"date": [INDICATOR_DATE_TAKEN % {"date": _day(day)}]}
     baseline = next((existing for existing, b in reports if b), None)
@@ -149,35 +171,93 @@ def _date_errors(firm: Firm, day: datetime.date, is_baseline: bool) -> dict:
     return {}
 
 
+def _recorded_for(firm: Firm, actor: User, network) -> tuple[Network | None, dict]:
+    """The network a report is for, from what was asked (a Network, its id, None for the
+    firm's own record, or UNSET), and the error if it may not be."""
+    choices = list(access.figure_networks(actor, firm))
+    may_keep_private = access.can_keep_figures_private(actor, firm)
+    if network is UNSET:
+        if len(choices) == 1:
+            return choices[0], {}
+        if not choices and may_keep_private:
+            return None, {}
+        return None, {"network": [INDICATOR_NETWORK_REQUIRED]}
+    if network is None:
+        if may_keep_private:
+            return None, {}
+        return None, {"network": [INDICATOR_NETWORK_REQUIRED]}
+    wanted = getattr(network, "pk", network)
+    chosen = next((n for n in choices if n.pk == wanted), None)
+    if chosen is None:
+        return None, {"network": [INDICATOR_NETWORK_UNKNOWN]}
+    return chosen, {}
+
+
 @transaction.atomic
 def firm_indicator_record(
-    *, firm: Firm, actor: User, date: datetime.date, is_baseline: bool, **figures
+    *,
+    firm: Firm,
+    actor: User,
+    date: datetime.date,
+    is_baseline: bool,
+    network=UNSET,
+    **figures,
 ) -> FirmIndicator:
-    """Record a firm's figures at `date`: its one baseline, or a follow-up after it.
+    """Record a firm's figures at `date` for `network`: that series' one baseline, or a
+    follow-up after it.
 
-    Figures are the model's (employees, annual_sales, exports, average_wage, people_trained,
+    `network` is one the actor may record for (`access.figure_networks`), or None for the
+    firm's own record (its own users only); left out, it is the only one there is. Figures are
+    the model's (employees, annual_sales, exports, average_wage, people_trained,
     certifications, technologies) and `notes`; missing ones stay empty. Refused: negative
-    figures, a date in the future or already used, a second baseline, a baseline after the
-    follow-ups, a follow-up before the baseline.
+    figures, a date in the future or already used in the series, a second baseline, a
+    baseline after the follow-ups, a follow-up before the baseline.
     """
     if not access.can_record_firm_figures(actor, firm):
         raise PermissionDenied
-    # The firm's row is the lock: two reports cannot both become its baseline.
+    # The firm's row is the lock: two reports cannot both become a series' baseline.
     Firm.objects.select_for_update().get(pk=firm.pk)
     values = {name: figures.get(name) for name in FIGURES}
     errors = _figure_errors(values)
+    network, network_errors = _recorded_for(firm, actor, network)
+    errors.update(network_errors)
     if date is None:
         errors["date"] = [_("Give the date of the figures.")]
-    else:
-        errors.update(_date_errors(firm, date, bool(is_baseline)))
+    elif not network_errors:
+        errors.update(_date_errors(firm, network, date, bool(is_baseline)))
     if errors:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
             return FirmIndicator.objects.create(
-                firm=firm, date=date, is_baseline=bool(is_baseline),
+                firm=firm, network=network, date=date, is_baseline=bool(is_baseline),
                 notes=(figures.get("notes") or "").strip(), recorded_by=actor, **values,
             )  # fmt: skip
     except IntegrityError:
         # Lost a race that the lock above should prevent; say what the constraint means.
         raise ValidationError({"date": [INDICATOR_DATE_TAKEN % {"date": _day(date)}]}) from None
+
+
+@transaction.atomic
+def firm_figures_share(*, firm: Firm, network: Network, actor: User, share: bool) -> int:
+    """The firm shares all its figures with `network`'s facilitator and agency (`share`), or
+    takes that back: they then read only the rows recorded for the network.
+
+    Only the firm's own users decide. Every membership of the firm in the network says the
+    same (a firm that left and rejoined is one firm to the network); each change is a history
+    row of the membership. Returns the number of memberships changed.
+    """
+    if not access.can_share_figures(actor, firm):
+        raise PermissionDenied
+    memberships = list(
+        Membership.objects.select_for_update().filter(firm=firm, network=network).order_by("pk")
+    )
+    if not memberships:
+        raise ValidationError({"network": [SHARE_NOT_A_NETWORK_OF_THE_FIRM]})
+    changed = 0
+    for membership in memberships:
+        if membership.shares_figures != bool(share):
+            membership.shares_figures = bool(share)
+            membership.save(update_fields=["shares_figures"])
+            changed += 1
+    return changed

@@ -25,12 +25,13 @@ def get_agency_network_or_404(user, pk) -> Network:
 
 
 def show_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form has
-    that field, above the form otherwise, so that no message is lost."""
+    """Put a service's ValidationError on the form: on the field it names when the form shows
+    that field, above the form otherwise (also for a hidden field), so that no message is lost."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
+            shown = field in form.fields and not form.fields[field].widget.is_hidden
             for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+                form.add_error(field if shown else None, error)
     else:
         form.add_error(None, exc)
 

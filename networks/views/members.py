@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from networks import access, selectors, services
 from networks.forms import AddMemberForm, FirmForm, RemoveMemberForm
 from networks.models import Network
+from networks.services.firms import FIRM_TAX_ID_TAKEN
 from networks.views.common import frozen_because, posted, show_conflict, show_errors
 
 
-def _search(request: HttpRequest, network: Network) -> tuple[str, list]:
-    query = request.GET.get("q", "").strip()
+def _search(request: HttpRequest, network: Network, query: str | None = None) -> tuple[str, list]:
+    query = (request.GET.get("q", "") if query is None else query).strip()
     firms = selectors.firm_search(user=request.user, query=query, exclude_network=network)
     return query, list(firms)
 
@@ -33,6 +34,7 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
     """The members, a firm search, and a form to register a firm and add it in one step."""
     network = access.get_network_or_404(request.user, pk, change=True)
     form = FirmForm(posted(request))
+    query = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -43,6 +45,10 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 services.membership_add(network=network, firm=firm, actor=request.user)
         except ValidationError as exc:
+            if str(FIRM_TAX_ID_TAKEN) in exc.message_dict.get("tax_id", []):
+                # The same answer for a firm of this agency and another agency's: the search
+                # for its complete tax id lists it (name and tax id only), to add from there.
+                query = data["tax_id"]
             show_errors(form, exc)
         except services.ConflictError as exc:
             show_conflict(request, exc)
@@ -51,7 +57,7 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("%(firm)s registered and added to the network.") % {"firm": firm.name}
             )
             return redirect("networks:network-members", network.pk)
-    query, results = _search(request, network)
+    query, results = _search(request, network, query)
     context = {
         "network": network,
         "programme": network.programme,

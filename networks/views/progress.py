@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from networks import access, selectors
 from networks import selectors_progress as sp
@@ -18,6 +19,7 @@ from networks.services.common import ConflictError
 from networks.services.progress import (
     FIGURES,
     figure_label,
+    firm_figures_share,
     firm_indicator_record,
     goal_actual_record,
 )
@@ -116,10 +118,13 @@ def goal_evidence_download(request: HttpRequest, pk: int, attachment_pk: int) ->
 
 @login_required
 def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
-    """The firm's own panel: seen only by the firm, its facilitators and its agency."""
+    """The firm's panel: opened by the firm, its facilitators and its agency, each reading only
+    the rows `access.readable_indicators` gives them. The firm's own users also see who reads
+    what and decide what they share."""
     firm = access.get_firm_figures_or_404(request.user, firm_pk)
-    baseline, rows = sp.firm_panel(firm)
-    form = FirmIndicatorForm(posted(request), has_baseline=baseline is not None)
+    networks = list(access.figure_networks(request.user, firm).order_by("name"))
+    own = access.can_keep_figures_private(request.user, firm)
+    form = FirmIndicatorForm(posted(request), networks=networks, own=own)
     if request.method == "POST" and form.is_valid():
         try:
             firm_indicator_record(firm=firm, actor=request.user, **form.cleaned_data)
@@ -128,16 +133,43 @@ def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Figures saved."))
             return redirect("networks:firm-indicators", firm.pk)
+    panel = sp.firm_panel(firm, request.user)
     context = {
         "firm": firm,
-        "baseline": baseline,
-        "rows": rows,
+        "panel": panel,
         "labels": _figure_labels(),
-        "networks": sp.firm_networks(firm),
         "form": form,
-        "may_record": access.can_record_firm_figures(request.user, firm),
+        # Whoever opens the panel may record, for one of their networks or as the firm's own.
+        "may_record": bool(networks) or own,
+        "is_owner": access.can_share_figures(request.user, firm),
     }
     return render(request, "networks/indicator_firm.html", context)
+
+
+@login_required
+@require_POST
+def firm_figures_sharing(request: HttpRequest, firm_pk: int, network_pk: int) -> HttpResponse:
+    """The firm shares all its figures with a network's facilitator and agency, or stops.
+    Only the firm's own users decide (403 for its facilitators and agency; 404 for anyone who
+    may not open the firm's figures, and for a network the firm was never in)."""
+    firm = access.get_firm_figures_or_404(request.user, firm_pk)
+    if not access.can_share_figures(request.user, firm):
+        raise PermissionDenied
+    network = Network.objects.filter(pk=network_pk, memberships__firm=firm).first()
+    if network is None:
+        raise Http404("No such network.")
+    share = bool(request.POST.get("share"))
+    firm_figures_share(firm=firm, network=network, actor=request.user, share=share)
+    if share:
+        message = _("%(network)s's facilitator and agency now read all of your figures.") % {
+            "network": network.name
+        }
+    else:
+        message = _(
+            "%(network)s's facilitator and agency now read only the figures recorded for it."
+        ) % {"network": network.name}
+    messages.success(request, message)
+    return redirect("networks:firm-indicators", firm.pk)
 
 
 @login_required
@@ -189,6 +221,11 @@ urlpatterns = [
         name="goal-evidence-download",
     ),
     path("firms/<int:firm_pk>/indicators/", firm_indicators, name="firm-indicators"),
+    path(
+        "firms/<int:firm_pk>/indicators/sharing/<int:network_pk>/",
+        firm_figures_sharing,
+        name="firm-figures-sharing",
+    ),
     path("networks/<int:pk>/indicators/", network_indicators, name="network-indicators"),
     path("networks/<int:pk>/participation/", network_participation, name="network-participation"),
     path("networks/<int:pk>/graph/", network_graph, name="network-graph"),

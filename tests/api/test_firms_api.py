@@ -57,6 +57,43 @@ def test_search_by_name_and_by_complete_tax_id(api, officer, member_firm, other_
     assert api.get(FIRMS, {"search": "c"}).json()["results"] == []
 
 
+def test_another_agencys_firm_found_by_its_tax_id_shows_its_name_and_tax_id_only(
+    api, officer, member_firm, other_network
+):
+    hidden = factories.MembershipFactory(
+        network=other_network, firm__contact_name="Ana Secreta", firm__email="ana@example.org",
+        firm__phone="+56 9 5555 5555", firm__employees=42, firm__region="Biobío",
+        firm__commune="Lota", firm__sector="Pesca",
+    ).firm  # fmt: skip
+    member_firm.contact_name = "Own Contact"
+    member_firm.save()
+    api.force_authenticate(officer)
+    [row] = api.get(FIRMS, {"search": hidden.tax_id_display}).json()["results"]
+    assert row == {
+        "id": hidden.pk, "name": hidden.name, "tax_id": hidden.tax_id,
+        "tax_id_display": hidden.tax_id_display, "sector": "", "locality": "", "region": "",
+        "commune": "", "employees": None, "size_class": "", "contact_name": "", "email": "",
+        "phone": "",
+    }  # fmt: skip
+    # The agency's own firms keep their details, by name or by tax id.
+    [own] = api.get(FIRMS, {"search": member_firm.tax_id_display}).json()["results"]
+    assert own["contact_name"] == "Own Contact"
+
+
+def test_registering_a_taken_tax_id_is_the_same_answer_for_any_agencys_firm(
+    api, officer, member_firm, other_network
+):
+    hidden = factories.MembershipFactory(network=other_network).firm
+    api.force_authenticate(officer)
+    answers = [
+        api.post(FIRMS, {"name": "Copy", "tax_id": firm.tax_id_display}, format="json")
+        for firm in (member_firm, hidden)
+    ]
+    assert [(r.status_code, r.json()) for r in answers] == [
+        (400, {"tax_id": [str(F.FIRM_TAX_ID_TAKEN)]})
+    ] * 2
+
+
 def test_firm_member_finds_only_the_firms_of_their_networks(api, firm_user, member_firm):
     factories.FirmFactory()
     api.force_authenticate(firm_user)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from networks.dates import add_months
 from networks.models import ManagerAppointment, Network, PhaseTransition
+from networks.serializers import NO_SUCH_FACILITATOR
 from networks.services import lifecycle as L
 from tests import factories
 from tests.api.states import make_approved, make_consolidating
@@ -97,12 +98,19 @@ def test_appointment_rules_give_the_services_messages(
     assert not ManagerAppointment.objects.exists()
 
 
-def test_manager_must_be_a_facilitator(api, officer, agency_admin, network):
+@pytest.mark.parametrize("who", ["agency_admin", "outsider_facilitator", "nobody"])
+def test_manager_must_be_a_facilitator_of_the_agency_and_no_other_answer_tells_more(
+    api, request, officer, network, who
+):
+    """Someone who is no facilitator, another agency's facilitator and an id nobody has get
+    one answer: the API does not tell which user ids exist or what they are."""
     make_approved(network, officer)
     api.force_authenticate(officer)
-    data = appointment_data(agency_admin)
+    person = None if who == "nobody" else request.getfixturevalue(who)
+    data = appointment_data(person) if person else {**appointment_data(officer), "manager": 999999}
     response = api.post(url(network, "appoint-manager"), data, format="json")
-    assert response.json() == {"manager": [str(L.MANAGER_NOT_FACILITATOR)]}
+    assert response.status_code == 400
+    assert response.json() == {"manager": [str(NO_SUCH_FACILITATOR)]}
 
 
 @pytest.mark.parametrize(

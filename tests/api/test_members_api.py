@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from networks.models import Membership
+from networks.serializers import NO_SUCH_FIRM
 from networks.services import lifecycle as L
 from tests import factories
 from tests.api.states import make_approved, make_submitted
@@ -97,6 +98,49 @@ def test_unknown_or_missing_firm_is_400_on_firm(api, officer, network, data):
     response = api.post(members(network), data, format="json")
     assert response.status_code == 400
     assert list(response.json()) == ["firm"]
+
+
+def test_another_agencys_firm_id_is_no_such_firm_as_an_id_nobody_has(
+    api, facilitator, network, other_network
+):
+    """Ids are sequential: the answer must not tell which exist in another agency."""
+    hidden = factories.MembershipFactory(network=other_network).firm
+    api.force_authenticate(facilitator)
+    answers = []
+    for firm_id in (hidden.pk, 999999):
+        response = api.post(members(network), {"firm": firm_id}, format="json")
+        answers.append((response.status_code, response.json()))
+    assert answers == [(400, {"firm": [str(NO_SUCH_FIRM)]})] * 2
+    assert not Membership.objects.filter(network=network, firm=hidden).exists()
+
+
+def test_another_agencys_firm_joins_by_its_complete_tax_id(
+    api, facilitator, network, other_network
+):
+    hidden = factories.MembershipFactory(network=other_network).firm
+    api.force_authenticate(facilitator)
+    response = api.post(members(network), {"tax_id": hidden.tax_id_display}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["firm"] == hidden.pk
+    assert Membership.objects.filter(network=network, firm=hidden, left_on__isnull=True).exists()
+
+
+@pytest.mark.parametrize("tax_id", ["76.123.456-0", "11.111.111-1", "not a rut"])
+def test_a_tax_id_nobody_registered_is_no_such_firm(api, facilitator, network, tax_id):
+    api.force_authenticate(facilitator)
+    response = api.post(members(network), {"tax_id": tax_id}, format="json")
+    assert (response.status_code, response.json()) == (400, {"tax_id": [str(NO_SUCH_FIRM)]})
+    assert not Membership.objects.filter(network=network).exists()
+
+
+def test_an_id_and_a_tax_id_of_two_firms_is_400(api, facilitator, network):
+    one, other = factories.FirmFactory(), factories.FirmFactory()
+    api.force_authenticate(facilitator)
+    response = api.post(members(network), {"firm": one.pk, "tax_id": other.tax_id}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["tax_id"]
+    response = api.post(members(network), {"firm": one.pk, "tax_id": one.tax_id}, format="json")
+    assert response.status_code == 201
 
 
 def test_firm_member_cannot_add_a_firm_403(api, firm_user, network):

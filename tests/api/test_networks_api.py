@@ -3,6 +3,7 @@
 import pytest
 
 from networks.models import Application, Diagnosis, Network
+from networks.serializers import NO_SUCH_PROGRAMME
 from networks.services import lifecycle as L
 from tests import factories
 from tests.api.states import make_consolidating
@@ -235,12 +236,16 @@ def test_facilitator_of_another_agency_cannot_be_named(
     assert not Network.objects.filter(name="N").exists()
 
 
-def test_programme_of_another_agency_is_403_with_the_services_message(api, officer, other_network):
+def test_programme_of_another_agency_is_no_such_programme_as_an_unknown_one(
+    api, officer, other_network
+):
     api.force_authenticate(officer)
-    data = {"programme": other_network.programme_id, "name": "N", "region": "Maule", "sector": "S"}
-    response = api.post(LIST, data, format="json")
-    assert response.status_code == 403
-    assert response.json() == {"detail": str(L.NETWORK_PROGRAMME_NOT_YOURS)}
+    answers = []
+    for programme_id in (other_network.programme_id, 999999):
+        data = {"programme": programme_id, "name": "N", "region": "Maule", "sector": "S"}
+        response = api.post(LIST, data, format="json")
+        answers.append((response.status_code, response.json()))
+    assert answers == [(400, {"programme": [str(NO_SUCH_PROGRAMME)]})] * 2
     assert not Network.objects.filter(name="N").exists()
 
 

@@ -133,6 +133,146 @@ def test_facilitator_and_agency_read_a_members_figures(api, request, member_firm
     assert api.get(indicators(member_firm)).json()["results"][0]["employees"] == 44
 
 
+# --- whose rows: figures per network -------------------------------------------------------
+
+
+@pytest.fixture
+def second_network(officer):
+    """Another network of the same agency with another facilitator; `member_firm` joins it."""
+    return factories.NetworkFactory(programme=factories.ProgrammeFactory(agency=officer.agency))
+
+
+def _post(api, firm, **data):
+    return api.post(indicators(firm), {"employees": 1, **data}, format="json")
+
+
+def test_each_row_says_the_network_it_was_recorded_for(api, facilitator, network, member_firm):
+    api.force_authenticate(facilitator)
+    response = _post(api, member_firm, date=days_ago(3).isoformat())
+    assert response.status_code == 201 and response.json()["network"] == network.pk
+    assert FirmIndicator.objects.get().network == network
+
+
+def test_a_firms_own_record_is_read_by_the_firm_only_until_it_shares(
+    api, firm_user, facilitator, officer, network, member_firm
+):
+    api.force_authenticate(firm_user)
+    response = _post(api, member_firm, date=days_ago(3).isoformat(), network=None, employees=77)
+    assert response.status_code == 201 and response.json()["network"] is None
+    assert api.get(indicators(member_firm)).json()["count"] == 1
+    for reader in (facilitator, officer):
+        api.force_authenticate(reader)
+        assert api.get(indicators(member_firm)).json()["count"] == 0
+    P.firm_figures_share(firm=member_firm, network=network, actor=firm_user, share=True)
+    for reader in (facilitator, officer):
+        api.force_authenticate(reader)
+        assert [r["employees"] for r in api.get(indicators(member_firm)).json()["results"]] == [77]
+
+
+def test_only_the_firm_records_figures_for_no_network(api, facilitator, member_firm):
+    api.force_authenticate(facilitator)
+    response = _post(api, member_firm, date=days_ago(3).isoformat(), network=None)
+    assert response.status_code == 400
+    assert response.json() == {"network": [str(P.INDICATOR_NETWORK_REQUIRED)]}
+    assert not FirmIndicator.objects.exists()
+
+
+def test_a_network_not_the_users_is_one_answer_whether_it_exists_or_not(
+    api, facilitator, member_firm, other_network
+):
+    factories.MembershipFactory(network=other_network, firm=member_firm)
+    api.force_authenticate(facilitator)
+    answers = []
+    for network_id in (other_network.pk, 999999):
+        response = _post(api, member_firm, date=days_ago(3).isoformat(), network=network_id)
+        answers.append((response.status_code, response.json()))
+    assert answers == [(400, {"network": [str(P.INDICATOR_NETWORK_UNKNOWN)]})] * 2
+    assert not FirmIndicator.objects.exists()
+
+
+def test_agency_staff_choose_the_network_when_the_firm_is_in_two_of_theirs(
+    api, officer, network, second_network, member_firm
+):
+    factories.MembershipFactory(network=second_network, firm=member_firm)
+    api.force_authenticate(officer)
+    response = _post(api, member_firm, date=days_ago(3).isoformat())
+    assert response.json() == {"network": [str(P.INDICATOR_NETWORK_REQUIRED)]}
+    response = _post(api, member_firm, date=days_ago(3).isoformat(), network=second_network.pk)
+    assert response.status_code == 201
+    assert FirmIndicator.objects.get().network == second_network
+
+
+def test_each_network_keeps_its_own_series_and_reads_only_its_own(
+    api, facilitator, network, second_network, member_firm, firm_user
+):
+    """The same date and a baseline each: neither network's facilitator learns of the other's
+    rows, not even through a refusal."""
+    factories.MembershipFactory(network=second_network, firm=member_firm)
+    day = days_ago(30).isoformat()
+    for person, where in ((facilitator, network), (second_network.facilitator, second_network)):
+        api.force_authenticate(person)
+        response = _post(api, member_firm, date=day, is_baseline=True, employees=where.pk)
+        assert response.status_code == 201, response.json()
+        rows = api.get(indicators(member_firm)).json()["results"]
+        assert [(r["network"], r["employees"]) for r in rows] == [(where.pk, where.pk)]
+    api.force_authenticate(firm_user)
+    assert api.get(indicators(member_firm)).json()["count"] == 2
+
+
+def sharing(firm, network=None) -> str:
+    return f"/api/v1/firms/{firm.pk}/sharing/" + (f"{network.pk}/" if network else "")
+
+
+def test_the_firm_lists_its_networks_and_shares_its_figures_with_one(
+    api, firm_user, facilitator, network, member_firm
+):
+    FirmIndicatorFactory(firm=member_firm, network=None, date=days_ago(5), employees=31)
+    api.force_authenticate(firm_user)
+    assert api.get(sharing(member_firm)).json() == [
+        {"network": network.pk, "network_name": network.name,
+         "agency_name": network.programme.agency.name, "active": True, "shares_figures": False},
+    ]  # fmt: skip
+    response = api.put(sharing(member_firm, network), {"shares_figures": True}, format="json")
+    assert response.status_code == 200 and response.json()["shares_figures"] is True
+    api.force_authenticate(facilitator)
+    assert [r["employees"] for r in api.get(indicators(member_firm)).json()["results"]] == [31]
+    api.force_authenticate(firm_user)
+    api.put(sharing(member_firm, network), {"shares_figures": False}, format="json")
+    api.force_authenticate(facilitator)
+    assert api.get(indicators(member_firm)).json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [("facilitator", 403), ("officer", 403), ("outsider_officer", 404),
+     ("outsider_facilitator", 404), ("outsider_firm_user", 404)],
+)  # fmt: skip
+def test_only_the_firm_decides_what_it_shares(api, request, network, member_firm, persona, status):
+    api.force_authenticate(request.getfixturevalue(persona))
+    assert api.get(sharing(member_firm)).status_code == status
+    response = api.put(sharing(member_firm, network), {"shares_figures": True}, format="json")
+    assert response.status_code == status
+    assert not member_firm.memberships.filter(shares_figures=True).exists()
+
+
+def test_sharing_with_a_network_the_firm_was_never_in_is_404(
+    api, firm_user, member_firm, other_network
+):
+    api.force_authenticate(firm_user)
+    url = sharing(member_firm, other_network)
+    assert api.put(url, {"shares_figures": True}, format="json").status_code == 404
+
+
+def test_indicator_list_queries_do_not_grow(
+    api, facilitator, network, member_firm, django_assert_max_num_queries
+):
+    for days in (300, 200, 100, 50, 10):
+        FirmIndicatorFactory(firm=member_firm, date=days_ago(days), employees=days)
+    api.force_authenticate(facilitator)
+    with django_assert_max_num_queries(4):  # the firm, the count, the page (and the session)
+        assert api.get(indicators(member_firm)).json()["count"] == 5
+
+
 # --- goal actuals ---------------------------------------------------------------------------
 
 

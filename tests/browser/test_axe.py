@@ -6,9 +6,13 @@ language, one h1 and one main landmark; errors tied to their fields; the skip li
 visible focus ring; the phase said in words; charts with their figures as text.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from networks.services import progress
 from tests.browser.conftest import AXE, axe_violations
 from tests.browser.scenes import working_scene
 from tests.factories import api_token
@@ -32,7 +36,7 @@ FOCUS_RING = "rgb(255, 191, 71)"  # static/css/app.css :focus-visible
 
 def _pages(scene, role: str) -> list[tuple[str, str]]:
     """(name, URL) of the main pages each role reaches."""
-    n, w = scene.network.pk, scene.waiting.pk
+    n, w, firm = scene.network.pk, scene.waiting.pk, scene.firm_user.firm_id
     common = [
         ("network", reverse("networks:network-detail", args=[n])),
         ("ledger", reverse("networks:network-ledger", args=[n])),
@@ -58,10 +62,12 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("activity form", reverse("networks:activity-create", args=[n])),
             ("joint action form", reverse("networks:joint-action-create", args=[n])),
             ("handover form", reverse("networks:handover-propose", args=[n])),
+            ("a member's figures", reverse("networks:firm-indicators", args=[firm])),
         ],
         "firmuser": [
             ("firm home", reverse("networks:firm-home")),
             ("joint action form", reverse("networks:joint-action-create", args=[n])),
+            ("our figures, and who reads them", reverse("networks:firm-indicators", args=[firm])),
         ],
     }  # fmt: skip
     return by_role[role] + common
@@ -115,6 +121,13 @@ def test_every_main_page_passes_axe_in_both_languages(
     scene = working_scene(
         network=network, officer=officer, facilitator=facilitator, firm_user=firm_user
     )
+    # The figures page with a series of the network's and one of the firm's own.
+    firm, today = firm_user.firm, timezone.localdate()
+    for days, network_for in ((200, network), (20, network), (10, None)):
+        progress.firm_indicator_record(
+            firm=firm, actor=firm_user, date=today - datetime.timedelta(days=days),
+            is_baseline=days == 200, network=network_for, employees=days // 10, notes="Panel.",
+        )  # fmt: skip
     pages = _pages(scene, role)
     for person in (officer, facilitator, firm_user):
         api_token(person)  # the token page with a token to revoke

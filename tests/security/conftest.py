@@ -248,7 +248,8 @@ def _side(prefix: str) -> Side:
 
     for index, firm in enumerate(side.firms[:3]):
         FirmIndicator.objects.create(
-            firm=firm, date=today - datetime.timedelta(days=200), is_baseline=True,
+            firm=firm, network=side.network, date=today - datetime.timedelta(days=200),
+            is_baseline=True,
             employees=10 + index, annual_sales=Decimal(f"12345{index}77"),
             exports=Decimal(f"5432{index}11"), average_wage=Decimal("654321"),
             notes=_name(side, f"confidential-{index}"), recorded_by=side.facilitator,

@@ -8,6 +8,7 @@ another member firm's confidential figures: its indicators (notes "ALPHA-confide
 ledger lines (payment references "TRF <firm id>") and its take-ups ("ALPHA-loan-N").
 """
 
+import datetime
 import io
 import re
 from urllib.parse import parse_qsl, quote_plus, urlsplit
@@ -15,9 +16,11 @@ from urllib.parse import parse_qsl, quote_plus, urlsplit
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from networks import exports
+from networks.models import FirmIndicator, Membership
 from networks.services import reminders
 from tests import builders, factories
 from tests.security import test_url_matrix as matrix
@@ -238,3 +241,172 @@ def test_handover_reminders_go_to_each_networks_own_agency(world, db):
         others = world.people()[:8] if side is b else world.people()[8:]
         for message in own:
             assert not set(message.to) & _emails(others), message.to
+
+
+# --- a firm's figures across agencies -------------------------------------------------------
+#
+# A RUT is public: agency A may add agency B's firm to its own network by its exact tax id.
+# What A then reads of that firm's figures is only what was recorded for A's networks, never
+# what B recorded, unless the firm itself shares its figures with A's network.
+
+# (Both agencies' seeded baselines hold the same figures: their notes tell them apart.)
+B_SECRETS = ("BRAVO-confidential-1", "BRAVO-recorded", "BRAVO-network", "86421", "86.421",
+             "86,421")  # fmt: skip
+A_SECRETS = ("ALPHA-recorded", "97531", "97.531", "97,531")
+
+
+def _figure_urls(network, firm) -> list[str]:
+    """Everywhere a firm's figures are read: its panel (page and API), the network's
+    aggregates and per-firm rows, the ledger, the printable report and the exports."""
+    urls = [
+        reverse("networks:firm-indicators", args=[firm.pk]),
+        reverse("api:firm-indicator-list", args=[firm.pk]),
+        reverse("networks:network-indicators", args=[network.pk]),
+        reverse("networks:firm-ledger", args=[network.pk, firm.pk]),
+        reverse("api:firm-ledger", args=[network.pk, firm.pk]),
+        reverse("networks:network-report", args=[network.pk]),
+        reverse("networks:network-detail", args=[network.pk]),
+    ]
+    for fmt in exports.FORMATS:
+        urls.append(reverse("networks:export", args=["indicators", fmt]))
+        urls.append(reverse("api:export", args=["indicators"]) + f"?format={fmt}")
+        urls.append(reverse("networks:export", args=["indicators", fmt]) + f"?network={network.pk}")
+    return urls
+
+
+def _readers(side) -> list:
+    return [side.facilitator, side.officer, side.admin]
+
+
+def _read_figures(client, world, user, network, firm) -> str:
+    world.login(client, user)
+    bodies = []
+    for url in _figure_urls(network, firm):
+        response = client.get(url)
+        assert response.status_code == 200, f"{url} as {user.username}: {response.status_code}"
+        bodies.append(f"{url}\n{_body(response)}")
+    if user.is_agency:
+        response = client.get(reverse("networks:network-history", args=[network.pk]))
+        assert response.status_code == 200
+        bodies.append(_body(response))
+    return "\n".join(bodies)
+
+
+def _join_by_rut(client, world, firm) -> None:
+    """Agency A's facilitator adds agency B's firm to network A by its tax id (the page)."""
+    a = world.a
+    world.login(client, a.facilitator)
+    response = client.post(
+        reverse("networks:member-add", args=[a.network.pk]), {"tax_id": firm.tax_id}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.filter(network=a.network, firm=firm, left_on__isnull=True).exists()
+
+
+@pytest.fixture
+def joined(client, world, db):
+    """B's firm 1, which has B's confidential baseline, now also a member of network A."""
+    firm = world.b.firms[1]
+    _join_by_rut(client, world, firm)
+    return firm
+
+
+def test_adding_another_agencys_firm_by_rut_reveals_none_of_its_figures(client, world, joined):
+    a = world.a
+    for user in _readers(a):
+        body = _read_figures(client, world, user, a.network, joined)
+        assert joined.name in body  # the firm itself is A's member now: the test reads its rows
+        for secret in B_SECRETS:
+            assert secret not in body, f"{user.username} reads {secret}"
+
+
+def _record_on_both_sides(client, world, firm) -> None:
+    """Each agency's facilitator records figures for the firm in its own network: A through
+    the API, B through the page."""
+    a, b = world.a, world.b
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    world.login(client, a.facilitator)
+    response = client.post(
+        reverse("api:firm-indicator-list", args=[firm.pk]),
+        {"date": day.isoformat(), "employees": 97531, "notes": "ALPHA-recorded"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    world.login(client, b.facilitator)
+    response = client.post(
+        reverse("networks:firm-indicators", args=[firm.pk]),
+        {"date": day.isoformat(), "employees": "86421", "notes": "BRAVO-recorded"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_figures_recorded_for_a_network_are_read_by_its_agency_only(client, world, joined):
+    a, b = world.a, world.b
+    _record_on_both_sides(client, world, joined)
+    for user in _readers(a):
+        body = _read_figures(client, world, user, a.network, joined)
+        assert "ALPHA-recorded" in body
+        for secret in B_SECRETS:
+            assert secret not in body, f"{user.username} reads {secret}"
+    for user in _readers(b):
+        body = _read_figures(client, world, user, b.network, joined)
+        assert "BRAVO-recorded" in body and "BRAVO-confidential-1" in body
+        for secret in A_SECRETS:
+            assert secret not in body, f"{user.username} reads {secret}"
+
+
+def test_the_firm_itself_reads_every_row_recorded_about_it(client, world, joined):
+    _record_on_both_sides(client, world, joined)
+    owner = world.b.other_firm_user  # a user of B's firm 1
+    world.login(client, owner)
+    for url in (
+        reverse("networks:firm-indicators", args=[joined.pk]),
+        reverse("api:firm-indicator-list", args=[joined.pk]),
+    ):
+        body = _body(client.get(url))
+        for text in ("ALPHA-recorded", "BRAVO-recorded", "BRAVO-confidential-1"):
+            assert text in body, url
+
+
+def test_a_network_records_its_own_baseline_without_learning_anothers(client, world, joined):
+    """B recorded a baseline for the firm; A records its own, and is told nothing of B's."""
+    world.login(client, world.a.facilitator)
+    day = timezone.localdate() - datetime.timedelta(days=30)
+    response = client.post(
+        reverse("api:firm-indicator-list", args=[joined.pk]),
+        {"date": day.isoformat(), "is_baseline": True, "employees": 5},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    baselines = FirmIndicator.objects.filter(firm=joined, is_baseline=True)
+    assert baselines.count() == 2
+
+
+def test_the_firm_shares_its_history_with_a_network_and_takes_it_back(client, world, joined):
+    a, b = world.a, world.b
+    owner = b.other_firm_user
+    share_url = reverse("networks:firm-figures-sharing", args=[joined.pk, a.network.pk])
+    world.login(client, owner)
+    page = _body(client.get(reverse("networks:firm-indicators", args=[joined.pk])))
+    assert share_url in page  # the owner is offered the choice on their page
+    assert client.post(share_url, {"share": "on"}).status_code == 302
+    body = _read_figures(client, world, a.facilitator, a.network, joined)
+    assert "BRAVO-confidential-1" in body
+    world.login(client, owner)
+    assert client.post(share_url, {}).status_code == 302
+    body = _read_figures(client, world, a.facilitator, a.network, joined)
+    assert "BRAVO-confidential-1" not in body
+
+
+def test_an_exact_rut_search_shows_another_agencys_firm_by_name_and_rut_only(client, world, db):
+    hidden = world.b.firms[2]
+    world.login(client, world.a.facilitator)
+    search = reverse("networks:member-search", args=[world.a.network.pk])
+    for url in (
+        reverse("api:firm-list") + f"?search={hidden.tax_id}",
+        search + f"?q={hidden.tax_id}",
+    ):
+        body = _body(client.get(url))
+        assert hidden.name in body and hidden.tax_id in body, url  # a RUT is public
+        for secret in ("BRAVO-contact", "bravo-firm-02@example.org", "BRAVO-region"):
+            assert secret not in body, f"{url} shows {secret}"

@@ -15,12 +15,26 @@ classified here and tested in test_hidden_paths.py. The admin is left out as a w
 restricts it to agency admins, tested at the end of this file.
 """
 
+import datetime
 import functools
 import json
+import re
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
+from django.utils import timezone
+
+from networks.models import (
+    Criterion,
+    Firm,
+    Membership,
+    Network,
+    Programme,
+    SupportService,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +57,11 @@ RULES = {
     },
     # Another member firm's figures: not found, as if they did not exist.
     "figures": {"allow": "figures-owner", "deny": {"firm-member": 404}},
+    # What a firm shares of its figures: the firm decides, not its facilitator or agency.
+    "figures-owner": {
+        "allow": "figures-owner",
+        "deny": {"firm-member": 404, "facilitator": 403, "agency-staff": 403, "agency-admin": 403},
+    },  # fmt: skip
     "ja-editor": {"allow": "facilitator", "deny": {"firm-member": 403, "agency-staff": 403}},
     "ja-logger": {"allow": "firm-member", "deny": {"agency-staff": 403}},
     "participant": {
@@ -63,6 +82,7 @@ KINDS = {
     "agency-read": ("agency", "agency"),
     "network-read-agency-write": ("network", "agency"),
     "firm-figures": ("figures", "figures"),
+    "firm-figures-sharing": ("figures-owner", "figures-owner"),
     "ja-edit": ("ja-editor", "ja-editor"),
     "ja-edit-api": ("network", "ja-editor"),
     "ja-log": ("ja-logger", "ja-logger"),
@@ -120,6 +140,7 @@ ROUTES = {
     "networks:goal-progress": "network-read-change",
     "networks:goal-evidence-download": "network-read",
     "networks:firm-indicators": "firm-figures",
+    "networks:firm-figures-sharing": "firm-figures-sharing",
     "networks:network-indicators": "network-read",
     "networks:network-participation": "network-read",
     "networks:network-graph": "network-read",
@@ -186,6 +207,8 @@ ROUTES = {
     "api:uptake-list": "network-read-change",
     "api:uptake-detail": "network-read-change",
     "api:firm-indicator-list": "firm-figures",
+    "api:firm-sharing-list": "firm-figures-sharing",
+    "api:firm-sharing-detail": "firm-figures-sharing",
     "api:goal-actual-list": "network-read-change",
     "api:participation": "network-read",
     "api:graph": "network-read",
@@ -231,6 +254,7 @@ POST_ONLY = {
     "networks:joint-action-decline", "networks:dues-generate", "networks:handover-confirm",
     "networks:criterion-move", "networks:criterion-deactivate", "networks:criterion-reactivate",
     "networks:token-revoke",
+    "networks:firm-figures-sharing",
 }  # fmt: skip
 GET_ONLY = {"networks:network-history"}
 
@@ -315,6 +339,7 @@ PK_BY_SEGMENT = {
     "tokens": "token",
 }
 OBJECT_BY_KWARG = {
+    "network_pk": "network",
     "firm_pk": "figures_firm",
     "firm_id": "figures_firm",
     "goal_pk": "goal",
@@ -451,3 +476,122 @@ def test_an_agency_admin_reaches_the_admin(client, world, db):
     client.force_login(admin_user)
     # In; what each model's pages allow then depends on the admin's Django permissions.
     assert client.get("/admin/").status_code == 200
+
+
+# --- a firm's figures across agencies -------------------------------------------------------
+
+FIGURE_ROUTES = ["networks:firm-indicators", "api:firm-indicator-list"]
+
+
+@pytest.mark.parametrize("name", FIGURE_ROUTES)
+@pytest.mark.parametrize("persona", ["facilitator", "agency-staff", "agency-admin"])
+def test_another_agencys_firm_shows_none_of_that_agencys_figures(client, world, db, name, persona):
+    """Agency B's firm is not found on A's figure routes; once it joins network A (a RUT is
+    public), A opens its panel but reads none of the rows B recorded."""
+    firm = world.b.firms[1]  # with B's confidential baseline
+    url = reverse(name, args=[firm.pk])
+    world.login(client, PERSONAS[persona](world))
+    for method in ("GET", "POST"):
+        assert call(client, method, url, api=name.startswith("api:")).status_code == 404
+    Membership.objects.create(network=world.a.network, firm=firm)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert firm.name in body or name.startswith("api:")
+    assert "BRAVO-confidential" not in body
+
+
+# --- ids from outside a network: "not yours" answers as "does not exist" -----------------------
+
+
+def _hidden_and_unknown(world):
+    """(route, who, body with X for the id, hidden id, unknown id): every API field that takes
+    an id an outsider might try, with an object of agency B and an id nobody has."""
+    a, b = world.a, world.b
+    today = timezone.localdate().isoformat()
+    nobody = {
+        model: (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+        for model in (Firm, Programme, User, SupportService, Criterion)
+    }
+    hidden_firm = b.firms[2]
+    later = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    return [
+        ("api:member-list", a.facilitator, lambda x: {"firm": x}, hidden_firm.pk,
+         nobody[Firm]),
+        ("api:network-list", a.officer,
+         lambda x: {"programme": x, "name": "N", "region": "R", "sector": "S"},
+         b.programme.pk, nobody[Programme]),
+        ("api:replace-manager", a.officer,
+         lambda x: {"manager": x, "start_date": today, "monthly_salary": "1000",
+                    "reason": "Moved."},
+         b.facilitator.pk, nobody[User]),
+        ("api:replace-manager", a.officer,
+         lambda x: {"manager": x, "start_date": today, "monthly_salary": "1000",
+                    "reason": "Moved."},
+         b.officer.pk, nobody[User]),
+        ("api:handover", a.facilitator,
+         lambda x: {"date": later, "manager": x, "monthly_salary": "1000", "commitments": []},
+         b.facilitator.pk, nobody[User]),
+        ("api:payment-create", a.facilitator,
+         lambda x: {"firm": x, "date": today, "amount": "1000"}, hidden_firm.pk, nobody[Firm]),
+        ("api:uptake-list", a.facilitator,
+         lambda x: {"firm": x, "service": a.service.pk, "date": today}, hidden_firm.pk,
+         nobody[Firm]),
+        ("api:uptake-list", a.facilitator,
+         lambda x: {"firm": a.firms[0].pk, "service": x, "date": today}, b.service.pk,
+         nobody[SupportService]),
+        ("api:joint-action-list", a.facilitator,
+         lambda x: {"type": "joint_purchasing", "title": "T", "status": "planned",
+                    "firms": [a.firms[0].pk, x]},
+         hidden_firm.pk, nobody[Firm]),
+        ("api:network-activity-list", a.facilitator,
+         lambda x: {"type": "factory_visit", "title": "T", "date": today, "attendees": [x]},
+         hidden_firm.pk, nobody[Firm]),
+        ("api:evaluation-list", a.officer,
+         lambda x: {"date": today, "results": [{"criterion": x, "met": True}]},
+         b.criterion.pk, nobody[Criterion]),
+    ]  # fmt: skip
+
+
+def test_a_hidden_id_gets_the_same_answer_as_an_id_that_does_not_exist(client, world, db):
+    for name, user, body, hidden, unknown in _hidden_and_unknown(world):
+        url = (
+            reverse(name)
+            if name == "api:network-list"
+            else reverse(name, args=[world.a.network.pk])
+        )
+        world.login(client, user)
+        answers = []
+        for value in (hidden, unknown):
+            with transaction.atomic():  # each try on its own: a wrong 201 must not help the next
+                response = client.post(
+                    url, json.dumps(body(value)), content_type="application/json"
+                )
+                transaction.set_rollback(True)
+            text = re.sub(rf"\b{value}\b", "X", response.content.decode())
+            answers.append((response.status_code, text))
+        where = f"{name} with {body('X')}"
+        assert answers[0] == answers[1], f"{where}: {answers}"
+        assert answers[0][0] == 400, where
+    assert not Membership.objects.filter(network=world.a.network, firm=world.b.firms[2]).exists()
+    assert not Network.objects.filter(programme=world.b.programme, name="N").exists()
+
+
+def test_registering_a_taken_tax_id_answers_the_same_for_any_agencys_firm(client, world, db):
+    """A RUT is public, so "already registered" is no secret; but whose firm it is, is."""
+    a, b = world.a, world.b
+    world.login(client, a.facilitator)
+    answers = []
+    for firm in (a.firms[2], b.firms[2]):
+        api = client.post(
+            reverse("api:firm-list"), {"name": "Copy", "tax_id": firm.tax_id},
+            content_type="application/json",
+        )  # fmt: skip
+        page = client.post(
+            reverse("networks:network-members", args=[a.network.pk]),
+            {"name": "Copy", "tax_id": firm.tax_id},
+        )
+        errors = page.context["form"].errors.get("tax_id") if page.context else None
+        answers.append((api.status_code, api.json(), page.status_code, errors))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 400

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from networks.models import ActivityType, Criterion, Goal, Membership, Network, Payment
 from networks.selectors_history import PAGE_SIZE, TRACKED
+from networks.services import progress
 from tests import builders, factories
 from tests.views.conftest import shows
 
@@ -124,6 +125,30 @@ def test_another_networks_rows_stay_out(client, officer, network, other_network)
         or getattr(e.record, "network_id", network.pk) == network.pk
         for e in response.context["page"].object_list
     )
+
+
+def test_a_member_firms_figures_recorded_elsewhere_stay_out(
+    client, officer, network, member_firm, other_network, facilitator
+):
+    """The firm is also in another agency's network: the figures recorded there (and its own)
+    are not this network's history; those recorded for this network are."""
+    factories.MembershipFactory(network=other_network, firm=member_firm)
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    progress.firm_indicator_record(
+        firm=member_firm, actor=other_network.facilitator, date=day, is_baseline=True,
+        employees=4321, notes="BRAVO figures",
+    )  # fmt: skip
+    progress.firm_indicator_record(
+        firm=member_firm, actor=facilitator, date=day, is_baseline=True, employees=12,
+        notes="Our figures",
+    )  # fmt: skip
+    client.force_login(officer)
+    response = client.get(_url(network))
+    html = response.content.decode()
+    assert "Our figures" in html
+    assert "BRAVO figures" not in html and "4321" not in html and "4.321" not in html
+    indicators = [e for e in response.context["page"].object_list if e.kind == "indicator"]
+    assert [e.record.network_id for e in indicators] == [network.pk]
 
 
 @pytest.mark.parametrize(

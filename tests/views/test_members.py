@@ -138,6 +138,29 @@ def test_a_registered_tax_id_is_refused(client, facilitator, network):
     assert not Membership.objects.filter(network=network).exists()
 
 
+@pytest.mark.parametrize("whose", ["unaffiliated", "other-agency"])
+def test_a_registered_tax_id_lists_that_firm_to_add_by_name_and_rut_only(
+    client, facilitator, network, other_network, whose
+):
+    """The same page for a firm nobody's network has and another agency's firm: the error,
+    and the firm in the search results with its Add button; nothing else about it."""
+    firm = factories.FirmFactory(
+        name="Maderas Registradas", tax_id=f"76123456-{rut_check_digit(76123456)}",
+        region="Región Secreta", commune="Comuna Secreta",
+    )  # fmt: skip
+    if whose == "other-agency":
+        factories.MembershipFactory(network=other_network, firm=firm)
+    client.force_login(facilitator)
+    response = client.post(members_url(network), NEW_FIRM)
+    html = response.content.decode()
+    assert response.context["form"].errors["tax_id"] == [str(FIRM_TAX_ID_TAKEN)]
+    assert [f.pk for f in response.context["results"]] == [firm.pk]
+    assert f'name="tax_id" value="{firm.tax_id}"' in html and "Maderas Registradas" in html
+    assert ("Región Secreta" in html) is (whose == "unaffiliated")
+    assert "Comuna Secreta" not in html or whose == "unaffiliated"
+    assert not Membership.objects.filter(network=network).exists()
+
+
 def test_firm_is_not_left_behind_when_it_cannot_join(client, facilitator, network):
     builders.submitted_network(network)  # under review: no member can be added
     client.force_login(facilitator)
