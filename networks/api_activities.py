@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_activities as selectors
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_views import NetworkScopedView
 from networks.models import Activity, ActivityType, Attachment, Attendance, Firm
 from networks.services import activities as services
@@ -145,7 +146,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     get=extend_schema(parameters=FILTER_PARAMETERS),
     post=extend_schema(request=ActivitySerializer, responses={201: ActivitySerializer}),
 )
-class ActivityListView(NetworkScopedView, generics.ListCreateAPIView):
+class ActivityListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The network's activities, newest first; POST logs one (facilitator or agency staff)."""
 
     serializer_class = ActivitySerializer
@@ -214,7 +215,7 @@ class ActivityDetailView(ActivityScopedMixin, generics.RetrieveUpdateDestroyAPIV
         services.activity_delete(activity=instance, actor=self.request.user)
 
 
-class AttachmentUploadView(ActivityScopedMixin, generics.GenericAPIView):
+class AttachmentUploadView(IdempotentCreateMixin, ActivityScopedMixin, generics.GenericAPIView):
     """Attach a file (PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS; checked by content)."""
 
     serializer_class = AttachmentUploadSerializer

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_joint_actions as selectors
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_views import NetworkScopedView
 from networks.models import (
     Firm,
@@ -203,7 +204,7 @@ JA_FILTERS = [
     get=extend_schema(parameters=JA_FILTERS),
     post=extend_schema(request=JointActionWriteSerializer, responses={201: JointActionSerializer}),
 )
-class JointActionListView(NetworkScopedView, generics.ListCreateAPIView):
+class JointActionListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The network's joint actions, newest first. POST logs one (a member firm's user or the
     facilitator)."""
 
@@ -293,7 +294,7 @@ def _require_recorder(user, network) -> None:
 
 
 @extend_schema_view(post=extend_schema(request=UptakeSerializer, responses={201: UptakeSerializer}))
-class UptakeListView(NetworkScopedView, generics.ListCreateAPIView):
+class UptakeListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The network's take-up records (a firm member: their own firm's only). POST records one
     (the facilitator or the agency's staff)."""
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_progress as sp
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_views import NetworkScopedView
 from networks.models import Attachment, FirmIndicator, GoalActual
 from networks.services.progress import FIGURES, firm_indicator_record, goal_actual_record
@@ -69,7 +70,7 @@ class FirmIndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = ["firm", "recorded_by", "created_at"]
 
 
-class FirmIndicatorListView(generics.ListCreateAPIView):
+class FirmIndicatorListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     """The firm's baseline and follow-ups, oldest first; POST records one."""
 
     serializer_class = FirmIndicatorSerializer
@@ -126,7 +127,7 @@ class GoalActualSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class GoalActualListView(generics.ListCreateAPIView):
+class GoalActualListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     """The goal's values by period, oldest first; POST records one (staff and facilitator)."""
 
     serializer_class = GoalActualSerializer

@@ -18,6 +18,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from networks import access, selectors_term
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_views import NetworkScopedView, _require_agency
 from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment, User
 from networks.services import term as services
@@ -105,7 +106,7 @@ class PaymentSerializer(serializers.ModelSerializer):
         read_only_fields = ["network", "recorded_by", "created_at"]
 
 
-class PaymentCreateView(NetworkScopedView):
+class PaymentCreateView(IdempotentCreateMixin, NetworkScopedView):
     """Record what a firm paid (the facilitator or agency staff)."""
 
     serializer_class = PaymentSerializer
@@ -189,7 +190,7 @@ class HandoverProposeSerializer(serializers.Serializer):
         return value
 
 
-class HandoverView(NetworkScopedView):
+class HandoverView(IdempotentCreateMixin, NetworkScopedView):
     """The facilitator (or agency staff) proposes the handover; a new one replaces an open one."""
 
     serializer_class = HandoverProposeSerializer
