@@ -110,9 +110,7 @@ def test_two_handover_confirmations_at_once_give_one_result(network, officer):
     assert ManagerAppointment.objects.filter(network=network, end_date__isnull=True).count() == 1
 
 
-def test_twenty_payments_each_posted_twice_at_once_with_a_key_are_written_once(
-    network, officer
-):
+def test_twenty_payments_each_posted_twice_at_once_with_a_key_are_written_once(network, officer):
     """The probe's case: 20 bodies, each sent twice in parallel with the same Idempotency-Key.
     The second of each pair waits on the key's unique index, then answers the first's answer."""
     from rest_framework.test import APIClient
