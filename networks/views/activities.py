@@ -17,7 +17,7 @@ from networks.models import Activity, Attachment, Network
 from networks.selectors import NetworkPage
 from networks.services import activities as services
 from networks.services.common import ConflictError
-from networks.views.common import posted, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 PAGE_SIZE = 20
 
@@ -74,6 +74,7 @@ def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     form = ActivityForm(posted(request), network=network)
@@ -188,6 +189,7 @@ def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpR
 
 @login_required
 @require_POST
+@once_per_form
 def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     activity = _activity_or_404(network, activity_pk)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from networks import access, selectors, services
 from networks.forms import AddMemberForm, FirmForm, RemoveMemberForm
 from networks.models import Network
-from networks.views.common import frozen_because, posted, show_conflict, show_errors
+from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
 
 
 def _search(request: HttpRequest, network: Network) -> tuple[str, list]:
@@ -29,6 +29,7 @@ def _members_url(network: Network, query: str = "") -> str:
 
 
 @login_required
+@once_per_form
 def network_members(request: HttpRequest, pk: int) -> HttpResponse:
     """The members, a firm search, and a form to register a firm and add it in one step."""
     network = access.get_network_or_404(request.user, pk, change=True)
@@ -75,6 +76,7 @@ def member_search(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     form = AddMemberForm(request.POST)

@@ -21,7 +21,7 @@ from networks.services.progress import (
     firm_indicator_record,
     goal_actual_record,
 )
-from networks.views.common import posted, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 
 def _figure_labels() -> list[str]:
@@ -55,6 +55,7 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
 
 
 @login_required
+@once_per_form
 def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     # Looked up through the network, so another network's goal is simply not found.
@@ -115,6 +116,7 @@ def goal_evidence_download(request: HttpRequest, pk: int, attachment_pk: int) ->
 
 
 @login_required
+@once_per_form
 def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
     """The firm's own panel: seen only by the firm, its facilitators and its agency."""
     firm = access.get_firm_figures_or_404(request.user, firm_pk)
