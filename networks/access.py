@@ -274,3 +274,60 @@ def get_programme_or_404(user, pk, *, agency_only: bool = True):
     if agency_only and not is_agency_user(user):
         raise PermissionDenied
     return programme
+
+
+# --- corrections: one payment, goal value or set of figures --------------------------------
+
+
+def get_payment_or_404(user, pk, *, change: bool = False):
+    """A payment as this user may reach it: of a network they see, by a firm whose figures they
+    see (another member firm's payments are 404, as its ledger is); 403 for a change by someone
+    who may only look (the paying firm itself)."""
+    from networks.models import Payment
+
+    try:
+        payment = (
+            Payment.objects.filter(
+                network__in=visible_networks(user), firm__in=firms_with_visible_figures(user)
+            )
+            .select_related("network__programme", "firm")
+            .get(pk=pk)
+        )
+    except (Payment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such payment.") from None
+    if change and not can_change_network(user, payment.network):
+        raise PermissionDenied
+    return payment
+
+
+def get_goal_actual_or_404(user, pk, *, change: bool = False):
+    """A goal's period value in a network the user sees; 403 for a change by whoever may not
+    change that network."""
+    from networks.models import GoalActual
+
+    try:
+        actual = (
+            GoalActual.objects.filter(goal__network__in=visible_networks(user))
+            .select_related("goal__network__programme")
+            .get(pk=pk)
+        )
+    except (GoalActual.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such value.") from None
+    if change and not can_change_network(user, actual.goal.network):
+        raise PermissionDenied
+    return actual
+
+
+def get_firm_indicator_or_404(user, pk):
+    """One report of a firm's figures, for whoever may see that firm's figures (404 otherwise);
+    whoever sees them may correct them (`can_record_firm_figures`)."""
+    from networks.models import FirmIndicator
+
+    try:
+        return (
+            FirmIndicator.objects.filter(firm__in=firms_with_visible_figures(user))
+            .select_related("firm")
+            .get(pk=pk)
+        )
+    except (FirmIndicator.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such figures.") from None

@@ -30,6 +30,7 @@ from networks.models import (
     SupportService,
 )
 from networks.serializers import MAX_INTEGER
+from networks.services import history
 from networks.services import joint_actions as ja_services
 from networks.services import support as support_services
 
@@ -125,6 +126,10 @@ class JointActionWriteSerializer(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True)
     value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
     outcome = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=history.REASON_MAX_LENGTH,
+        help_text="On a change: " + str(history.JOINT_ACTION_REASON_HELP),
+    )  # fmt: skip
 
 
 class UptakeSerializer(serializers.ModelSerializer):
@@ -228,8 +233,10 @@ class JointActionListView(IdempotentCreateMixin, NetworkScopedView, generics.Lis
     def create(self, request, *args, **kwargs):
         serializer = JointActionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("reason", None)  # a new joint action has nothing to explain
         joint_action = ja_services.joint_action_log(
-            network=self.network, actor=request.user, **serializer.validated_data
+            network=self.network, actor=request.user, **data
         )
         body = JointActionSerializer(_read(request.user, joint_action.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)

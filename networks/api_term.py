@@ -21,6 +21,7 @@ from networks import access, selectors_term
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_views import NetworkScopedView, _require_agency
 from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment, User
+from networks.services import history
 from networks.services import term as services
 
 COMMITMENT_TWICE = _("Give each firm's share once (%(firm)s appears more than once).")
@@ -180,6 +181,10 @@ class HandoverProposeSerializer(serializers.Serializer):
     manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
     commitments = CommitmentSerializer(many=True, allow_empty=True)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=history.REASON_MAX_LENGTH,
+        help_text=str(history.HANDOVER_REASON_HELP),
+    )  # fmt: skip
 
     def validate_commitments(self, value):
         seen = set()
@@ -207,6 +212,7 @@ class HandoverView(IdempotentCreateMixin, NetworkScopedView):
             network=self.network, actor=request.user, date=data["date"],
             manager=data["manager"], monthly_salary=data["monthly_salary"],
             commitments={row["firm"]: row["share_percent"] for row in data["commitments"]},
+            reason=data["reason"],
         )  # fmt: skip
         return Response(HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 

@@ -3,6 +3,7 @@ from django.urls import path
 from networks import (
     api,
     api_activities,
+    api_corrections,
     api_dashboard,
     api_data,
     api_evaluation,
@@ -56,5 +57,6 @@ urlpatterns += (
     + api_term.urlpatterns
     + api_evaluation.urlpatterns
     + api_data.urlpatterns
+    + api_corrections.urlpatterns
     + api_dashboard.urlpatterns
 )

@@ -3,6 +3,7 @@ from django.urls import path
 from networks import views
 from networks.views import (
     activities,
+    corrections,
     data,
     evaluation,
     history,
@@ -63,4 +64,5 @@ urlpatterns += (
     + evaluation.urlpatterns
     + data.urlpatterns
     + history.urlpatterns
+    + corrections.urlpatterns
 )

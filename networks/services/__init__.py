@@ -42,7 +42,12 @@ from networks.services.lifecycle import (
     network_update,
     submit_checklist,
 )
-from networks.services.progress import firm_indicator_record, goal_actual_record
+from networks.services.progress import (
+    firm_indicator_record,
+    firm_indicator_update,
+    goal_actual_record,
+    goal_actual_update,
+)
 from networks.services.reminders import reminders_send
 from networks.services.support import provider_create, service_create, uptake_create, uptake_update
 from networks.services.term import (
@@ -51,7 +56,9 @@ from networks.services.term import (
     early_handover_allow,
     handover_confirm,
     handover_propose,
+    payment_delete,
     payment_record,
+    payment_update,
     share_weights_set,
     term_extend,
 )
@@ -73,8 +80,10 @@ __all__ = [
     "evaluation_record",
     "firm_create",
     "firm_indicator_record",
+    "firm_indicator_update",
     "firm_update",
     "goal_actual_record",
+    "goal_actual_update",
     "goal_create",
     "goal_delete",
     "goal_update",
@@ -91,7 +100,9 @@ __all__ = [
     "network_create",
     "network_dissolve",
     "network_update",
+    "payment_delete",
     "payment_record",
+    "payment_update",
     "provider_create",
     "reminders_send",
     "service_create",

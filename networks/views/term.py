@@ -350,6 +350,7 @@ def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
             services.handover_propose(
                 network=network, actor=request.user, date=data["date"], manager=data["manager"],
                 monthly_salary=data["monthly_salary"], commitments=form.shares(),
+                reason=data.get("reason", ""),
             )  # fmt: skip
         except ValidationError as exc:
             show_errors(form, exc)
