@@ -172,6 +172,21 @@ def test_a_form_refused_keeps_its_token_free(client, running, facilitator):
     assert Payment.objects.count() == 1
 
 
+def test_a_refusal_shown_as_a_message_keeps_the_token_free(client, running, facilitator):
+    """Some forms answer a refusal with a redirect and an error message (an upload of the
+    wrong type): that is no save, so the same token may be sent again."""
+    activity = ActivityFactory(network=running, title="Kiln visit")
+    client.force_login(facilitator)
+    token = token_of(client, reverse("networks:activity-detail", args=[running.pk, activity.pk]))
+    url = reverse("networks:attachment-add", args=[running.pk, activity.pk])
+    bad = SimpleUploadedFile("tool.exe", b"MZ\x90\x00" * 64, content_type="application/pdf")
+    client.post(url, {"file": bad, FORM_TOKEN_FIELD: token})
+    assert not Attachment.objects.exists() and not IdempotencyKey.objects.exists()
+    good = SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")
+    assert client.post(url, {"file": good, FORM_TOKEN_FIELD: token}).status_code == 302
+    assert Attachment.objects.count() == 1
+
+
 def test_without_a_token_the_form_behaves_as_before(client, running, facilitator):
     client.force_login(facilitator)
     url = reverse("networks:payment-create", args=[running.pk])
