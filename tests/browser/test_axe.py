@@ -6,9 +6,14 @@ language, one h1 and one main landmark; errors tied to their fields; the skip li
 visible focus ring; the phase said in words; charts with their figures as text.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from networks.models import Activity
+from networks.services.term import payment_record
 from tests.browser.conftest import AXE, axe_violations
 from tests.browser.scenes import working_scene
 
@@ -32,6 +37,12 @@ FOCUS_RING = "rgb(255, 191, 71)"  # static/css/app.css :focus-visible
 def _pages(scene, role: str) -> list[tuple[str, str]]:
     """(name, URL) of the main pages each role reaches."""
     n, w = scene.network.pk, scene.waiting.pk
+    activity = Activity.objects.filter(network=scene.network).first()
+    # A payment to correct (the scene records none: other tests read its balances).
+    payment = payment_record(
+        network=scene.network, firm=scene.firms[0], actor=scene.network.facilitator,
+        date=timezone.localdate(), amount=Decimal("45000"), reference="TRF 1",
+    )  # fmt: skip
     common = [
         ("network", reverse("networks:network-detail", args=[n])),
         ("ledger", reverse("networks:network-ledger", args=[n])),
@@ -49,6 +60,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("portfolio report", reverse("networks:report-portfolio")),
             ("evaluation form", reverse("networks:evaluation-create", args=[n])),
             ("handover form", reverse("networks:handover-propose", args=[n])),
+            ("audit history", reverse("networks:network-history", args=[n])),
         ],
         "facilitator": [
             ("facilitator home", reverse("networks:facilitator-home")),
@@ -56,6 +68,8 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("activity form", reverse("networks:activity-create", args=[n])),
             ("joint action form", reverse("networks:joint-action-create", args=[n])),
             ("handover form", reverse("networks:handover-propose", args=[n])),
+            ("activity edit form", reverse("networks:activity-edit", args=[n, activity.pk])),
+            ("payment correction", reverse("networks:payment-edit", args=[n, payment.pk])),
         ],
         "firmuser": [
             ("firm home", reverse("networks:firm-home")),
