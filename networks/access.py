@@ -382,3 +382,66 @@ def get_own_token_or_404(user, pk):
         return own_tokens(user).get(pk=pk)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise Http404("No such token.") from None
+
+
+# --- corrections: one payment, goal value or set of figures --------------------------------
+
+
+def get_payment_or_404(user, pk, *, change: bool = False):
+    """A payment as this user may reach it: of a network they see, by a firm whose figures they
+    see (another member firm's payments are 404, as its ledger is); 403 for a change by someone
+    who may only look (the paying firm itself)."""
+    from networks.models import Payment
+
+    try:
+        payment = (
+            Payment.objects.filter(
+                network__in=visible_networks(user), firm__in=firms_with_visible_figures(user)
+            )
+            .select_related("network__programme", "firm")
+            .get(pk=pk)
+        )
+    except (Payment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such payment.") from None
+    if change and not can_change_network(user, payment.network):
+        raise PermissionDenied
+    return payment
+
+
+def get_goal_actual_or_404(user, pk, *, change: bool = False):
+    """A goal's period value in a network the user sees; 403 for a change by whoever may not
+    change that network."""
+    from networks.models import GoalActual
+
+    try:
+        actual = (
+            GoalActual.objects.filter(goal__network__in=visible_networks(user))
+            .select_related("goal__network__programme")
+            .get(pk=pk)
+        )
+    except (GoalActual.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such value.") from None
+    if change and not can_change_network(user, actual.goal.network):
+        raise PermissionDenied
+    return actual
+
+
+def can_correct_figures(user, report) -> bool:
+    """A report of figures is corrected where it could be recorded: a row recorded for a network
+    by those who record for that network (`figure_networks`), the firm's own row by the firm
+    only. A row that reaches a reader because the firm shares it is read-only to them."""
+    if report.network_id is None:
+        return can_keep_figures_private(user, report.firm)
+    return figure_networks(user, report.firm).filter(pk=report.network_id).exists()
+
+
+def get_firm_indicator_or_404(user, pk, *, change: bool = False):
+    """One report of a firm's figures that this user may read (`readable_indicators`; 404
+    otherwise); 403 for a change by someone who may read it but not correct it."""
+    try:
+        report = readable_indicators(user).select_related("firm", "network").get(pk=pk)
+    except (FirmIndicator.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such figures.") from None
+    if change and not can_correct_figures(user, report):
+        raise PermissionDenied
+    return report

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_activities as selectors
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import (
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
@@ -36,6 +37,7 @@ from networks.api_input import (
 from networks.api_views import NetworkScopedView
 from networks.models import Activity, ActivityType, Attachment, Attendance, Firm
 from networks.services import activities as services
+from networks.services import history
 from networks.services.activities import ACTIVITY_TYPE_INVALID
 from networks.views.activities import attachment_response
 
@@ -123,13 +125,17 @@ class ActivitySerializer(StrictModelSerializer):
     cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     attendance = ActivityAttendanceSerializer(many=True, read_only=True)
     attachments = ActivityAttachmentSerializer(many=True, read_only=True)
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=history.REASON_MAX_LENGTH,
+        help_text=str(history.ACTIVITY_REASON_HELP),
+    )  # fmt: skip
 
     class Meta:
         model = Activity
         fields = [
             "id", "network", "type", "type_label", "title", "date", "place", "host_firm",
             "attendees", "attendance", "description", "outcomes", "cost", "attachments",
-            "created_by", "created_at",
+            "created_by", "created_at", "reason",
         ]  # fmt: skip
         read_only_fields = ["network", "created_by", "created_at"]
         # The service's message answers a blank title (and a negative cost, see `cost`).
@@ -160,7 +166,7 @@ class AttachmentUploadSerializer(StrictSerializer):
     get=extend_schema(parameters=FILTER_PARAMETERS),
     post=extend_schema(request=ActivitySerializer, responses={201: ActivitySerializer}),
 )
-class ActivityListView(NetworkScopedView, generics.ListCreateAPIView):
+class ActivityListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The network's activities, newest first; POST logs one (facilitator or agency staff)."""
 
     serializer_class = ActivitySerializer
@@ -182,9 +188,9 @@ class ActivityListView(NetworkScopedView, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        activity = services.activity_log(
-            network=self.network, actor=request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        data.pop("reason", None)  # a new activity has nothing to explain
+        activity = services.activity_log(network=self.network, actor=request.user, **data)
         activity = selectors.activity_detail(self.network, activity.pk)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -225,11 +231,23 @@ class ActivityDetailView(ActivityScopedMixin, generics.RetrieveUpdateDestroyAPIV
         activity = selectors.activity_detail(self.network, activity.pk)
         return Response(self.get_serializer(activity).data)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "reason", description=str(history.ACTIVITY_REASON_HELP) + " Or in a JSON body."
+            )
+        ]
+    )
+    def delete(self, request, *args, **kwargs):
+        return super().delete(request, *args, **kwargs)
+
     def perform_destroy(self, instance):
-        services.activity_delete(activity=instance, actor=self.request.user)
+        data = self.request.data or self.request.query_params
+        reason = data.get("reason", "") if hasattr(data, "get") else ""
+        services.activity_delete(activity=instance, actor=self.request.user, reason=str(reason))
 
 
-class AttachmentUploadView(ActivityScopedMixin, generics.GenericAPIView):
+class AttachmentUploadView(IdempotentCreateMixin, ActivityScopedMixin, generics.GenericAPIView):
     """Attach a file (PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS; checked by content)."""
 
     serializer_class = AttachmentUploadSerializer

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from networks import access, selectors_evaluation
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import (
     StrictIntegerField,
     StrictModelSerializer,
@@ -148,7 +149,7 @@ def _require_agency(user, network: Network) -> None:
 @extend_schema_view(
     post=extend_schema(request=EvaluationSerializer, responses={201: EvaluationSerializer}),
 )
-class EvaluationListView(NetworkScopedView, generics.ListCreateAPIView):
+class EvaluationListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The network's evaluations, newest first (whoever sees the network); POST records one
     (staff of the network's agency)."""
 

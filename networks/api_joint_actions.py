@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_joint_actions as selectors
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import (
     StrictIntegerField,
     StrictModelSerializer,
@@ -36,6 +37,7 @@ from networks.models import (
     SupportService,
 )
 from networks.serializers import MAX_INTEGER
+from networks.services import history
 from networks.services import joint_actions as ja_services
 from networks.services import support as support_services
 
@@ -134,6 +136,10 @@ class JointActionWriteSerializer(StrictSerializer):
     end_date = serializers.DateField(required=False, allow_null=True)
     value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=history.REASON_MAX_LENGTH,
+        help_text="On a change: " + str(history.JOINT_ACTION_REASON_HELP),
+    )  # fmt: skip
 
 
 class UptakeSerializer(StrictModelSerializer):
@@ -213,7 +219,7 @@ JA_FILTERS = [
     get=extend_schema(parameters=JA_FILTERS),
     post=extend_schema(request=JointActionWriteSerializer, responses={201: JointActionSerializer}),
 )
-class JointActionListView(NetworkScopedView, generics.ListCreateAPIView):
+class JointActionListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The network's joint actions, newest first. POST logs one (a member firm's user or the
     facilitator)."""
 
@@ -237,8 +243,10 @@ class JointActionListView(NetworkScopedView, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = JointActionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("reason", None)  # a new joint action has nothing to explain
         joint_action = ja_services.joint_action_log(
-            network=self.network, actor=request.user, **serializer.validated_data
+            network=self.network, actor=request.user, **data
         )
         body = JointActionSerializer(_read(request.user, joint_action.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -306,7 +314,7 @@ def _require_recorder(user, network) -> None:
 
 
 @extend_schema_view(post=extend_schema(request=UptakeSerializer, responses={201: UptakeSerializer}))
-class UptakeListView(NetworkScopedView, generics.ListCreateAPIView):
+class UptakeListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The network's take-up records (a firm member: their own firm's only). POST records one
     (the facilitator or the agency's staff)."""
 

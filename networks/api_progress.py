@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from networks import access
 from networks import selectors_progress as sp
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import StrictIntegerField, StrictModelSerializer, StrictSerializer
 from networks.api_views import NetworkScopedView
 from networks.limits import TEXT_MAX_LENGTH
@@ -89,7 +90,7 @@ class FirmIndicatorSerializer(StrictModelSerializer):
         read_only_fields = ["firm", "recorded_by", "created_at"]
 
 
-class FirmIndicatorListView(generics.ListCreateAPIView):
+class FirmIndicatorListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     """The firm's reports this user may read (each with the network it was recorded for),
     oldest first; POST records one."""
 
@@ -208,7 +209,7 @@ class GoalActualSerializer(StrictModelSerializer):
         validators = []
 
 
-class GoalActualListView(generics.ListCreateAPIView):
+class GoalActualListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     """The goal's values by period, oldest first; POST records one (staff and facilitator)."""
 
     serializer_class = GoalActualSerializer

@@ -18,6 +18,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from networks import access, selectors_term
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import (
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
@@ -28,6 +29,7 @@ from networks.api_views import NetworkScopedView, _require_agency
 from networks.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment
 from networks.serializers import AgencyFacilitatorField
+from networks.services import history
 from networks.services import term as services
 
 COMMITMENT_TWICE = _("Give each firm's share once (%(firm)s appears more than once).")
@@ -113,7 +115,7 @@ class PaymentSerializer(StrictModelSerializer):
         read_only_fields = ["network", "recorded_by", "created_at"]
 
 
-class PaymentCreateView(NetworkScopedView):
+class PaymentCreateView(IdempotentCreateMixin, NetworkScopedView):
     """Record what a firm paid (the facilitator or agency staff)."""
 
     serializer_class = PaymentSerializer
@@ -187,6 +189,10 @@ class HandoverProposeSerializer(StrictSerializer):
     manager = AgencyFacilitatorField()
     monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
     commitments = CommitmentSerializer(many=True, allow_empty=True)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=history.REASON_MAX_LENGTH,
+        help_text=str(history.HANDOVER_REASON_HELP),
+    )  # fmt: skip
 
     def validate_commitments(self, value):
         seen = set()
@@ -197,7 +203,7 @@ class HandoverProposeSerializer(StrictSerializer):
         return value
 
 
-class HandoverView(NetworkScopedView):
+class HandoverView(IdempotentCreateMixin, NetworkScopedView):
     """The facilitator (or agency staff) proposes the handover; a new one replaces an open one."""
 
     serializer_class = HandoverProposeSerializer
@@ -214,6 +220,7 @@ class HandoverView(NetworkScopedView):
             network=self.network, actor=request.user, date=data["date"],
             manager=data["manager"], monthly_salary=data["monthly_salary"],
             commitments={row["firm"]: row["share_percent"] for row in data["commitments"]},
+            reason=data["reason"],
         )  # fmt: skip
         return Response(HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 

@@ -4,6 +4,7 @@ from networks import (
     api,
     api_accounts,
     api_activities,
+    api_corrections,
     api_dashboard,
     api_data,
     api_evaluation,
@@ -57,5 +58,6 @@ urlpatterns += (
     + api_term.urlpatterns
     + api_evaluation.urlpatterns
     + api_data.urlpatterns
+    + api_corrections.urlpatterns
     + api_dashboard.urlpatterns
 )

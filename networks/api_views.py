@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from networks import access, selectors, services
 from networks import serializers as s
+from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import require_no_input
 from networks.models import Application, Diagnosis, Network, PhaseTransition, User
 from networks.services.lifecycle import (
@@ -60,7 +61,7 @@ PHASE_PARAMETER = OpenApiParameter(
     get=extend_schema(parameters=[PHASE_PARAMETER]),
     post=extend_schema(request=s.NetworkCreateSerializer, responses={201: s.NetworkSerializer}),
 )
-class NetworkListView(generics.ListCreateAPIView):
+class NetworkListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     serializer_class = s.NetworkSerializer
 
     def get_serializer_class(self):
@@ -143,7 +144,7 @@ class NetworkScopedView(generics.GenericAPIView):
         ]
     )
 )
-class FirmListView(generics.ListCreateAPIView):
+class FirmListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     """Firms the user may find; agency people and facilitators register new ones (Chilean RUTs)."""
 
     serializer_class = s.FirmSerializer
@@ -169,7 +170,7 @@ class FirmListView(generics.ListCreateAPIView):
 # --- members --------------------------------------------------------------------------------
 
 
-class MemberListView(NetworkScopedView, generics.ListCreateAPIView):
+class MemberListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The active member firms; POST {firm} adds one."""
 
     serializer_class = s.MembershipSerializer
@@ -238,7 +239,7 @@ class DiagnosisView(NetworkScopedView, generics.RetrieveUpdateAPIView):
         return Response(self.get_serializer(diagnosis).data)
 
 
-class GoalListView(NetworkScopedView, generics.ListCreateAPIView):
+class GoalListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     serializer_class = s.GoalSerializer
 
     def get_queryset(self):
@@ -297,7 +298,7 @@ class DecideView(NetworkScopedView):
 # --- the manager and dissolution ------------------------------------------------------------
 
 
-class AppointManagerView(NetworkScopedView):
+class AppointManagerView(IdempotentCreateMixin, NetworkScopedView):
     """The first manager: the network enters consolidation and its term starts."""
 
     serializer_class = s.ManagerAppointSerializer
@@ -315,7 +316,7 @@ class AppointManagerView(NetworkScopedView):
         return Response(s.AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
 
-class ReplaceManagerView(NetworkScopedView):
+class ReplaceManagerView(IdempotentCreateMixin, NetworkScopedView):
     """A new manager; the term keeps its start and due date."""
 
     serializer_class = s.ManagerReplaceSerializer

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import selectors_activities as selectors
 from networks.forms import AmountInput, DateInput
+from networks.forms_history import add_reason_field
 from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Network
+from networks.services import history
 
 DATE_RANGE_REVERSED = _("The start of the range is after its end.")
 
@@ -81,6 +83,11 @@ class ActivityForm(forms.Form):
         self.fields["cost"].help_text = _("In %(currency)s.") % {
             "currency": network.programme.currency
         }
+        if activity is not None:
+            add_reason_field(
+                self, needed=history.activity_needs_reason(activity),
+                help_text=history.ACTIVITY_REASON_HELP, message=history.ACTIVITY_REASON_REQUIRED,
+            )  # fmt: skip
 
     @staticmethod
     def initial_from(activity: Activity) -> dict:

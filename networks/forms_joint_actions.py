@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import selectors_joint_actions as ja_selectors
 from networks.forms import AmountInput, DateInput
+from networks.forms_history import add_reason_field
 from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import (
     JointAction,
@@ -16,6 +17,7 @@ from networks.models import (
     SupportService,
     User,
 )
+from networks.services import history
 from networks.services.joint_actions import JOINT_ACTION_END_BEFORE_START
 
 
@@ -73,6 +75,12 @@ class JointActionForm(forms.Form):
                 "confirmed at once; each other firm confirms its own."
             )
             self.fields["firms"].initial = [user.firm_id]
+        if joint_action is not None:
+            add_reason_field(
+                self, needed=history.joint_action_needs_reason(joint_action),
+                help_text=history.JOINT_ACTION_REASON_HELP,
+                message=history.JOINT_ACTION_REASON_REQUIRED,
+            )  # fmt: skip
 
     def clean(self):
         data = super().clean()

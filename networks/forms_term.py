@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import selectors
 from networks.forms import AmountInput, DateInput, PersonChoiceField
+from networks.forms_history import add_reason_field
 from networks.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Membership, Network
+from networks.services import history
 from networks.services.term import EXTENSION_REASON_REQUIRED
 
 
@@ -131,3 +133,7 @@ class HandoverForm(ShareInputsMixin, forms.Form):
             "currency": network.programme.currency
         }
         self.add_share_fields(memberships, shares)
+        add_reason_field(
+            self, needed=history.handover_needs_reason(network),
+            help_text=history.HANDOVER_REASON_HELP, message=history.HANDOVER_REASON_REQUIRED,
+        )  # fmt: skip

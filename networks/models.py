@@ -799,6 +799,8 @@ class Attendance(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
@@ -891,7 +893,11 @@ class JointActionParticipant(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
+        verbose_name = _("participating firm")
+        verbose_name_plural = _("participating firms")
         constraints = [
             models.UniqueConstraint(fields=["joint_action", "firm"], name="participant_once")
         ]
@@ -1348,6 +1354,8 @@ class Handover(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-proposed_at", "-pk"]
         verbose_name = _("handover")
@@ -1369,6 +1377,8 @@ class HandoverCommitment(models.Model):
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="commitments")
     firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="+")
     share_percent = models.DecimalField(_("share (%)"), max_digits=6, decimal_places=3)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("handover commitment")
@@ -1510,3 +1520,37 @@ class EvaluationResult(ImmutableModel):
 
 # Tokens and sessions live in their own module; Django finds models through this one.
 from networks.models_accounts import ApiToken, UserSession  # noqa: E402, F401
+
+# --- duplicate writes -----------------------------------------------------------------------
+
+
+class IdempotencyKey(models.Model):
+    """A key a user gave one write: an API `Idempotency-Key` or a page form's one-time token.
+
+    The row is inserted in the same transaction as the write, so that the unique constraint,
+    not a check before the write, decides which of two requests with one key writes; the
+    other waits on the index and then answers with the stored `status` and `body`.
+    """
+
+    class Scope(models.TextChoices):
+        API = "api", "API"
+        FORM = "form", "form"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=255)
+    # sha256 of what was asked (method, path, body): the same key for another request is a 409.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.scope} {self.key}"

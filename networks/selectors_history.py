@@ -19,13 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from networks.models import (
     Activity,
     ActivityType,
+    Attendance,
     Criterion,
     Diagnosis,
     Firm,
     FirmIndicator,
     Goal,
     GoalActual,
+    Handover,
+    HandoverCommitment,
     JointAction,
+    JointActionParticipant,
     JointActionType,
     ManagerAppointment,
     Membership,
@@ -53,9 +57,13 @@ TRACKED = {
     "goalactual": GoalActual,
     "appointment": ManagerAppointment,
     "activity": Activity,
+    "attendance": Attendance,
     "jointaction": JointAction,
+    "participant": JointActionParticipant,
     "uptake": ServiceUptake,
     "payment": Payment,
+    "handover": Handover,
+    "commitment": HandoverCommitment,
     "shareweight": ShareWeight,
     "indicator": FirmIndicator,
     "programme": Programme,
@@ -78,6 +86,9 @@ def _scopes(network: Network) -> dict[str, Q]:
     deleted since (a goal, a membership removed before approval) keep their history.
     """
     goals = _history("goal").filter(network_id=network.pk).values("id")
+    activities = _history("activity").filter(network_id=network.pk).values("id")
+    joint_actions = _history("jointaction").filter(network_id=network.pk).values("id")
+    handovers = _history("handover").filter(network_id=network.pk).values("id")
     programme = network.programme_id
     return {
         "network": Q(id=network.pk),
@@ -87,9 +98,13 @@ def _scopes(network: Network) -> dict[str, Q]:
         "goalactual": Q(goal_id__in=goals),
         "appointment": Q(network_id=network.pk),
         "activity": Q(network_id=network.pk),
+        "attendance": Q(activity_id__in=activities),
         "jointaction": Q(network_id=network.pk),
+        "participant": Q(joint_action_id__in=joint_actions),
         "uptake": Q(network_id=network.pk),
         "payment": Q(network_id=network.pk),
+        "handover": Q(network_id=network.pk),
+        "commitment": Q(handover_id__in=handovers),
         "shareweight": Q(network_id=network.pk),
         # Only the figures recorded for this network: a member firm's other rows (its own,
         # another network's, another agency's) are not this network's history.
@@ -133,6 +148,7 @@ class Entry:
     label: str = ""
     changes: list[Change] = field(default_factory=list)
     is_setting: bool = False
+    reason: str = ""  # why, when the change needed a reason (services.history)
 
     @property
     def is_deleted(self) -> bool:
@@ -211,7 +227,11 @@ def _label(kind: str, record, names: _Names) -> str:
         if value:
             return value
     parts = []
-    for attname, model in (("firm_id", Firm), ("person_id", User), ("goal_id", Goal)):
+    named = (
+        ("firm_id", Firm), ("person_id", User), ("goal_id", Goal), ("activity_id", Activity),
+        ("joint_action_id", JointAction),
+    )  # fmt: skip
+    for attname, model in named:
         pk = getattr(record, attname, None)
         if pk:
             parts.append(names.of(model, pk))
@@ -280,6 +300,7 @@ def history_page(network: Network, page_number) -> Page:
                 label=_label(kind, record, names),
                 changes=_changes(record, earlier, names),
                 is_setting=kind in PROGRAMME_SETTINGS,
+                reason=record.history_change_reason or "",
             )
         )
     page.object_list = entries

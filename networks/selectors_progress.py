@@ -177,6 +177,8 @@ class Series:
     rows: list[PanelRow]
     # Networks whose facilitator and agency read this series (shown to the firm's own users).
     readers: list[Network] = field(default_factory=list)
+    # Whether the reader may correct its rows (`access.can_correct_figures`), set by the view.
+    correctable: bool = False
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,7 @@ class LedgerLine:
     debit: Decimal = Decimal(0)
     credit: Decimal = Decimal(0)
     balance: Decimal = Decimal(0)
+    payment_id: int | None = None  # for a payment line: the row to correct
 
 
 def firm_ledger(network: Network, firm: Firm) -> list[LedgerLine]:
@@ -160,7 +161,9 @@ def firm_ledger(network: Network, firm: Firm) -> list[LedgerLine]:
         for d in Due.objects.filter(network=network, firm=firm).order_by("month")
     ]
     lines += [
-        LedgerLine(p.date, "payment", p.reference or str(_("Payment")), credit=p.amount)
+        LedgerLine(
+            p.date, "payment", p.reference or str(_("Payment")), credit=p.amount, payment_id=p.pk
+        )
         for p in Payment.objects.filter(network=network, firm=firm).order_by("date", "pk")
     ]
     lines.sort(key=lambda line: (line.date, line.kind != "due"))

@@ -47,6 +47,7 @@ def _reason(**kwargs) -> serializers.CharField:
         required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH, **kwargs
     )
 
+
 # One answer for an id that does not exist and one the user may not reach (another agency's).
 NO_SUCH_FIRM = _("No such firm.")
 NO_SUCH_PROGRAMME = _("No such programme.")

@@ -4,6 +4,7 @@ from networks import views
 from networks.views import (
     accounts,
     activities,
+    corrections,
     data,
     evaluation,
     history,
@@ -65,4 +66,5 @@ urlpatterns += (
     + data.urlpatterns
     + history.urlpatterns
     + accounts.urlpatterns
+    + corrections.urlpatterns
 )

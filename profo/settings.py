@@ -341,6 +341,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# How long an Idempotency-Key (API) or a form's one-time token keeps its first answer.
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
+
+# Reasons for changing a record others rely on may be longer than simple-history's 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

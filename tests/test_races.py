@@ -108,3 +108,39 @@ def test_two_handover_confirmations_at_once_give_one_result(network, officer):
     # The new salary opens one new appointment, not two.
     assert ManagerAppointment.objects.filter(network=network).count() == 2
     assert ManagerAppointment.objects.filter(network=network, end_date__isnull=True).count() == 1
+
+
+def test_twenty_payments_each_posted_twice_at_once_with_a_key_are_written_once(network, officer):
+    """The probe's case: 20 bodies, each sent twice in parallel with the same Idempotency-Key.
+    The second of each pair waits on the key's unique index, then answers the first's answer."""
+    from rest_framework.test import APIClient
+
+    from networks.models import Membership, Payment
+    from tests.factories_term import build
+
+    build(network, officer, months=2, pay=False)
+    firms = [m.firm for m in Membership.objects.filter(network=network).order_by("firm_id")]
+    today = timezone.localdate().isoformat()
+    url = f"/api/v1/networks/{network.pk}/payments/"
+
+    def send(n):
+        def call():
+            client = APIClient()
+            client.force_authenticate(network.facilitator)
+            body = {"firm": firms[n % len(firms)].pk, "date": today, "amount": f"{1000 + n}",
+                    "reference": f"TRF {n}"}  # fmt: skip
+            response = client.post(
+                url, body, format="json", headers={"Idempotency-Key": f"payment-{n}"}
+            )
+            return response.status_code, response.json()
+
+        return call
+
+    outcomes = race(*[send(n) for n in range(20) for _twice in range(2)])
+    assert [kind for kind, _ in outcomes] == ["ok"] * 40, outcomes
+    assert Payment.objects.filter(network=network).count() == 20
+    answers = [value for _kind, value in outcomes]
+    for n in range(20):
+        first, second = answers[2 * n], answers[2 * n + 1]
+        assert first[0] == second[0] == 201
+        assert first[1] == second[1]

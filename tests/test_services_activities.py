@@ -189,8 +189,9 @@ def test_update_replaces_attendance_keeping_confirmations(network, facilitator, 
     activity = log(network, facilitator, attendees=firms[:3])
     Attendance.objects.filter(activity=activity, firm=firms[0]).update(confirmed_at=timezone.now())
     A.activity_update(
-        activity=activity, actor=facilitator, attendees=[firms[0], firms[3]], title="Renamed"
-    )
+        activity=activity, actor=facilitator, attendees=[firms[0], firms[3]], title="Renamed",
+        reason="The sheet was read wrong.",
+    )  # fmt: skip
     rows = {row.firm_id: row for row in Attendance.objects.filter(activity=activity)}
     assert set(rows) == {firms[0].pk, firms[3].pk}
     assert rows[firms[0].pk].confirmed_at is not None

@@ -293,8 +293,9 @@ def test_edit_adds_firms_unconfirmed_and_deletes_removed_ones(
     joint_action = log(network, firm_user, firms[:3])
     S.joint_action_confirm(joint_action=joint_action, actor=second_user)
     S.joint_action_update(
-        joint_action=joint_action, actor=firm_user, firms=[firms[0], firms[1], firms[3]]
-    )
+        joint_action=joint_action, actor=firm_user, firms=[firms[0], firms[1], firms[3]],
+        reason="The third firm pulled out.",
+    )  # fmt: skip
     assert states(joint_action) == {firms[0].pk: True, firms[1].pk: True, firms[3].pk: False}
 
 

@@ -23,6 +23,7 @@ from networks.models import (
 )
 from networks.money import split
 from networks.services import ConflictError
+from networks.services import history as H
 from networks.services import term as T
 from networks.services.reminders import due_reminder_key, reminders_send
 from tests import builders, factories
@@ -434,7 +435,10 @@ def test_failure_inside_confirmation_leaves_nothing_partial(running, officer, fa
 
 def test_new_proposal_replaces_the_open_one(running, facilitator):
     propose(running, facilitator)
-    propose(running, facilitator, monthly_salary=Decimal("1200000"))
+    with pytest.raises(ValidationError) as excinfo:
+        propose(running, facilitator, monthly_salary=Decimal("1200000"))
+    assert excinfo.value.message_dict == {"reason": [str(H.HANDOVER_REASON_REQUIRED)]}
+    propose(running, facilitator, monthly_salary=Decimal("1200000"), reason="A raise agreed.")
     assert list(Handover.objects.values_list("status", flat=True).order_by("pk")) == [
         "withdrawn", "proposed",
     ]  # fmt: skip

@@ -45,7 +45,9 @@ from networks.services.lifecycle import (
 from networks.services.progress import (
     firm_figures_share,
     firm_indicator_record,
+    firm_indicator_update,
     goal_actual_record,
+    goal_actual_update,
 )
 from networks.services.reminders import reminders_send
 from networks.services.support import provider_create, service_create, uptake_create, uptake_update
@@ -55,7 +57,9 @@ from networks.services.term import (
     early_handover_allow,
     handover_confirm,
     handover_propose,
+    payment_delete,
     payment_record,
+    payment_update,
     share_weights_set,
     term_extend,
 )
@@ -78,8 +82,10 @@ __all__ = [
     "firm_create",
     "firm_figures_share",
     "firm_indicator_record",
+    "firm_indicator_update",
     "firm_update",
     "goal_actual_record",
+    "goal_actual_update",
     "goal_create",
     "goal_delete",
     "goal_update",
@@ -96,7 +102,9 @@ __all__ = [
     "network_create",
     "network_dissolve",
     "network_update",
+    "payment_delete",
     "payment_record",
+    "payment_update",
     "provider_create",
     "reminders_send",
     "service_create",

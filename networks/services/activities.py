@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from networks import access
 from networks.dates import add_months
@@ -21,6 +22,7 @@ from networks.models import (
     Network,
     User,
 )
+from networks.services import history
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
 from networks.uploads import check_upload
@@ -203,16 +205,21 @@ def activity_log(
         host_firm=host_firm, description=description or "", outcomes=outcomes or "",
         cost=cost, created_by=actor,
     )  # fmt: skip
-    Attendance.objects.bulk_create(Attendance(activity=activity, firm=firm) for firm in attendees)
+    bulk_create_with_history(
+        [Attendance(activity=activity, firm=firm) for firm in attendees],
+        Attendance,
+        default_user=actor,
+    )
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, actor: User, **fields) -> Activity:
+def activity_update(*, activity: Activity, actor: User, reason: str = "", **fields) -> Activity:
     """Change an activity; the same rules as logging it, checked on the result.
 
     Given `attendees`, the attendance is replaced: firms that stay keep their confirmation,
-    firms taken off lose their row, new firms get an unconfirmed one.
+    firms taken off lose their row, new firms get an unconfirmed one. Once a firm has confirmed
+    its attendance, a change needs a `reason` (services.history), kept in the history.
     """
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
@@ -233,42 +240,59 @@ def activity_update(*, activity: Activity, actor: User, **fields) -> Activity:
     if "cost" in fields and fields["cost"] is None:
         fields["cost"] = Decimal(0)
     attendees = fields.pop("attendees", None)
+    changed = [name for name, value in fields.items() if getattr(activity, name) != value]
     for name, value in fields.items():
         setattr(activity, name, value)
+    present = set(Attendance.objects.filter(activity=activity).values_list("firm_id", flat=True))
     if attendees is None:
         attendees = list(activity.attendees.all())
-        replacing = False
+        wanted = present
     else:
         attendees = _unique(attendees)
-        replacing = True
+        wanted = {firm.pk for firm in attendees}
     _validate(
         network=network, type=activity.type, title=activity.title, date=activity.date,
         host_firm=activity.host_firm, attendees=attendees, cost=activity.cost,
         current_type_id=current_type_id,
     )  # fmt: skip
-    if fields:
-        activity.save(update_fields=list(fields))
-    if replacing:
-        wanted = {firm.pk for firm in attendees}
-        Attendance.objects.filter(activity=activity).exclude(firm_id__in=wanted).delete()
-        present = set(
-            Attendance.objects.filter(activity=activity).values_list("firm_id", flat=True)
-        )
-        Attendance.objects.bulk_create(
-            Attendance(activity=activity, firm_id=pk) for pk in wanted - present
-        )
+    removed, added = present - wanted, wanted - present
+    reason = history.clean_reason(
+        reason,
+        needed=bool(changed or removed or added) and history.activity_needs_reason(activity),
+        message=history.ACTIVITY_REASON_REQUIRED,
+    )
+    if changed:
+        history.with_reason(activity, actor=actor, reason=reason).save(update_fields=changed)
+    for row in Attendance.objects.filter(activity=activity, firm_id__in=removed):
+        history.with_reason(row, actor=actor, reason=reason).delete()
+    bulk_create_with_history(
+        [Attendance(activity=activity, firm_id=pk) for pk in sorted(added)],
+        Attendance,
+        default_user=actor,
+        default_change_reason=reason or None,
+    )
     return activity
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity, actor: User) -> None:
-    """Delete an activity, its attendance and its attachments (the files too, after commit)."""
+def activity_delete(*, activity: Activity, actor: User, reason: str = "") -> None:
+    """Delete an activity, its attendance and its attachments (the files too, after commit).
+
+    Once a firm has confirmed its attendance, this needs a `reason`, kept in the history of
+    the activity and of each attendance row."""
     network = activity.network
     _require_change(actor, network)
     _lock_network(network)
     _require_open(network)
+    reason = history.clean_reason(
+        reason,
+        needed=history.activity_needs_reason(activity),
+        message=history.ACTIVITY_REASON_REQUIRED,
+    )
     names = list(Attachment.objects.filter(activity=activity).values_list("file", flat=True))
-    activity.delete()
+    for row in Attendance.objects.filter(activity=activity):
+        history.with_reason(row, actor=actor, reason=reason).delete()
+    history.with_reason(activity, actor=actor, reason=reason).delete()
     _delete_files_on_commit(names)
 
 

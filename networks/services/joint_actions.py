@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from networks import access
 from networks.models import (
@@ -26,6 +27,7 @@ from networks.models import (
     Network,
     User,
 )
+from networks.services import history
 from networks.services.common import ConflictError
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
@@ -227,7 +229,7 @@ def joint_action_log(
         if firm_id == logging_firm_id:
             _confirm_row(row, actor, now)
         rows.append(row)
-    JointActionParticipant.objects.bulk_create(rows)
+    bulk_create_with_history(rows, JointActionParticipant, default_user=actor)
     return joint_action
 
 
@@ -242,11 +244,14 @@ def _lock(joint_action: JointAction) -> JointAction:
 
 
 @transaction.atomic
-def joint_action_update(*, joint_action: JointAction, actor: User, **fields) -> JointAction:
+def joint_action_update(
+    *, joint_action: JointAction, actor: User, reason: str = "", **fields
+) -> JointAction:
     """Change a joint action (any of EDITABLE_FIELDS; `type` by row or slug).
 
     Only the firm that logged it (any of its users) or the facilitator may. Firms added start
-    unconfirmed; removed firms' rows are deleted; the logging firm cannot be removed.
+    unconfirmed; removed firms' rows are deleted; the logging firm cannot be removed. Once a
+    firm other than the logger has confirmed, a change needs a `reason` (services.history).
     """
     locked = _lock(joint_action)
     network = locked.network
@@ -284,17 +289,25 @@ def joint_action_update(*, joint_action: JointAction, actor: User, **fields) -> 
         raise ValidationError(errors)
     if "value" in changes:
         changes["value"] = Decimal(changes["value"])
+    changes = {key: value for key, value in changes.items() if getattr(locked, key) != value}
+    removed, added = current_ids - new_ids, new_ids - current_ids
+    reason = history.clean_reason(
+        reason,
+        needed=bool(changes or removed or added) and history.joint_action_needs_reason(locked),
+        message=history.JOINT_ACTION_REASON_REQUIRED,
+    )
     for key, value in changes.items():
         setattr(locked, key, value)
     if changes:
-        locked.save(update_fields=list(changes))
-    removed, added = current_ids - new_ids, new_ids - current_ids
-    if removed:
-        locked.participants.filter(firm_id__in=removed).delete()
-    if added:
-        JointActionParticipant.objects.bulk_create(
-            JointActionParticipant(joint_action=locked, firm_id=firm_id) for firm_id in added
-        )
+        history.with_reason(locked, actor=actor, reason=reason).save(update_fields=list(changes))
+    for row in locked.participants.filter(firm_id__in=removed):
+        history.with_reason(row, actor=actor, reason=reason).delete()
+    bulk_create_with_history(
+        [JointActionParticipant(joint_action=locked, firm_id=firm_id) for firm_id in sorted(added)],
+        JointActionParticipant,
+        default_user=actor,
+        default_change_reason=reason or None,
+    )
     return locked
 
 

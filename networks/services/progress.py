@@ -21,6 +21,7 @@ from networks.models import (
     Network,
     User,
 )
+from networks.services import history
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
 from networks.uploads import check_upload
@@ -128,6 +129,42 @@ def goal_actual_record(
             goal_actual=actual, file=evidence, original_name=checked.name,
             content_type=checked.content_type, size=checked.size, uploaded_by=actor,
         )  # fmt: skip
+    return actual
+
+
+@transaction.atomic
+def goal_actual_update(
+    *, actual: GoalActual, actor: User, reason: str = "", **fields
+) -> GoalActual:
+    """Correct a period's value or comment (`value`, `comment`; the period stays).
+
+    Once the value is older than GOAL_ACTUAL_GRACE_DAYS or an evaluation came after it, the
+    change needs a `reason` (services.history), kept in the history.
+    """
+    unknown = set(fields) - {"value", "comment"}
+    if unknown:
+        raise TypeError(f"goal_actual_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    network = actual.goal.network
+    if not access.can_change_network(actor, network):
+        raise PermissionDenied
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    if network.phase == Network.Phase.DISSOLVED:
+        raise ConflictError(NETWORK_CLOSED)
+    actual = GoalActual.objects.select_for_update().get(pk=actual.pk)
+    if "comment" in fields:
+        fields["comment"] = (fields["comment"] or "").strip()
+    if "value" in fields and fields["value"] is None:
+        raise ValidationError({"value": [ACTUAL_VALUE_REQUIRED]})
+    changed = [name for name, value in fields.items() if getattr(actual, name) != value]
+    reason = history.clean_reason(
+        reason,
+        needed=bool(changed) and history.goal_actual_needs_reason(actual),
+        message=history.GOAL_ACTUAL_REASON_REQUIRED,
+    )
+    for name in changed:
+        setattr(actual, name, fields[name])
+    if changed:
+        history.with_reason(actual, actor=actor, reason=reason).save(update_fields=changed)
     return actual
 
 
@@ -261,3 +298,39 @@ def firm_figures_share(*, firm: Firm, network: Network, actor: User, share: bool
             membership.save(update_fields=["shares_figures"])
             changed += 1
     return changed
+
+
+def firm_indicator_update(
+    *, report: FirmIndicator, actor: User, reason: str = "", **fields
+) -> FirmIndicator:
+    """Correct a report's figures or notes (its date and whether it is the baseline stay).
+
+    Recorded figures always need a `reason` for a change (services.history), kept in the
+    history; the same rules as recording them hold for the result.
+    """
+    unknown = set(fields) - {*FIGURES, "notes"}
+    if unknown:
+        raise TypeError(
+            f"firm_indicator_update() got unexpected fields: {', '.join(sorted(unknown))}"
+        )
+    if not access.can_correct_figures(actor, report):
+        raise PermissionDenied
+    Firm.objects.select_for_update().get(pk=report.firm_id)
+    report = FirmIndicator.objects.select_for_update().get(pk=report.pk)
+    if "notes" in fields:
+        fields["notes"] = (fields["notes"] or "").strip()
+    values = {name: fields.get(name, getattr(report, name)) for name in FIGURES}
+    errors = _figure_errors(values)
+    if errors:
+        raise ValidationError(errors)
+    changed = [name for name, value in fields.items() if getattr(report, name) != value]
+    reason = history.clean_reason(
+        reason,
+        needed=bool(changed) and history.firm_indicator_needs_reason(report),
+        message=history.INDICATOR_REASON_REQUIRED,
+    )
+    for name in changed:
+        setattr(report, name, fields[name])
+    if changed:
+        history.with_reason(report, actor=actor, reason=reason).save(update_fields=changed)
+    return report

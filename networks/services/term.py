@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from networks import access
 from networks.dates import add_months, months_between
@@ -31,6 +32,7 @@ from networks.models import (
     User,
 )
 from networks.money import round_money, split
+from networks.services import history
 from networks.services.common import ConflictError, phase_transition
 from networks.services.lifecycle import NOT_AGENCY_STAFF, _check_manager, _lock
 
@@ -206,6 +208,17 @@ def dues_catch_up(*, network: Network, until: datetime.date | None = None) -> in
     return created
 
 
+def _payment_errors(network: Network, firm: Firm, date, amount) -> dict:
+    errors = {}
+    if not isinstance(amount, Decimal) or amount <= 0:
+        errors["amount"] = [PAYMENT_AMOUNT_INVALID]
+    if date is None or date > timezone.localdate():
+        errors["date"] = [PAYMENT_DATE_IN_FUTURE]
+    if not Membership.objects.filter(network=network, firm=firm).exists():
+        errors["firm"] = [PAYMENT_NOT_MEMBER % {"firm": firm.name}]
+    return errors
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -219,13 +232,7 @@ def payment_record(
     """Record what a firm paid towards the salary (facilitator or agency staff)."""
     if not access.can_change_network(actor, network):
         raise PermissionDenied
-    errors = {}
-    if not isinstance(amount, Decimal) or amount <= 0:
-        errors["amount"] = [PAYMENT_AMOUNT_INVALID]
-    if date is None or date > timezone.localdate():
-        errors["date"] = [PAYMENT_DATE_IN_FUTURE]
-    if not Membership.objects.filter(network=network, firm=firm).exists():
-        errors["firm"] = [PAYMENT_NOT_MEMBER % {"firm": firm.name}]
+    errors = _payment_errors(network, firm, date, amount)
     if errors:
         raise ValidationError(errors)
     amount = round_money(amount, network.programme.currency)
@@ -233,6 +240,58 @@ def payment_record(
         network=network, firm=firm, date=date, amount=amount,
         reference=(reference or "").strip()[:120], recorded_by=actor,
     )  # fmt: skip
+
+
+def _locked_payment(payment: Payment, actor: User) -> Payment:
+    if not access.can_change_network(actor, payment.network):
+        raise PermissionDenied
+    return (
+        Payment.objects.select_for_update()
+        .select_related("network__programme", "firm")
+        .get(pk=payment.pk)
+    )
+
+
+@transaction.atomic
+def payment_update(*, payment: Payment, actor: User, reason: str = "", **fields) -> Payment:
+    """Correct a payment's `date`, `amount` or `reference` (the firm stays: a payment of the
+    wrong firm is deleted and recorded again). Always with a `reason`, kept in the history."""
+    unknown = set(fields) - {"date", "amount", "reference"}
+    if unknown:
+        raise TypeError(f"payment_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    payment = _locked_payment(payment, actor)
+    if "reference" in fields:
+        fields["reference"] = (fields["reference"] or "").strip()[:120]
+    date, amount = fields.get("date", payment.date), fields.get("amount", payment.amount)
+    errors = _payment_errors(payment.network, payment.firm, date, amount)
+    errors.pop("firm", None)  # a member then, so still one for its dues
+    if errors:
+        raise ValidationError(errors)
+    if "amount" in fields:
+        fields["amount"] = round_money(amount, payment.network.programme.currency)
+    changed = [name for name, value in fields.items() if getattr(payment, name) != value]
+    reason = history.clean_reason(
+        reason,
+        needed=bool(changed) and history.payment_needs_reason(payment),
+        message=history.PAYMENT_REASON_REQUIRED,
+    )
+    for name in changed:
+        setattr(payment, name, fields[name])
+    if changed:
+        history.with_reason(payment, actor=actor, reason=reason).save(update_fields=changed)
+    return payment
+
+
+@transaction.atomic
+def payment_delete(*, payment: Payment, actor: User, reason: str = "") -> None:
+    """Remove a payment recorded by mistake (twice, or for the wrong firm), with a `reason`
+    kept in the history; the firm's balance is read again from what remains."""
+    payment = _locked_payment(payment, actor)
+    reason = history.clean_reason(
+        reason, needed=history.payment_needs_reason(payment),
+        message=history.PAYMENT_REASON_REQUIRED,
+    )  # fmt: skip
+    history.with_reason(payment, actor=actor, reason=reason).delete()
 
 
 @transaction.atomic
@@ -365,11 +424,13 @@ def handover_propose(
     manager: User,
     monthly_salary: Decimal,
     commitments: dict,
+    reason: str = "",
 ) -> Handover:
     """The facilitator proposes the handover: date, the manager who continues (or a new one),
     the new salary, and each active firm's committed share (adding up to exactly 100%).
 
-    Refused with every reason listed. A new proposal replaces an open one.
+    Refused with every reason listed. A new proposal replaces an open one, which is withdrawn
+    with its commitments kept as they were; that needs a `reason`, kept in the history.
     """
     if not access.can_change_network(actor, network):
         raise PermissionDenied
@@ -377,16 +438,24 @@ def handover_propose(
     errors = _handover_errors(locked, date, manager, monthly_salary, commitments)
     if errors:
         raise ValidationError(errors)
-    Handover.objects.filter(network=locked, status=Handover.Status.PROPOSED).update(
-        status=Handover.Status.WITHDRAWN
-    )
+    reason = history.clean_reason(
+        reason, needed=history.handover_needs_reason(locked),
+        message=history.HANDOVER_REASON_REQUIRED,
+    )  # fmt: skip
+    for open_one in Handover.objects.filter(network=locked, status=Handover.Status.PROPOSED):
+        open_one.status = Handover.Status.WITHDRAWN
+        history.with_reason(open_one, actor=actor, reason=reason).save(update_fields=["status"])
     handover = Handover.objects.create(
         network=locked, date=date, manager=manager, monthly_salary=monthly_salary,
         proposed_by=actor,
     )  # fmt: skip
-    HandoverCommitment.objects.bulk_create(
-        HandoverCommitment(handover=handover, firm=firm, share_percent=Decimal(share))
-        for firm, share in commitments.items()
+    bulk_create_with_history(
+        [
+            HandoverCommitment(handover=handover, firm=firm, share_percent=Decimal(share))
+            for firm, share in commitments.items()
+        ],
+        HandoverCommitment,
+        default_user=actor,
     )
     return handover
 

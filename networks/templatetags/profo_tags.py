@@ -13,3 +13,13 @@ def minutes(value) -> int:
     if isinstance(value, datetime.timedelta):
         return max(1, round(value.total_seconds() / 60))
     return value
+
+
+@register.inclusion_tag("networks/_form_token.html")
+def form_token() -> dict:
+    """A fresh one-time token for a form whose view is `@once_per_form` (views/common.py)."""
+    import secrets
+
+    from networks.views.common import FORM_TOKEN_FIELD
+
+    return {"name": FORM_TOKEN_FIELD, "value": secrets.token_urlsafe(24)}

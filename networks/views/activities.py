@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 from networks import access
 from networks import selectors_activities as selectors
 from networks.forms_activities import ActivityFilterForm, ActivityForm, AttachmentForm
+from networks.forms_history import ActivityDeleteForm
 from networks.models import Activity, Attachment, Network
 from networks.selectors import NetworkPage
 from networks.services import activities as services
 from networks.services.common import ConflictError
-from networks.views.common import posted, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 PAGE_SIZE = 20
 
@@ -74,6 +75,7 @@ def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     form = ActivityForm(posted(request), network=network)
@@ -153,15 +155,23 @@ def activity_detail(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
 def activity_delete(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     activity = _activity_or_404(network, activity_pk)
-    if request.method == "POST":
+    form = ActivityDeleteForm(posted(request), activity=activity)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.activity_delete(activity=activity, actor=request.user)
+            services.activity_delete(
+                activity=activity, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
         except ConflictError as exc:
             show_conflict(request, exc)
             return redirect("networks:activity-detail", network.pk, activity.pk)
-        messages.success(request, _("Activity “%(title)s” deleted.") % {"title": activity.title})
-        return redirect("networks:activity-list", network.pk)
-    context = {"network": network, "activity": activity}
+        else:
+            messages.success(
+                request, _("Activity “%(title)s” deleted.") % {"title": activity.title}
+            )
+            return redirect("networks:activity-list", network.pk)
+    context = {"network": network, "activity": activity, "form": form}
     return render(request, "networks/activity_delete.html", context)
 
 
@@ -188,6 +198,7 @@ def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpR
 
 @login_required
 @require_POST
+@once_per_form
 def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     activity = _activity_or_404(network, activity_pk)

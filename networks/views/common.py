@@ -1,14 +1,26 @@
-"""What the page views share: role checks, and showing a service's errors on a form."""
+"""What the page views share: role checks, showing a service's errors on a form, and the
+one-time form token against double submits."""
+
+import functools
+import hashlib
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 
 from networks import access
-from networks.models import Application, Network
+from networks.models import Application, IdempotencyKey, Network
 from networks.services import ConflictError
+from networks.services import idempotency as idempotency_services
 from networks.services.lifecycle import APPLICATION_UNDER_REVIEW, NETWORK_CLOSED
+
+FORM_TOKEN_FIELD = "form_token"
+FORM_ALREADY_SAVED = _("This form was already sent and saved once: here is the result.")
+FORM_TOKEN_OF_ANOTHER_PAGE = _("That form belonged to another page. Fill in this one again.")
 
 
 def require_role(user, *roles) -> None:
@@ -55,3 +67,60 @@ def frozen_because(network: Network, application: Application | None) -> str:
     if application is not None and application.status == Application.Status.SUBMITTED:
         return str(APPLICATION_UNDER_REVIEW)
     return ""
+
+
+# --- one save per form ----------------------------------------------------------------------
+
+
+def _problem_count(request: HttpRequest) -> int:
+    """Warnings and errors the messages framework holds for this request, left unread."""
+    storage = messages.get_messages(request)
+    count = sum(1 for message in storage if message.level >= messages.WARNING)
+    storage.used = False  # reading them here must not stop the next page from showing them
+    return count
+
+
+def once_per_form(view):
+    """For a page view whose POST creates a record; its form includes `{% form_token %}`.
+
+    The form's token is claimed as an idempotency key (networks.services.idempotency) in the
+    same transaction as the view's write. Pressing "Save" twice, or the browser sending the
+    form again, finds the token used: nothing is written again and the second submit is
+    redirected to where the first one went, with a message. A submit that fails (the form
+    shown again with errors, or a redirect with an error message) keeps no token. A POST
+    without a token (an old page, a script) is handled as before.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        token = request.POST.get(FORM_TOKEN_FIELD, "") if request.method == "POST" else ""
+        if not (token and request.user.is_authenticated):
+            return view(request, *args, **kwargs)
+        if not idempotency_services.key_is_valid(token):
+            return view(request, *args, **kwargs)
+        fingerprint = hashlib.sha256(request.path.encode()).hexdigest()
+        with transaction.atomic():
+            try:
+                row, is_new = idempotency_services.key_claim(
+                    user=request.user, scope=IdempotencyKey.Scope.FORM, key=token,
+                    fingerprint=fingerprint,
+                )  # fmt: skip
+            except ConflictError:
+                messages.warning(request, FORM_TOKEN_OF_ANOTHER_PAGE)
+                return redirect(request.path)
+            if not is_new:
+                messages.info(request, FORM_ALREADY_SAVED)
+                return redirect(row.body["location"])
+            problems = _problem_count(request)
+            response = view(request, *args, **kwargs)
+            saved = response.status_code in (301, 302, 303) and _problem_count(request) == problems
+            if saved:
+                idempotency_services.key_store(
+                    row=row, status=response.status_code, body={"location": response["Location"]}
+                )
+            else:
+                transaction.set_rollback(True)
+        return response
+
+    wrapper.once_per_form = True
+    return wrapper

@@ -27,7 +27,7 @@ from networks.models import Network
 from networks.selectors import NetworkPage
 from networks.services.common import ConflictError
 from networks.services.imports import import_apply
-from networks.views.common import posted, require_role, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, require_role, show_conflict, show_errors
 
 IMPORT_EXPIRED = gettext_lazy(
     "This upload is no longer available (it expired or was already imported). Upload the file "
@@ -175,6 +175,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Write the previewed file, all or nothing."""
     _require_importer(request.user)

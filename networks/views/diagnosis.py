@@ -11,7 +11,7 @@ from networks import access, selectors, services
 from networks.forms import DiagnosisForm, GoalForm
 from networks.models import Diagnosis
 from networks.typology import DIMENSIONS, PROFILES_BY_KEY, SCALE_LABELS, distances
-from networks.views.common import frozen_because, posted, show_conflict, show_errors
+from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
 
 
 def diagnosis_rows(diagnosis: Diagnosis | None) -> list[tuple[str, str | None]]:
@@ -58,6 +58,7 @@ def network_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     form = GoalForm(posted(request))

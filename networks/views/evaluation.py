@@ -16,7 +16,13 @@ from networks.selectors import NetworkPage
 from networks.services import criteria as criteria_services
 from networks.services import evaluation as evaluation_services
 from networks.services.common import ConflictError
-from networks.views.common import get_agency_network_or_404, posted, show_conflict, show_errors
+from networks.views.common import (
+    get_agency_network_or_404,
+    once_per_form,
+    posted,
+    show_conflict,
+    show_errors,
+)
 from profo.db_router import use_replica
 
 
@@ -48,6 +54,7 @@ def _evaluation_or_404(network: Network, pk) -> Evaluation:
 
 
 @login_required
+@once_per_form
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Met or not met for every active criterion, with evidence, beside what the data suggest."""
     network = get_agency_network_or_404(request.user, pk)
@@ -130,6 +137,7 @@ def _criterion_or_404(programme: Programme, pk) -> Criterion:
 
 
 @login_required
+@once_per_form
 def criteria_set(request: HttpRequest, programme_pk: int) -> HttpResponse:
     """The programme's criteria in order; its agency's admins add, edit, reorder, deactivate.
 

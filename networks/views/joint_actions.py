@@ -25,7 +25,7 @@ from networks.selectors import NetworkPage
 from networks.services import ConflictError
 from networks.services import joint_actions as ja_services
 from networks.services import support as support_services
-from networks.views.common import posted, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 PAGE_SIZE = 20
 LATEST_ON_NETWORK_PAGE = 5
@@ -98,6 +98,7 @@ def joint_action_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def joint_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     if not access.can_log_joint_action(request.user, network):
@@ -227,6 +228,7 @@ def uptake_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def uptake_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     form = UptakeForm(posted(request), network=network)
@@ -271,6 +273,7 @@ def uptake_edit(request: HttpRequest, pk: int, uptake_pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def support_catalogue(request: HttpRequest) -> HttpResponse:
     """The agency's providers and services; its staff add to it here, everyone else reads."""
     user = request.user

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from networks import selectors, services
 from networks.forms import AppointManagerForm, ReplaceManagerForm
-from networks.views.common import get_agency_network_or_404, posted, show_conflict, show_errors
+from networks.views.common import (
+    get_agency_network_or_404,
+    once_per_form,
+    posted,
+    show_conflict,
+    show_errors,
+)
 
 
 def _name(person) -> str:
@@ -17,6 +23,7 @@ def _name(person) -> str:
 
 
 @login_required
+@once_per_form
 def manager_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     network = get_agency_network_or_404(request.user, pk)
     form = AppointManagerForm(posted(request), network=network)
@@ -47,6 +54,7 @@ def manager_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def manager_replace(request: HttpRequest, pk: int) -> HttpResponse:
     network = get_agency_network_or_404(request.user, pk)
     current = selectors.current_appointment(network)

@@ -15,7 +15,7 @@ from networks import access, selectors, services
 from networks.forms import AddMemberForm, FirmForm, RemoveMemberForm
 from networks.models import Network
 from networks.services.firms import FIRM_TAX_ID_TAKEN
-from networks.views.common import frozen_because, posted, show_conflict, show_errors
+from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
 
 
 def _search(request: HttpRequest, network: Network, query: str | None = None) -> tuple[str, list]:
@@ -30,6 +30,7 @@ def _members_url(network: Network, query: str = "") -> str:
 
 
 @login_required
+@once_per_form
 def network_members(request: HttpRequest, pk: int) -> HttpResponse:
     """The members, a firm search, and a form to register a firm and add it in one step."""
     network = access.get_network_or_404(request.user, pk, change=True)
@@ -81,6 +82,7 @@ def member_search(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_form
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     form = AddMemberForm(request.POST)

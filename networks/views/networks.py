@@ -14,6 +14,7 @@ from networks.views import activities, data, evaluation, joint_actions, progress
 from networks.views.common import (
     frozen_because,
     get_agency_network_or_404,
+    once_per_form,
     posted,
     require_role,
     show_conflict,
@@ -23,6 +24,7 @@ from networks.views.diagnosis import diagnosis_rows
 
 
 @login_required
+@once_per_form
 def network_create(request: HttpRequest) -> HttpResponse:
     require_role(
         request.user, User.Role.FACILITATOR, User.Role.AGENCY_STAFF, User.Role.AGENCY_ADMIN

@@ -23,7 +23,7 @@ from networks.services.progress import (
     firm_indicator_record,
     goal_actual_record,
 )
-from networks.views.common import posted, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 
 def _figure_labels() -> list[str]:
@@ -57,6 +57,7 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
 
 
 @login_required
+@once_per_form
 def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     # Looked up through the network, so another network's goal is simply not found.
@@ -117,6 +118,7 @@ def goal_evidence_download(request: HttpRequest, pk: int, attachment_pk: int) ->
 
 
 @login_required
+@once_per_form
 def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
     """The firm's panel: opened by the firm, its facilitators and its agency, each reading only
     the rows `access.readable_indicators` gives them. The firm's own users also see who reads
@@ -134,6 +136,9 @@ def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
             messages.success(request, _("Figures saved."))
             return redirect("networks:firm-indicators", firm.pk)
     panel = sp.firm_panel(firm, request.user)
+    recordable = {network.pk for network in networks}  # as `access.can_correct_figures`
+    for series in panel.series:
+        series.correctable = series.network.pk in recordable if series.network else own
     context = {
         "firm": firm,
         "panel": panel,

@@ -30,7 +30,13 @@ from networks.selectors import NetworkPage
 from networks.services import term as services
 from networks.services.common import ConflictError
 from networks.templatetags.money import format_money
-from networks.views.common import get_agency_network_or_404, posted, show_conflict, show_errors
+from networks.views.common import (
+    get_agency_network_or_404,
+    once_per_form,
+    posted,
+    show_conflict,
+    show_errors,
+)
 
 OPEN_OR_CONFIRMED = (Handover.Status.PROPOSED, Handover.Status.CONFIRMED)
 
@@ -189,6 +195,7 @@ def firm_ledger(request: HttpRequest, pk: int, firm_pk: int) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     form = PaymentForm(posted(request), network=network)
@@ -301,11 +308,13 @@ def _term_change(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
+@once_per_form
 def term_extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _term_change(request, pk, TermChange.Kind.EXTENSION)
 
 
 @login_required
+@once_per_form
 def early_handover(request: HttpRequest, pk: int) -> HttpResponse:
     return _term_change(request, pk, TermChange.Kind.EARLY_HANDOVER)
 
@@ -323,6 +332,7 @@ def _initial_shares(network: Network, handover: Handover | None) -> dict:
 
 
 @login_required
+@once_per_form
 def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The facilitator (or agency staff) proposes the handover; every refusal is listed."""
     network = access.get_network_or_404(request.user, pk, change=True)
@@ -340,6 +350,7 @@ def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
             services.handover_propose(
                 network=network, actor=request.user, date=data["date"], manager=data["manager"],
                 monthly_salary=data["monthly_salary"], commitments=form.shares(),
+                reason=data.get("reason", ""),
             )  # fmt: skip
         except ValidationError as exc:
             show_errors(form, exc)

@@ -261,9 +261,10 @@ def test_list_queries_do_not_grow(
 def test_patch_replaces_attendees_keeping_confirmations(api, facilitator, network, firms, activity):
     Attendance.objects.filter(activity=activity, firm=firms[0]).update(confirmed_at=timezone.now())
     api.force_authenticate(facilitator)
-    response = api.patch(
-        one(activity), {"attendees": [firms[0].pk, firms[4].pk], "title": "Day 2"}, format="json"
-    )
+    body = {"attendees": [firms[0].pk, firms[4].pk], "title": "Day 2"}
+    # A firm has confirmed: the change needs a reason (tests/api/test_history_reasons_api.py).
+    assert list(api.patch(one(activity), body, format="json").json()) == ["reason"]
+    response = api.patch(one(activity), {**body, "reason": "Day 2 ran apart."}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["title"] == "Day 2"
     rows = {r["firm"]: r["confirmed_at"] for r in response.json()["attendance"]}

@@ -7,12 +7,15 @@ visible focus ring; the phase said in words; charts with their figures as text.
 """
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from networks.models import Activity
 from networks.services import progress
+from networks.services.term import payment_record
 from tests.browser.conftest import AXE, axe_violations
 from tests.browser.scenes import working_scene
 from tests.factories import api_token
@@ -37,6 +40,12 @@ FOCUS_RING = "rgb(255, 191, 71)"  # static/css/app.css :focus-visible
 def _pages(scene, role: str) -> list[tuple[str, str]]:
     """(name, URL) of the main pages each role reaches."""
     n, w, firm = scene.network.pk, scene.waiting.pk, scene.firm_user.firm_id
+    activity = Activity.objects.filter(network=scene.network).first()
+    # A payment to correct (the scene records none: other tests read its balances).
+    payment = payment_record(
+        network=scene.network, firm=scene.firms[0], actor=scene.network.facilitator,
+        date=timezone.localdate(), amount=Decimal("45000"), reference="TRF 1",
+    )  # fmt: skip
     common = [
         ("network", reverse("networks:network-detail", args=[n])),
         ("ledger", reverse("networks:network-ledger", args=[n])),
@@ -55,6 +64,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("portfolio report", reverse("networks:report-portfolio")),
             ("evaluation form", reverse("networks:evaluation-create", args=[n])),
             ("handover form", reverse("networks:handover-propose", args=[n])),
+            ("audit history", reverse("networks:network-history", args=[n])),
         ],
         "facilitator": [
             ("facilitator home", reverse("networks:facilitator-home")),
@@ -63,6 +73,8 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("joint action form", reverse("networks:joint-action-create", args=[n])),
             ("handover form", reverse("networks:handover-propose", args=[n])),
             ("a member's figures", reverse("networks:firm-indicators", args=[firm])),
+            ("activity edit form", reverse("networks:activity-edit", args=[n, activity.pk])),
+            ("payment correction", reverse("networks:payment-edit", args=[n, payment.pk])),
         ],
         "firmuser": [
             ("firm home", reverse("networks:firm-home")),

@@ -44,6 +44,7 @@ from networks.models import (
     JointActionType,
     Membership,
     Network,
+    Payment,
     ServiceUptake,
     ShareWeight,
     SupportProvider,
@@ -91,6 +92,8 @@ class Side:
     criterion: Criterion = None
     handover: object = None
     token: object = None  # an API token of firm_user's
+    payment: object = None  # firms[1]'s: confidential to it, its facilitator and its agency
+    indicator: FirmIndicator = None  # firms[1]'s baseline
     # Another network of the same agency, with its own people.
     network2: Network = None
     facilitator2: User = None
@@ -247,13 +250,16 @@ def _side(prefix: str) -> Side:
     )
 
     for index, firm in enumerate(side.firms[:3]):
-        FirmIndicator.objects.create(
+        report = FirmIndicator.objects.create(
             firm=firm, network=side.network, date=today - datetime.timedelta(days=200),
             is_baseline=True,
             employees=10 + index, annual_sales=Decimal(f"12345{index}77"),
             exports=Decimal(f"5432{index}11"), average_wage=Decimal("654321"),
             notes=_name(side, f"confidential-{index}"), recorded_by=side.facilitator,
         )  # fmt: skip
+        if index == 1:
+            side.indicator = report
+    side.payment = Payment.objects.filter(network=side.network, firm=side.firms[1]).first()
     share = Decimal(100) / len(side.firms)
     ShareWeight.objects.bulk_create(
         ShareWeight(network=side.network, firm=firm, percent=share) for firm in side.firms

@@ -71,6 +71,8 @@ RULES = {
     "attendee": {"allow": "firm-member", "deny": {"agency-staff": 403, "facilitator": 403}},
     # One's own API token: anybody else's is not found, as if it did not exist.
     "owner": {"allow": "firm-member", "deny": dict.fromkeys(NOT_THE_OWNER, 404)},
+    # Another firm's payment: hidden from other members; its own firm may only look.
+    "figures-change": {"allow": "facilitator", "deny": {"firm-member": 404, "figures-owner": 403}},
 }
 
 # kind -> (rule for reading (GET), rule for writing (POST, PUT, PATCH, DELETE)).
@@ -92,6 +94,7 @@ KINDS = {
     "programme-read-admin-write": ("agency", "admin"),
     "programme-admin": ("admin", "admin"),
     "own-token": ("owner", "owner"),
+    "payment": ("figures", "figures-change"),
 }
 # Kinds of the routes without an id (tested in test_hidden_paths.py or by their own tests).
 NO_ID_KINDS = {"public", "self", "list", "home", "export", "import", "report", "create"}
@@ -148,6 +151,9 @@ ROUTES = {
     "networks:network-ledger": "network-read",
     "networks:firm-ledger": "firm-figures",
     "networks:payment-create": "network-change",
+    "networks:payment-edit": "network-change",
+    "networks:goal-actual-edit": "network-change",
+    "networks:firm-indicator-edit": "firm-figures",
     "networks:share-weights": "network-change",
     "networks:dues-generate": "network-change",
     "networks:term-extend": "agency-action",
@@ -215,6 +221,9 @@ ROUTES = {
     "api:contribution-list": "network-read",
     "api:firm-ledger": "firm-figures",
     "api:payment-create": "network-change",
+    "api:payment-detail": "payment",
+    "api:goal-actual-detail": "network-read-change",
+    "api:firm-indicator-detail": "firm-figures",
     "api:readiness": "network-read",
     "api:handover": "network-change",
     "api:handover-confirm": "agency-action",
@@ -337,6 +346,8 @@ PK_BY_SEGMENT = {
     "attachments": "attachment",
     "goal-actuals": "goal_actual",
     "tokens": "token",
+    "payments": "payment",
+    "firm-indicators": "indicator",
 }
 OBJECT_BY_KWARG = {
     "network_pk": "network",
@@ -350,6 +361,9 @@ OBJECT_BY_KWARG = {
     "evaluation_pk": "evaluation",
     "programme_pk": "programme",
     "criterion_pk": "criterion",
+    "payment_pk": "payment",
+    "actual_pk": "goal_actual",
+    "indicator_pk": "indicator",
 }
 
 

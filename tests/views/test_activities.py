@@ -304,6 +304,10 @@ def test_edit_changes_the_activity_and_keeps_confirmations(
     data = form_data(
         network, firms, title="Kiln visit, day 2", attendees=[firms[0].pk, firms[4].pk]
     )
+    # A firm has confirmed: the form asks why (tests/views/test_history_reasons_pages.py).
+    response = client.post(url("activity-edit", network.pk, activity.pk), data)
+    assert response.status_code == 200 and "reason" in response.context["form"].errors
+    data["reason"] = "Day 2 was a separate visit."
     response = client.post(url("activity-edit", network.pk, activity.pk), data)
     assert response["Location"] == url("activity-detail", network.pk, activity.pk)
     activity.refresh_from_db()

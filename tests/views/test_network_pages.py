@@ -308,6 +308,7 @@ def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bo
     term_services.handover_propose(
         network=network, actor=network.facilitator, date=network.handover_due,
         manager=network.facilitator, monthly_salary=Decimal(1300000), commitments=shares,
+        reason="A new round of shares.",  # it replaces the previous round's open proposal
     )  # fmt: skip
 
 

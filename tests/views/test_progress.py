@@ -617,3 +617,33 @@ def test_the_network_page_shows_the_progress_section(client, firm_user, network,
     assert 'role="img"' in section
     for name in ("network-graph", "network-participation", "network-indicators"):
         assert reverse(f"networks:{name}", args=[network.pk]) in section
+
+
+def test_a_shared_row_is_read_but_not_corrected_by_the_facilitator(
+    client, firm_user, facilitator, member_firm, network, elsewhere
+):
+    """Sharing lets a network read the firm's other rows; correcting stays with whoever records
+    for that row's network (or the firm, for its own records)."""
+    ours = FirmIndicatorFactory(firm=member_firm, network=network, date=days_ago(9), employees=3)
+    theirs = FirmIndicatorFactory(firm=member_firm, network=elsewhere, date=days_ago(8))
+    private = FirmIndicatorFactory(firm=member_firm, network=None, date=days_ago(7))
+    member_firm.memberships.filter(network=network).update(shares_figures=True)
+
+    def edit(report):
+        return reverse("networks:firm-indicator-edit", args=[member_firm.pk, report.pk])
+
+    client.force_login(facilitator)
+    html = client.get(indicators_url(member_firm)).content.decode()
+    assert edit(ours) in html and edit(theirs) not in html and edit(private) not in html
+    assert client.get(edit(ours)).status_code == 200
+    for report in (theirs, private):
+        assert client.get(edit(report)).status_code == 403
+        assert client.post(edit(report), {"employees": "1", "reason": "x"}).status_code == 403
+    api = reverse("api:firm-indicator-detail", args=[private.pk])
+    assert client.get(api).status_code == 200  # shared: it may read it
+    assert client.patch(api, {"employees": 1, "reason": "x"}, content_type="application/json")\
+        .status_code == 403  # fmt: skip
+    private.refresh_from_db()
+    assert private.employees != 1
+    client.force_login(firm_user)
+    assert client.get(edit(private)).status_code == 200  # the firm corrects its own records

@@ -1,0 +1,14 @@
+"""Run daily from cron (see the README): forget the duplicate-write keys older than a day."""
+
+from django.core.management.base import BaseCommand
+
+from networks.services.idempotency import idempotency_keys_purge
+
+
+class Command(BaseCommand):
+    help = "Delete the Idempotency-Key and form-token rows older than IDEMPOTENCY_KEY_HOURS."
+
+    def handle(self, *args, **options):
+        count = idempotency_keys_purge()
+        if options["verbosity"]:
+            self.stdout.write(f"{count} key(s) deleted.")
