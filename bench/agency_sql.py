@@ -15,7 +15,7 @@ times `run` and compares the page to it.
 
 import datetime
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 
 QUERIES = {
     "networks by phase": """

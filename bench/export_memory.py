@@ -31,6 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from networks.lib.taxid import rut_check_digit  # noqa: E402
 from networks.models import (  # noqa: E402
     Activity,
     ActivityType,
@@ -42,7 +43,6 @@ from networks.models import (  # noqa: E402
     Programme,
     User,
 )
-from networks.taxid import rut_check_digit  # noqa: E402
 
 NAME = "Bench export network"
 BATCH = 5000

@@ -25,7 +25,7 @@ from networks.api_input import (
     StrictPrimaryKeyRelatedField,
 )
 from networks.api_views import NetworkScopedView
-from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Criterion, Evaluation, EvaluationResult, Network, Programme
 from networks.services import evaluation as services
 from networks.services.lifecycle import NOT_AGENCY_STAFF

@@ -28,7 +28,7 @@ from networks.api_input import (
     require_no_input,
 )
 from networks.api_views import NetworkScopedView
-from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import (
     Firm,
     JointAction,

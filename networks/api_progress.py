@@ -21,7 +21,7 @@ from networks import selectors_progress as sp
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import StrictIntegerField, StrictModelSerializer, StrictSerializer
 from networks.api_views import NetworkScopedView
-from networks.limits import TEXT_MAX_LENGTH
+from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Attachment, FirmIndicator, GoalActual, Network
 from networks.services.progress import (
     FIGURES,

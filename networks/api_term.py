@@ -26,7 +26,7 @@ from networks.api_input import (
     require_no_input,
 )
 from networks.api_views import NetworkScopedView, _require_agency
-from networks.limits import TEXT_MAX_LENGTH
+from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment
 from networks.serializers import AgencyFacilitatorField
 from networks.services import history

@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from networks import demo_history, services, typology
-from networks.dates import add_months
+from networks import demo_history, services
+from networks.lib import typology
+from networks.lib.dates import add_months
+from networks.lib.taxid import rut_check_digit
 from networks.models import Agency, Application, Firm, Membership, Network, Programme, User
-from networks.taxid import rut_check_digit
 
 
 @dataclass(frozen=True)

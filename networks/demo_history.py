@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from networks import services
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import (
     ActivityType,
     Criterion,

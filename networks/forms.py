@@ -6,14 +6,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks import selectors
-from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from networks.lib.typology import DIMENSIONS, SCALE_LABELS
 from networks.models import Diagnosis, Goal, Network
 from networks.services.lifecycle import (
     DISSOLVE_REASON_REQUIRED,
     MANAGER_REPLACE_REASON_REQUIRED,
     MEMBER_LEAVE_REASON_REQUIRED,
 )
-from networks.typology import DIMENSIONS, SCALE_LABELS
 
 
 class DateInput(forms.DateInput):

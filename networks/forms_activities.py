@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from networks import selectors_activities as selectors
 from networks.forms import AmountInput, DateInput
 from networks.forms_history import add_reason_field
-from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Network
 from networks.services import history
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.forms import AmountInput, DateInput
 from networks.forms_progress import FirmIndicatorForm
-from networks.limits import TEXT_MAX_LENGTH
+from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.services import history
 
 REASON_LABEL = _("Reason for the change")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from networks import selectors_joint_actions as ja_selectors
 from networks.forms import AmountInput, DateInput
 from networks.forms_history import add_reason_field
-from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import (
     JointAction,
     JointActionType,

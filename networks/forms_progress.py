@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from networks.forms import AmountInput, DateInput
-from networks.limits import TEXT_MAX_LENGTH
+from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.services.progress import INDICATOR_NEGATIVE, UNSET, figure_label
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from networks import selectors
 from networks.forms import AmountInput, DateInput, PersonChoiceField
 from networks.forms_history import add_reason_field
-from networks.limits import TEXT_MAX_LENGTH
+from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Membership, Network
 from networks.services import history
 from networks.services.term import EXTENSION_REASON_REQUIRED

@@ -32,8 +32,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks import access, uploads
+from networks.lib.taxid import normalize_tax_id
 from networks.models import Application, Firm, Membership, Network, Programme
-from networks.taxid import normalize_tax_id
 
 MAX_ROWS = 50_000
 MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from networks.limits import NAME_MAX_LENGTH, long_text, text_length_checks
-from networks.taxid import format_rut
+from networks.lib.limits import NAME_MAX_LENGTH, long_text, text_length_checks
+from networks.lib.taxid import format_rut
 
 
 def default_agency_share_schedule() -> list[int]:
@@ -389,13 +389,13 @@ class Diagnosis(models.Model):
         return str(self.network)
 
     def ratings(self) -> dict[str, int | None]:
-        from networks.typology import DIMENSIONS
+        from networks.lib.typology import DIMENSIONS
 
         return {dimension: getattr(self, dimension) for dimension in DIMENSIONS}
 
     @property
     def profile(self):
-        from networks.typology import closest_profile
+        from networks.lib.typology import closest_profile
 
         return closest_profile(self.ratings())
 

@@ -28,7 +28,9 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months, first_of_month, last_of_month
+from networks.lib.money import round_money, split
+from networks.lib.taxid import rut_check_digit
 from networks.models import (
     Activity,
     ActivityType,
@@ -67,9 +69,7 @@ from networks.models import (
     TermChange,
     User,
 )
-from networks.money import round_money, split
-from networks.services.term import HUNDRED, agency_percent, first_of_month, last_of_month
-from networks.taxid import rut_check_digit
+from networks.services.term import HUNDRED, agency_percent
 
 PASSWORD = "profo-scale-2026"
 AGENCIES = {

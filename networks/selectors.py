@@ -34,6 +34,7 @@ from networks import (
     selectors_progress,
     selectors_term,
 )
+from networks.lib.taxid import normalize_rut
 from networks.models import (
     Application,
     ApplicationEvent,
@@ -51,7 +52,6 @@ from networks.models import (
     TermChange,
     User,
 )
-from networks.taxid import normalize_rut
 
 
 def active_member_count() -> Coalesce:

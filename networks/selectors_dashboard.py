@@ -50,8 +50,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from networks import access, graph, selectors, selectors_term
-from networks.dates import add_months, months_between
+from networks import access, selectors, selectors_term
+from networks.lib import graph
+from networks.lib.dates import add_months, first_of_month, months_between
 from networks.models import (
     Activity,
     Application,
@@ -75,7 +76,6 @@ from networks.selectors_joint_actions import REACHED
 from networks.selectors_progress import DRIFT_DAYS, WINDOW_MONTHS
 from networks.services.joint_actions import OPEN_PHASES
 from networks.services.lifecycle import MEDIUM_MONTHS, SHORT_MONTHS
-from networks.services.term import first_of_month
 
 RECENT_DAYS = 90  # "activities in the last 90 days" on a facilitator's card
 QUIET_DAYS = 30  # no activity for this long: "log this month's activity"

@@ -13,7 +13,7 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from networks import access, selectors, selectors_term
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import (
     Activity,
     ActivityType,

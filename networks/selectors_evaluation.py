@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
-from networks.dates import add_months, months_between
+from networks.lib.dates import add_months, months_between
 from networks.models import (
     Activity,
     Attendance,

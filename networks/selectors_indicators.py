@@ -17,9 +17,9 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from networks import access
-from networks.dates import add_months
+from networks.lib.dates import add_months
+from networks.lib.money import format_money
 from networks.models import JointAction, Membership, MonthlyCharge, Network, PhaseTransition
-from networks.templatetags.money import format_money
 
 ZERO = Decimal(0)
 

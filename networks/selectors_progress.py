@@ -25,8 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from networks import access, graph
-from networks.dates import add_months
+from networks import access
+from networks.lib import graph
+from networks.lib.dates import add_months
 from networks.models import (
     Activity,
     Attachment,

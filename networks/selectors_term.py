@@ -22,7 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
-from networks.dates import add_months, months_between
+from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
+from networks.lib.money import round_money
 from networks.models import (
     Activity,
     Due,
@@ -36,8 +37,7 @@ from networks.models import (
     Network,
     Payment,
 )
-from networks.money import round_money
-from networks.services.term import HUNDRED, agency_percent, first_of_month, last_of_month
+from networks.services.term import HUNDRED, agency_percent
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
 OPEN_OR_CONFIRMED = (Handover.Status.PROPOSED, Handover.Status.CONFIRMED)

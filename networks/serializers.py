@@ -11,14 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from networks import access, selectors, services, typology
+from networks import access, selectors, services
 from networks.api_input import (
     StrictIntegerField,
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
     StrictSerializer,
 )
-from networks.limits import TEXT_MAX_LENGTH
+from networks.lib import typology
+from networks.lib.limits import TEXT_MAX_LENGTH
+from networks.lib.taxid import normalize_rut
 from networks.models import (
     Application,
     ApplicationEvent,
@@ -33,7 +35,6 @@ from networks.models import (
     User,
 )
 from networks.services.lifecycle import DECISION_UNKNOWN
-from networks.taxid import normalize_rut
 
 # The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
 MAX_INTEGER = 2_147_483_647

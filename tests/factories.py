@@ -2,6 +2,7 @@
 
 import factory
 
+from networks.lib.taxid import rut_check_digit
 from networks.models import (
     Agency,
     Application,
@@ -12,7 +13,6 @@ from networks.models import (
     Programme,
     User,
 )
-from networks.taxid import rut_check_digit
 
 PASSWORD = "correct-horse-battery"
 

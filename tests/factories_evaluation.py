@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Criterion, Evaluation, Network
 from networks.services import evaluation as E
 from tests import factories

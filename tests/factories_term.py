@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Membership, Payment
 from networks.services import term as T
 from tests import builders

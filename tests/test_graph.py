@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from networks import graph
-from networks.graph import Graph, Quarter, density, density_by_quarter, quarters_between
+from networks.lib import graph
+from networks.lib.graph import Graph, Quarter, density, density_by_quarter, quarters_between
 
 D = datetime.date
 NAMES = {1: "Alfa", 2: "Beta", 3: "Gamma", 4: "Delta"}

@@ -9,9 +9,9 @@ from openpyxl import Workbook
 
 from networks import imports
 from networks.imports import Status
+from networks.lib.taxid import RUT_BAD_CHECK_DIGIT, rut_check_digit
 from networks.models import Firm, Membership, Network
 from networks.services import imports as service
-from networks.taxid import RUT_BAD_CHECK_DIGIT, rut_check_digit
 from tests import factories
 from tests import factories_data as data
 from tests.factories_activities import PNG

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from networks import scale
-from networks.dates import add_months
+from networks.lib.dates import add_months, first_of_month, last_of_month
+from networks.lib.taxid import normalize_rut
 from networks.models import (
     Activity,
     Agency,
@@ -36,8 +37,7 @@ from networks.models import (
 )
 from networks.services.lifecycle import network_update
 from networks.services.reminders import reminders_send
-from networks.services.term import first_of_month, last_of_month, month_split
-from networks.taxid import normalize_rut
+from networks.services.term import month_split
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Activity, ActivityType, Attachment, Attendance, Membership, Network
 from networks.services import activities as A
 from networks.services.common import ConflictError

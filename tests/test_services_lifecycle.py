@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from networks import services
-from networks.dates import add_months
+from networks.lib.dates import add_months
+from networks.lib.taxid import RUT_BAD_CHECK_DIGIT
 from networks.models import (
     Application,
     ApplicationEvent,
@@ -22,7 +23,6 @@ from networks.models import (
 from networks.services import lifecycle as L
 from networks.services.common import PHASE_MOVE_NOT_ALLOWED, phase_transition
 from networks.services.firms import FIRM_TAX_ID_TAKEN
-from networks.taxid import RUT_BAD_CHECK_DIGIT
 from tests import builders, factories
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from networks import selectors_term
+from networks.lib.money import split
 from networks.models import (
     Due,
     Handover,
@@ -21,7 +22,6 @@ from networks.models import (
     ReminderSent,
     TermChange,
 )
-from networks.money import split
 from networks.services import ConflictError
 from networks.services import history as H
 from networks.services import term as T
@@ -467,7 +467,7 @@ def test_readiness_checklist(running, facilitator):
     currency=st.sampled_from(["CLP", "USD"]),
 )
 def test_split_adds_up_exactly(total, weights, currency):
-    from networks.money import round_money
+    from networks.lib.money import round_money
 
     total = round_money(total, currency)
     parts = split(total, list(enumerate(weights)), currency)

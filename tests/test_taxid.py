@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from networks.taxid import format_rut, normalize_rut, normalize_tax_id, rut_check_digit
+from networks.lib.taxid import format_rut, normalize_rut, normalize_tax_id, rut_check_digit
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Every free text has a maximum length, in the models, the database and the forms alike
-(`networks.limits`); the API's side is walked in tests/security/test_strict_input.py."""
+(`networks.lib.limits`); the API's side is walked in tests/security/test_strict_input.py."""
 
 import importlib
 import inspect
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 import networks
-from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, clip
+from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, clip
 from networks.models import Diagnosis
 
 pytestmark = pytest.mark.django_db

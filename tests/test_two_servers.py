@@ -27,7 +27,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Attachment, Handover, Network, PhaseTransition
 from networks.services import activities as activity_services
 from networks.services import term

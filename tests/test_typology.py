@@ -2,7 +2,7 @@
 
 import pytest
 
-from networks.typology import DIMENSIONS, PROFILES_BY_KEY, closest_profile, distances
+from networks.lib.typology import DIMENSIONS, PROFILES_BY_KEY, closest_profile, distances
 
 COLUMNS = {
     #            tech skills innov trust coop comp size exports learning

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from networks import access
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import (
     Activity,
     ActivityType,

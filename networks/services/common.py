@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from networks.limits import clip
+from networks.lib.limits import clip
 from networks.models import Network, PhaseTransition
 
 

@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
+from networks.lib.taxid import normalize_tax_id
 from networks.models import Firm
-from networks.taxid import normalize_tax_id
 
 # The same answer whoever registered the firm, this agency or another: a RUT is public (its
 # complete tax id finds it in the search), but whose firm it is, and its details, are not.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access, notifications
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import (
     Application,
     ApplicationEvent,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from networks import notifications
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Network, ReminderSent
 
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from networks import access
-from networks.dates import add_months, months_between
+from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
+from networks.lib.money import round_money, split
 from networks.models import (
     Due,
     Firm,
@@ -31,7 +32,6 @@ from networks.models import (
     TermChange,
     User,
 )
-from networks.money import round_money, split
 from networks.services import history
 from networks.services.common import ConflictError, phase_transition
 from networks.services.lifecycle import NOT_AGENCY_STAFF, _check_manager, _lock
@@ -65,14 +65,6 @@ HANDOVER_TOO_EARLY = _(
 HANDOVER_NONE_PROPOSED = _("No handover has been proposed for this network.")
 HANDOVER_ALREADY_CONFIRMED = _("The handover has already been confirmed.")
 HANDOVER_FOUR_EYES = _("You proposed this handover, so another officer must confirm it.")
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def last_of_month(day: datetime.date) -> datetime.date:
-    return add_months(first_of_month(day), 1) - datetime.timedelta(days=1)
 
 
 # --- the split ------------------------------------------------------------------------------

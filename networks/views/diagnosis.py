@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from networks import access, selectors, services
 from networks.forms import DiagnosisForm, GoalForm
+from networks.lib.typology import DIMENSIONS, PROFILES_BY_KEY, SCALE_LABELS, distances
 from networks.models import Diagnosis
-from networks.typology import DIMENSIONS, PROFILES_BY_KEY, SCALE_LABELS, distances
 from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
 
 

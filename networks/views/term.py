@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from networks import access, selectors, selectors_term
 from networks.forms_term import HandoverForm, PaymentForm, ShareWeightsForm, TermChangeForm
+from networks.lib.dates import first_of_month
+from networks.lib.money import format_money
 from networks.models import (
     Handover,
     HandoverCommitment,
@@ -29,7 +31,6 @@ from networks.models import (
 from networks.selectors import NetworkPage
 from networks.services import term as services
 from networks.services.common import ConflictError
-from networks.templatetags.money import format_money
 from networks.views.common import (
     get_agency_network_or_404,
     once_per_form,
@@ -59,8 +60,8 @@ def _current_handover(network: Network) -> Handover | None:
 
 def _month_share(network: Network, today: datetime.date, page: NetworkPage) -> dict | None:
     """This month's split: as charged when the month's dues exist, else as it would be."""
-    month = services.first_of_month(today)
-    if month < services.first_of_month(network.term_start):
+    month = first_of_month(today)
+    if month < first_of_month(network.term_start):
         return None
     charge = MonthlyCharge.objects.filter(network=network, month=month).first()
     if charge is not None:

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from networks import services
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Diagnosis, Goal, Membership
 from tests import factories
 

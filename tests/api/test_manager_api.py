@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import ManagerAppointment, Network, PhaseTransition
 from networks.serializers import NO_SUCH_FACILITATOR
 from networks.services import lifecycle as L

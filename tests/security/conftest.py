@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import (
     Activity,
     ActivityType,

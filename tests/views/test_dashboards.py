@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from networks import selectors_dashboard as D
 from networks import selectors_term
-from networks.dates import add_months
+from networks.lib.dates import add_months, first_of_month
 from networks.models import (
     Activity,
     Application,
@@ -30,7 +30,6 @@ from networks.models import (
     ServiceUptake,
 )
 from networks.services.lifecycle import submit_checklist
-from networks.services.term import first_of_month
 from networks.views.home import AT_RISK_SHOWN
 from tests import builders, factories
 from tests.factories_joint_actions import ServiceUptakeFactory

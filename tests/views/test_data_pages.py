@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from networks import imports
+from networks.lib.taxid import rut_check_digit
 from networks.models import Firm, Membership
 from networks.services.imports import IMPORT_HAS_ERRORS
-from networks.taxid import rut_check_digit
 from networks.views.data import IMPORT_EXPIRED
 from tests import builders, factories
 from tests import factories_data as data

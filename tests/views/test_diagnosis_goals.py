@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Diagnosis, Goal
 from networks.services.lifecycle import APPLICATION_UNDER_REVIEW, GOAL_TITLE_REQUIRED
 from tests import builders, factories

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Network
 from networks.views.evaluation import default_thresholds
 from tests import factories

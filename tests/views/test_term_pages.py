@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from networks import selectors_term
-from networks.dates import add_months
+from networks.lib.dates import add_months
+from networks.lib.money import format_money
 from networks.models import (
     Handover,
     Membership,
@@ -24,7 +25,6 @@ from networks.models import (
     TermChange,
 )
 from networks.services import term as T
-from networks.templatetags.money import format_money
 from tests import builders, factories
 from tests.factories_term import build
 from tests.views.conftest import shows

@@ -19,3 +19,11 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     if end.day < start.day:
         months -= 1
     return months
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def last_of_month(day: datetime.date) -> datetime.date:
+    return add_months(first_of_month(day), 1) - datetime.timedelta(days=1)

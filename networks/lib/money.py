@@ -4,7 +4,9 @@ CLP has no minor unit (amounts are whole pesos); UF is quoted with four decimals
 currencies use cents.
 """
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.formats import number_format
 
 QUANTA = {"CLP": Decimal("1"), "UF": Decimal("0.0001"), "CLF": Decimal("0.0001")}
 CENT = Decimal("0.01")
@@ -39,3 +41,15 @@ def split(total: Decimal, weights: list[tuple[object, Decimal]], currency: str) 
     for i in order[:leftover]:
         parts[exact[i][0]] += unit
     return parts
+
+
+def format_money(amount, currency: str = "CLP") -> str:
+    if amount is None or amount == "":
+        return "—"
+    try:
+        value = round_money(Decimal(str(amount)), currency)
+    except (InvalidOperation, ValueError, TypeError):
+        return str(amount)
+    places = max(0, -quantum(currency).as_tuple().exponent)
+    formatted = number_format(value, places, use_l10n=True, force_grouping=True)
+    return f"{formatted} {(currency or '').upper()}".strip()
