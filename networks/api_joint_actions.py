@@ -36,7 +36,7 @@ from networks.models import (
     ServiceUptake,
     SupportService,
 )
-from networks.serializers import MAX_INTEGER
+from networks.rules import MAX_INTEGER
 from networks.services import history
 from networks.services import joint_actions as ja_services
 from networks.services import support as support_services

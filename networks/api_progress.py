@@ -23,15 +23,9 @@ from networks.api_input import StrictIntegerField, StrictModelSerializer, Strict
 from networks.api_views import NetworkScopedView
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Attachment, FirmIndicator, GoalActual, Network
-from networks.services.progress import (
-    FIGURES,
-    firm_figures_share,
-    firm_indicator_record,
-    goal_actual_record,
-)
+from networks.rules import FIGURES, MAX_INTEGER
+from networks.services.progress import firm_figures_share, firm_indicator_record, goal_actual_record
 
-# The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
-MAX_INTEGER = 2_147_483_647
 RATE_HELP = (
     "A share between 0 and 1, as a number rounded to 3 decimals (0.667 is two activities out of "
     "three); null when the network held no activity in the period."

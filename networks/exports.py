@@ -61,6 +61,7 @@ from networks.models import (
     Network,
     User,
 )
+from networks.rules import FIGURES
 from profo.db_router import has_written, note_write, request_scope, use_replica
 
 CHUNK = 2000
@@ -71,11 +72,6 @@ CONTENT_TYPES = {
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NAME_SEPARATOR = "; "
-# The panel's figures, in the order the indicator pages show them.
-FIGURES = (
-    "employees", "annual_sales", "exports", "average_wage", "people_trained", "certifications",
-    "technologies",
-)  # fmt: skip
 ROLES = (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR,
          User.Role.FIRM_MEMBER)  # fmt: skip
 

@@ -6,10 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.forms import AmountInput, DateInput
 from networks.lib.limits import TEXT_MAX_LENGTH
+from networks.rules import MAX_INTEGER
 from networks.services.progress import INDICATOR_NEGATIVE, UNSET, figure_label
-
-# The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
-MAX_INTEGER = 2_147_483_647
 
 
 class GoalActualForm(forms.Form):

@@ -69,7 +69,7 @@ from networks.models import (
     TermChange,
     User,
 )
-from networks.services.term import HUNDRED, agency_percent
+from networks.rules import HUNDRED, agency_percent
 
 PASSWORD = "profo-scale-2026"
 AGENCIES = {

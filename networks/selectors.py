@@ -52,6 +52,7 @@ from networks.models import (
     TermChange,
     User,
 )
+from networks.rules import OPEN_OR_CONFIRMED
 
 
 def active_member_count() -> Coalesce:
@@ -272,13 +273,6 @@ def application_events(network: Network) -> QuerySet[ApplicationEvent]:
     )
 
 
-def leaving_needs_reason(network: Network, application: Application | None) -> bool:
-    """Whether a firm leaving needs a reason: services.membership_remove's own rule."""
-    from networks.services.lifecycle import leaving_needs_reason as rule
-
-    return rule(network, application)
-
-
 def agency_programmes(agency_id: int | None) -> QuerySet[Programme]:
     return Programme.objects.filter(agency_id=agency_id).order_by("name")
 
@@ -297,8 +291,6 @@ def firm_by_tax_id(tax_id: str) -> Firm | None:
 
 
 # --- the network page -----------------------------------------------------------------------
-
-OPEN_OR_CONFIRMED = (Handover.Status.PROPOSED, Handover.Status.CONFIRMED)
 
 
 def network_for_page(user, pk) -> Network | None:

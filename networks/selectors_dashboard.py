@@ -52,7 +52,7 @@ from django.utils.translation import ngettext
 
 from networks import access, selectors, selectors_term
 from networks.lib import graph
-from networks.lib.dates import add_months, first_of_month, months_between
+from networks.lib.dates import add_months, months_between
 from networks.models import (
     Activity,
     Application,
@@ -72,16 +72,22 @@ from networks.models import (
     ServiceUptake,
     User,
 )
-from networks.selectors_joint_actions import REACHED
-from networks.selectors_progress import DRIFT_DAYS, WINDOW_MONTHS
-from networks.services.joint_actions import OPEN_PHASES
-from networks.services.lifecycle import MEDIUM_MONTHS, SHORT_MONTHS
+from networks.rules import (
+    DRIFT_DAYS,
+    HANDOVER_AHEAD_MONTHS,
+    JOINT_ACTION_PHASES,
+    MEDIUM_MONTHS,
+    PARTICIPATION_WINDOW_MONTHS,
+    QUIET_DAYS,
+    RECENT_DAYS,
+    RISK_PARTICIPATION,
+    RISK_QUIET_DAYS,
+    SHORT_MONTHS,
+    UPTAKE_REACHED,
+    arrears_cutoff,
+    joint_actions_open,
+)
 
-RECENT_DAYS = 90  # "activities in the last 90 days" on a facilitator's card
-QUIET_DAYS = 30  # no activity for this long: "log this month's activity"
-RISK_QUIET_DAYS = 60  # no activity for this long: a network at risk
-RISK_PARTICIPATION = 0.5  # a six-month attendance rate under this: a network at risk
-HANDOVER_AHEAD_MONTHS = 6  # the agency's "handovers due" look this far ahead
 APPROVALS_SHOWN = 5
 FIRM_RECENT_DAYS = 60
 FIRM_ROWS_SHOWN = 10
@@ -100,13 +106,6 @@ def _latest(queryset: QuerySet, field_name: str) -> Subquery:
     """MAX(field) of a correlated subquery, or NULL."""
     latest = queryset.order_by().values(d=Func(F(field_name), function="MAX"))[:1]
     return Subquery(latest, output_field=DateField())
-
-
-def arrears_cutoff(arrears_days: int, today: datetime.date) -> datetime.date:
-    """selectors_term.arrears_cutoff for a number of days rather than a network: dues of months
-    up to this one are old enough to be arrears when unpaid."""
-    limit = today - datetime.timedelta(days=arrears_days)
-    return add_months(first_of_month(limit + datetime.timedelta(days=1)), -1)
 
 
 def _old_dues(arrears_days, today: datetime.date) -> Q:
@@ -219,7 +218,7 @@ class NetworkFacts:
 
     @property
     def readiness_months(self) -> int:
-        six_months_ago = add_months(self.today, -WINDOW_MONTHS)
+        six_months_ago = add_months(self.today, -PARTICIPATION_WINDOW_MONTHS)
         start = max(six_months_ago, self.network.term_start or six_months_ago)
         return max(1, months_between(start, self.today) or 1)
 
@@ -250,7 +249,7 @@ class NetworkFacts:
     @property
     def is_running(self) -> bool:
         """Activities, joint actions and dues happen in consolidation and independence."""
-        return self.network.phase in OPEN_PHASES
+        return joint_actions_open(self.network)
 
     # -- what to do next --
 
@@ -428,7 +427,7 @@ def _annotated(networks: QuerySet[Network], today: datetime.date, *, checklist: 
     """The networks with what one correlated subquery per row gives: member counts, the latest
     evaluation, the handover commitments and, for the application, the checklist's facts."""
     net = OuterRef("pk")
-    half_year_ago = add_months(today, -WINDOW_MONTHS)
+    half_year_ago = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
     memberships = Membership.objects.filter(network=net)
     handover = Handover.objects.filter(
         network=OuterRef(net), status__in=[Handover.Status.PROPOSED, Handover.Status.CONFIRMED]
@@ -505,7 +504,7 @@ def _facts(network: Network, today: datetime.date) -> NetworkFacts:
 def activity_figures(scope, today: datetime.date) -> dict[int, dict]:
     """Per network: the last activity held, how many in all, in 90 days, in six months, and
     since readiness's window began (six months ago, or the term's start when later)."""
-    half_year_ago = add_months(today, -WINDOW_MONTHS)
+    half_year_ago = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
     readiness_from = Greatest(
         Coalesce("network__term_start", Value(half_year_ago)), Value(half_year_ago)
     )
@@ -686,11 +685,15 @@ def attendance_figures(
 
     The half-year before is history: its pairs are kept in the cache for the day, so that only
     the first reading of the day scans a whole year of attendance."""
-    half_year_ago = add_months(today, -WINDOW_MONTHS)
+    half_year_ago = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
     figures = {pk: {"attended_6m": 0, "pairs_recent": 0} for pk in network_ids}
     key = _ties_before_key(network_ids, today) if ties_before else None
     cached = cache.get(key) if key else None
-    start = add_months(today, -2 * WINDOW_MONTHS) if key and cached is None else half_year_ago
+    start = (
+        add_months(today, -2 * PARTICIPATION_WINDOW_MONTHS)
+        if key and cached is None
+        else half_year_ago
+    )
     scope_sql, scope_params = _scope_sql(scope)
     half = "CASE WHEN act.date > %s THEN 1 ELSE 0 END"
     sql = f"""
@@ -927,7 +930,7 @@ def agency_figures(user, every, facts: dict[int, NetworkFacts], today) -> Agency
         )["n"],
         uptakes_this_year=ServiceUptake.objects.filter(
             network__in=every,
-            status__in=REACHED,
+            status__in=UPTAKE_REACHED,
             date__gte=datetime.date(today.year, 1, 1),
             date__lte=datetime.date(today.year, 12, 31),
         ).count(),
@@ -1008,7 +1011,7 @@ def firm_dashboard(*, user, today: datetime.date | None = None) -> FirmDashboard
     ).select_related("joint_action__type")
     waiting = list(
         participations.filter(
-            confirmed_at__isnull=True, joint_action__network__phase__in=OPEN_PHASES
+            confirmed_at__isnull=True, joint_action__network__phase__in=JOINT_ACTION_PHASES
         )
         .exclude(joint_action__status=JointAction.Status.DROPPED)
         .order_by("joint_action__created_at", "pk")

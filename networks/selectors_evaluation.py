@@ -19,8 +19,7 @@ from networks.models import (
     Network,
     ServiceUptake,
 )
-
-COMMERCIAL = {"shared_order", "trade_fair", "group_export", "joint_marketing"}
+from networks.rules import COMMERCIAL_JOINT_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,9 @@ def suggestions(network: Network, today: datetime.date | None = None) -> dict[st
             _("%(n)s activities in 6 months, attendance %(rate)s%%")
             % {"n": activities, "rate": round(rate * 100)},
         ),
-        "joint_commercial": Suggestion(has(COMMERCIAL), _("completed commercial joint actions")),
+        "joint_commercial": Suggestion(
+            has(COMMERCIAL_JOINT_ACTIONS), _("completed commercial joint actions")
+        ),
         "joint_purchasing": Suggestion(has({"joint_purchasing"}), _("completed joint purchase")),
         "shared_equipment": Suggestion(has({"shared_equipment"}), _("completed shared equipment")),
         "quality": Suggestion(

@@ -20,6 +20,7 @@ from networks.models import (
     SupportService,
     User,
 )
+from networks.rules import UPTAKE_REACHED
 
 # --- joint actions --------------------------------------------------------------------------
 
@@ -230,12 +231,9 @@ class UptakeSummary:
     by_category: list[UptakeFigures] = field(default_factory=list)
 
 
-REACHED = [ServiceUptake.Status.TAKEN_UP, ServiceUptake.Status.COMPLETED]
-
-
 def uptake_summary(uptakes: QuerySet[ServiceUptake]) -> UptakeSummary:
     """The referral, take-up and conversion figures of `uptakes`, by category (1 query)."""
-    reached = Q(status__in=REACHED)
+    reached = Q(status__in=UPTAKE_REACHED)
     referred = Q(referred_by_facilitator=True)
     rows = (
         uptakes.order_by()

@@ -41,7 +41,7 @@ from networks.models import (
     Membership,
     Network,
 )
-from networks.services.progress import FIGURES
+from networks.rules import DRIFT_DAYS, FIGURES, MIN_FIRMS_FOR_AGGREGATE, PARTICIPATION_WINDOW_MONTHS
 
 # --- shared SQL pieces ----------------------------------------------------------------------
 
@@ -152,8 +152,6 @@ def goal_evidence(user, actual_pk, attachment_pk) -> Attachment | None:
 
 
 # --- firm indicators ------------------------------------------------------------------------
-
-MIN_FIRMS_FOR_AGGREGATE = 3  # fewer, and a total would give away another firm's figures
 
 
 @dataclass(frozen=True)
@@ -334,9 +332,6 @@ def network_indicators(network: Network, user) -> NetworkIndicators:
 
 # --- participation --------------------------------------------------------------------------
 
-WINDOW_MONTHS = 6
-DRIFT_DAYS = 90
-
 
 @dataclass(frozen=True)
 class Participation:
@@ -381,7 +376,7 @@ def participation_memberships(
 ) -> QuerySet[Membership]:
     """The network's memberships (former ones too, unless `active_only`) with their firm and
     what `participation_from` needs, in one query."""
-    window_start = add_months(today, -WINDOW_MONTHS)
+    window_start = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
     held = Activity.objects.filter(
         network=OuterRef("network"), date__lte=today, date__gte=OuterRef("joined_on")
     )

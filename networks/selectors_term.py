@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from networks import access
+from networks import access, rules
 from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
 from networks.lib.money import round_money
 from networks.models import (
@@ -37,10 +37,15 @@ from networks.models import (
     Network,
     Payment,
 )
-from networks.services.term import HUNDRED, agency_percent
+from networks.rules import (
+    HUNDRED,
+    OPEN_OR_CONFIRMED,
+    READINESS_EVALUATION_MONTHS,
+    READINESS_WINDOW_MONTHS,
+    agency_percent,
+)
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
-OPEN_OR_CONFIRMED = (Handover.Status.PROPOSED, Handover.Status.CONFIRMED)
 
 
 def arrears_cutoff(network: Network, today: datetime.date | None = None) -> datetime.date:
@@ -48,10 +53,7 @@ def arrears_cutoff(network: Network, today: datetime.date | None = None) -> date
 
     A month's dues fall due on its last day, and become arrears `arrears_days` later.
     """
-    today = today or timezone.localdate()
-    limit = today - datetime.timedelta(days=network.programme.arrears_days)
-    # Month M is old enough when its last day <= limit, i.e. M + 1 month <= first of (limit + 1).
-    return add_months(first_of_month(limit + datetime.timedelta(days=1)), -1)
+    return rules.arrears_cutoff(network.programme.arrears_days, today or timezone.localdate())
 
 
 @dataclass
@@ -289,7 +291,7 @@ class ReadinessFacts:
 def readiness_window(network: Network, today: datetime.date) -> tuple[datetime.date, int]:
     """The start of the activity item's window (the last 6 months, or since the term
     started) and its length in months."""
-    six_months_ago = add_months(today, -6)
+    six_months_ago = add_months(today, -READINESS_WINDOW_MONTHS)
     window_start = max(six_months_ago, network.term_start or six_months_ago)
     return window_start, max(1, months_between(window_start, today) or 1)
 
@@ -378,7 +380,7 @@ def readiness(
         ReadinessItem(
             "evaluation",
             _("An evaluation recorded in the last 12 months"),
-            bool(evaluation and evaluation >= add_months(today, -12)),
+            bool(evaluation and evaluation >= add_months(today, -READINESS_EVALUATION_MONTHS)),
             "",
         ),
         ReadinessItem(

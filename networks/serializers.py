@@ -34,10 +34,9 @@ from networks.models import (
     Programme,
     User,
 )
+from networks.rules import MAX_INTEGER
 from networks.services.lifecycle import DECISION_UNKNOWN
 
-# The largest value PostgreSQL's integer column holds; a bigger one would be a 500, not a 400.
-MAX_INTEGER = 2_147_483_647
 # Region and commune hold 120 characters each: "commune, region".
 PLACE_MAX_LENGTH = 120
 LOCALITY_MAX_LENGTH = 2 * PLACE_MAX_LENGTH + len(", ")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from networks import selectors_term
+from networks import rules, selectors_term
 from networks.lib.money import split
 from networks.models import (
     Due,
@@ -62,14 +62,14 @@ def firms_of(network):
     ],
 )
 def test_agency_share_by_year_of_term(running, month, percent):
-    assert T.agency_percent(running, month) == percent
+    assert rules.agency_percent(running, month) == percent
 
 
 def test_schedule_is_a_programme_setting(running):
     running.programme.agency_share_schedule = [80, 60, 40, 20]
     running.programme.save()
     running.refresh_from_db()
-    assert T.agency_percent(running, datetime.date(2027, 2, 1)) == 20
+    assert rules.agency_percent(running, datetime.date(2027, 2, 1)) == 20
 
 
 def test_month_split_equal_shares(running):
@@ -389,8 +389,8 @@ def test_confirmation_moves_to_independence_and_agency_pays_nothing(running, off
         officer,
     )
     # January (the handover month) still follows the schedule; from February the agency pays 0.
-    assert T.agency_percent(running, datetime.date(2027, 1, 1)) == 30
-    assert T.agency_percent(running, datetime.date(2027, 2, 1)) == 0
+    assert rules.agency_percent(running, datetime.date(2027, 1, 1)) == 30
+    assert rules.agency_percent(running, datetime.date(2027, 2, 1)) == 0
     with mock.patch("networks.services.term.timezone.localdate",
                     return_value=datetime.date(2027, 3, 1)):  # fmt: skip
         charge = T.dues_generate(network=running, month=datetime.date(2027, 2, 1))

@@ -22,6 +22,7 @@ from networks.models import (
     Network,
     User,
 )
+from networks.rules import ACTIVITY_MONTHS_AHEAD, HOST_REQUIRED_ACTIVITY, activities_open
 from networks.services import history
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
@@ -45,10 +46,6 @@ ATTENDANCE_NOT_ATTENDEE = _(
     "Your firm is not recorded as attending this activity, so it cannot confirm attendance."
 )
 ATTENDANCE_FIRMS_ONLY = _("Only a user of an attending firm can confirm its attendance.")
-
-# The phases in which the manager runs activities (domain.md section 2).
-LOGGING_PHASES = (Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE)
-FACTORY_VISIT = "factory_visit"
 EDITABLE_FIELDS = frozenset(
     {"type", "title", "date", "place", "host_firm", "attendees", "description", "outcomes", "cost"}
 )
@@ -57,12 +54,8 @@ EDITABLE_FIELDS = frozenset(
 # --- helpers --------------------------------------------------------------------------------
 
 
-def can_log_in(network: Network) -> bool:
-    return network.phase in LOGGING_PHASES
-
-
 def latest_allowed_date(today: datetime.date | None = None) -> datetime.date:
-    return add_months(today or timezone.localdate(), 12)
+    return add_months(today or timezone.localdate(), ACTIVITY_MONTHS_AHEAD)
 
 
 def _require_change(actor, network: Network) -> None:
@@ -78,7 +71,7 @@ def _lock_network(network: Network) -> Network:
 
 
 def _require_logging_phase(network: Network) -> None:
-    if not can_log_in(network):
+    if not activities_open(network):
         # No field names the problem: the page shows it above the form.
         raise ValidationError(ACTIVITY_WRONG_PHASE)
 
@@ -137,7 +130,7 @@ def _validate(
         limit = latest_allowed_date()
         if date > limit:
             errors["date"] = [ACTIVITY_DATE_TOO_FAR % {"limit": limit.isoformat()}]
-    if type_ok and type.slug == FACTORY_VISIT and host_firm is None:
+    if type_ok and type.slug == HOST_REQUIRED_ACTIVITY and host_firm is None:
         errors["host_firm"] = [ACTIVITY_HOST_REQUIRED]
     if date is not None and (host_firm is not None or attendees):
         members = member_ids_on(network, date)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.lib.limits import clip
 from networks.models import Network, PhaseTransition
+from networks.rules import ALLOWED_MOVES
 
 
 class ConflictError(Exception):
@@ -20,15 +21,6 @@ class ConflictError(Exception):
 
 PHASE_MOVE_NOT_ALLOWED = _("A network cannot move from %(from)s to %(to)s.")
 REASON_REQUIRED = _("Give a reason.")
-
-# The only moves a network's phase can make: forward one step, or dissolution from any phase.
-ALLOWED_MOVES = {
-    (Network.Phase.PREPARATION, Network.Phase.CONSOLIDATION),
-    (Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE),
-    (Network.Phase.PREPARATION, Network.Phase.DISSOLVED),
-    (Network.Phase.CONSOLIDATION, Network.Phase.DISSOLVED),
-    (Network.Phase.INDEPENDENCE, Network.Phase.DISSOLVED),
-}
 
 
 def phase_transition(

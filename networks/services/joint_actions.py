@@ -27,6 +27,7 @@ from networks.models import (
     Network,
     User,
 )
+from networks.rules import JOINT_ACTION_MIN_FIRMS, MAX_MONEY, joint_actions_open
 from networks.services import history
 from networks.services.common import ConflictError
 
@@ -60,20 +61,16 @@ PARTICIPATION_ALREADY_CONFIRMED = _("Your firm's participation is already confir
 LOGGER_CANNOT_DECLINE = _(
     "Your firm logged this joint action. Edit it or mark it dropped instead of declining."
 )
-
-OPEN_PHASES = (Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE)
 EDITABLE_FIELDS = (
     "type", "title", "firms", "status", "start_date", "end_date", "value", "outcome",
 )  # fmt: skip
-
-MAX_MONEY = Decimal(10) ** 14  # JointAction.value: max_digits=16, decimal_places=2
 
 
 # --- helpers --------------------------------------------------------------------------------
 
 
 def _require_open(network: Network) -> None:
-    if network.phase not in OPEN_PHASES:
+    if not joint_actions_open(network):
         raise ConflictError(JOINT_ACTION_PHASE)
 
 
@@ -128,7 +125,7 @@ def _check_firms(network: Network, ids: set[int] | None, *, already: set[int]) -
         )
         if new - members:
             errors.append(JOINT_ACTION_FIRM_NOT_MEMBER)
-    if len(ids) < 2:
+    if len(ids) < JOINT_ACTION_MIN_FIRMS:
         errors.append(JOINT_ACTION_TWO_FIRMS)
     return errors
 

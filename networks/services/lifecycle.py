@@ -24,6 +24,13 @@ from networks.models import (
     Programme,
     User,
 )
+from networks.rules import (
+    GOAL_HORIZON_MONTHS,
+    MANAGER_START_MONTHS_AHEAD,
+    MEDIUM_MONTHS,
+    SHORT_MONTHS,
+    leaving_needs_reason,
+)
 from networks.services.common import ConflictError, phase_transition, require_text
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
@@ -76,8 +83,6 @@ MANAGER_START_BEFORE_CURRENT = _("The new manager cannot start before the curren
 MANAGER_REPLACE_REASON_REQUIRED = _("Give the reason for replacing the manager.")
 DISSOLVE_REASON_REQUIRED = _("Give the reason for dissolving the network.")
 ALREADY_DISSOLVED = _("This network is already dissolved.")
-
-SHORT_MONTHS, MEDIUM_MONTHS = 12, 36
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -206,12 +211,6 @@ def membership_add(
         raise ValidationError({"firm": [MEMBER_ALREADY_ACTIVE % {"firm": firm.name}]}) from None
 
 
-def leaving_needs_reason(network: Network, application: Application | None) -> bool:
-    """Before approval the group is still being put together: firms are simply removed."""
-    approved = application is not None and application.status == Application.Status.APPROVED
-    return not (network.phase == Network.Phase.PREPARATION and not approved)
-
-
 @transaction.atomic
 def membership_remove(
     *,
@@ -284,15 +283,12 @@ def diagnosis_save(*, network: Network, actor: User, **fields) -> Diagnosis:
     return diagnosis
 
 
-HORIZON_MONTHS = {Goal.Horizon.SHORT: 12, Goal.Horizon.MEDIUM: 36}
-
-
 def _goal_errors(network, horizon, title, due_date, baseline, target) -> dict:
     errors = {}
-    if network.phase == Network.Phase.PREPARATION and horizon in HORIZON_MONTHS and due_date:
+    if network.phase == Network.Phase.PREPARATION and horizon in GOAL_HORIZON_MONTHS and due_date:
         # While the group prepares its application, goals count from today (the submission).
         today = timezone.localdate()
-        limit = add_months(today, HORIZON_MONTHS[horizon])
+        limit = add_months(today, GOAL_HORIZON_MONTHS[horizon])
         if not today <= due_date <= limit:
             label = Goal.Horizon(horizon).label
             errors["due_date"] = [
@@ -518,7 +514,7 @@ def _check_manager(network: Network, person: User, monthly_salary, start: dateti
         errors["monthly_salary"] = [MANAGER_SALARY_INVALID]
     if start is None:
         errors["start_date"] = [_("Give the start date.")]
-    elif start > add_months(timezone.localdate(), 12):
+    elif start > add_months(timezone.localdate(), MANAGER_START_MONTHS_AHEAD):
         errors["start_date"] = [MANAGER_START_TOO_FAR]
     return errors
 

@@ -21,6 +21,7 @@ from networks.models import (
     Network,
     User,
 )
+from networks.rules import FIGURES
 from networks.services import history
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
@@ -58,12 +59,6 @@ UNSET = object()
 
 # Errors about the report as a whole: the API's usual key; the pages show them above the form.
 NON_FIELD = "non_field_errors"
-
-# The panel's figures, in the order the pages show them.
-FIGURES = (
-    "employees", "annual_sales", "exports", "average_wage", "people_trained", "certifications",
-    "technologies",
-)  # fmt: skip
 
 
 def _day(day: datetime.date) -> str:

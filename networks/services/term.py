@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from networks import access
-from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
+from networks.lib.dates import add_months, first_of_month, last_of_month
 from networks.lib.money import round_money, split
 from networks.models import (
     Due,
@@ -32,11 +32,10 @@ from networks.models import (
     TermChange,
     User,
 )
+from networks.rules import HUNDRED, agency_percent
 from networks.services import history
 from networks.services.common import ConflictError, phase_transition
 from networks.services.lifecycle import NOT_AGENCY_STAFF, _check_manager, _lock
-
-HUNDRED = Decimal(100)
 
 NO_TERM_YET = _("The term has not started: appoint the first manager.")
 NOT_IN_CONSOLIDATION = _("Only a network in consolidation can do this.")
@@ -68,21 +67,6 @@ HANDOVER_FOUR_EYES = _("You proposed this handover, so another officer must conf
 
 
 # --- the split ------------------------------------------------------------------------------
-
-
-def agency_percent(network: Network, month: datetime.date) -> Decimal:
-    """The agency's share of the salary for `month`, from the programme's schedule.
-
-    Year 1 is the first twelve months from the term start. After the last year of the schedule
-    (an extended term) the last rate goes on until the handover; from the month after the
-    handover the agency pays nothing.
-    """
-    month = first_of_month(month)
-    if network.handed_over_on and month > first_of_month(network.handed_over_on):
-        return Decimal(0)
-    schedule = network.programme.agency_share_schedule or [0]
-    year = max(0, months_between(first_of_month(network.term_start), month)) // 12
-    return Decimal(str(schedule[min(year, len(schedule) - 1)]))
 
 
 def salary_for(network: Network, month: datetime.date) -> Decimal:

@@ -15,6 +15,7 @@ from networks import selectors_activities as selectors
 from networks.forms_activities import ActivityFilterForm, ActivityForm, AttachmentForm
 from networks.forms_history import ActivityDeleteForm
 from networks.models import Activity, Attachment, Network
+from networks.rules import activities_open
 from networks.selectors import NetworkPage
 from networks.services import activities as services
 from networks.services.common import ConflictError
@@ -32,7 +33,7 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
     recent, _held_in_window = page.recent_activities
     return {
         "recent_activities": recent,
-        "can_log_activity": may_change and services.can_log_in(network),
+        "can_log_activity": may_change and activities_open(network),
     }
 
 
@@ -68,7 +69,7 @@ def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query.urlencode(),
         "filtered": any(filters.values()),
         "can_log_activity": (
-            access.can_change_network(request.user, network) and services.can_log_in(network)
+            access.can_change_network(request.user, network) and activities_open(network)
         ),
     }
     return render(request, "networks/activity_list.html", context)
@@ -93,7 +94,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
         "network": network,
         "form": form,
         # Said up front; the service refuses anyway.
-        "closed": "" if services.can_log_in(network) else str(services.ACTIVITY_WRONG_PHASE),
+        "closed": "" if activities_open(network) else str(services.ACTIVITY_WRONG_PHASE),
     }
     return render(request, "networks/activity_form.html", context)
 
@@ -117,7 +118,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpRespon
         "network": network,
         "form": form,
         "activity": activity,
-        "closed": "" if services.can_log_in(network) else str(services.ACTIVITY_WRONG_PHASE),
+        "closed": "" if activities_open(network) else str(services.ACTIVITY_WRONG_PHASE),
     }
     return render(request, "networks/activity_form.html", context)
 
@@ -136,7 +137,7 @@ def _render_detail(
         "attendance": list(activity.attendance.all()),
         "attachments": list(activity.attachments.all()),
         "may_change": may_change and is_open,
-        "can_edit": may_change and services.can_log_in(network),
+        "can_edit": may_change and activities_open(network),
         "upload_form": upload_form or AttachmentForm(),
         # The firm's own row: its user sees whether it is confirmed, and may confirm it.
         "own_row": own_row,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from networks import access, selectors_evaluation, selectors_indicators
 from networks.forms_evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
 from networks.models import Criterion, Evaluation, Network, Programme
+from networks.rules import default_thresholds
 from networks.selectors import NetworkPage
 from networks.services import criteria as criteria_services
 from networks.services import evaluation as evaluation_services
@@ -259,12 +260,6 @@ def criterion_reactivate(
 def at_least_sentence(count: int, total: int, k: int) -> str:
     """ "7 of 10 met at least 4": the 1993 evaluation's own way of saying it."""
     return _("%(count)s of %(total)s met at least %(k)s") % {"count": count, "total": total, "k": k}
-
-
-def default_thresholds(max_k: int) -> list[int]:
-    # A third and a half of the criteria: 4 and 6 of twelve, the thresholds the 1993
-    # evaluation reported.
-    return sorted({round(max_k / 3), round(max_k / 2)})
 
 
 def portfolio_table(report, thresholds: list[int] | None = None) -> dict:

@@ -21,6 +21,7 @@ from networks.forms_joint_actions import (
     UptakeForm,
 )
 from networks.models import Network
+from networks.rules import joint_actions_open
 from networks.selectors import NetworkPage
 from networks.services import ConflictError
 from networks.services import joint_actions as ja_services
@@ -29,10 +30,6 @@ from networks.views.common import once_per_form, posted, show_conflict, show_err
 
 PAGE_SIZE = 20
 LATEST_ON_NETWORK_PAGE = 5
-
-
-def _is_open(network: Network) -> bool:
-    return network.phase in ja_services.OPEN_PHASES
 
 
 def _uptake_context(request: HttpRequest, network: Network) -> dict:
@@ -63,7 +60,7 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
         "ja_counts": counts,
         "ja_latest": selectors.mark_for_user(latest, user),
         "ja_waiting": counts["waiting"],
-        "ja_can_log": _is_open(network) and may_log,
+        "ja_can_log": joint_actions_open(network) and may_log,
         **_uptake_context(request, network),
     }
 
@@ -91,7 +88,8 @@ def joint_action_list(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "query": urlencode(query),
         "waiting_count": waiting.count(),
-        "can_log": _is_open(network) and access.can_log_joint_action(request.user, network),
+        "can_log": joint_actions_open(network)
+        and access.can_log_joint_action(request.user, network),
         "is_firm_member": request.user.is_firm_member,
     }
     return render(request, "networks/joint_action_list.html", context)
@@ -121,7 +119,7 @@ def joint_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         "form": form,
-        "closed": "" if _is_open(network) else str(ja_services.JOINT_ACTION_PHASE),
+        "closed": "" if joint_actions_open(network) else str(ja_services.JOINT_ACTION_PHASE),
     }
     return render(request, "networks/joint_action_form.html", context)
 
@@ -132,7 +130,7 @@ def joint_action_detail(request: HttpRequest, pk: int, ja_pk: int) -> HttpRespon
     joint_action = selectors.get_joint_action_or_404(request.user, ja_pk, network=network)
     selectors.mark_for_user([joint_action], request.user)
     selectors.attach_declines([joint_action])
-    is_open = _is_open(network)
+    is_open = joint_actions_open(network)
     mine = joint_action.mine
     context = {
         "network": network,
@@ -179,7 +177,7 @@ def joint_action_edit(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse
         "network": network,
         "form": form,
         "joint_action": joint_action,
-        "closed": "" if _is_open(network) else str(ja_services.JOINT_ACTION_PHASE),
+        "closed": "" if joint_actions_open(network) else str(ja_services.JOINT_ACTION_PHASE),
     }
     return render(request, "networks/joint_action_form.html", context)
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from networks import access, selectors, services
 from networks.forms import AddMemberForm, FirmForm, RemoveMemberForm
 from networks.models import Network
+from networks.rules import leaving_needs_reason
 from networks.services.firms import FIRM_TAX_ID_TAKEN
 from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
 
@@ -111,7 +112,7 @@ def member_remove(request: HttpRequest, pk: int, firm_pk: int) -> HttpResponse:
     if membership is None:
         raise Http404("No such member.")
     firm = membership.firm
-    reason_required = selectors.leaving_needs_reason(network, selectors.application_for(network))
+    reason_required = leaving_needs_reason(network, selectors.application_for(network))
     form = RemoveMemberForm(posted(request), reason_required=reason_required)
     if request.method == "POST" and form.is_valid():
         try:

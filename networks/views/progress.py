@@ -14,10 +14,10 @@ from networks import access, selectors
 from networks import selectors_progress as sp
 from networks.forms_progress import FirmIndicatorForm, GoalActualForm
 from networks.models import Network
+from networks.rules import DRIFT_DAYS, FIGURES, MIN_FIRMS_FOR_AGGREGATE, PARTICIPATION_WINDOW_MONTHS
 from networks.selectors import NetworkPage
 from networks.services.common import ConflictError
 from networks.services.progress import (
-    FIGURES,
     figure_label,
     firm_figures_share,
     firm_indicator_record,
@@ -188,7 +188,7 @@ def network_indicators(request: HttpRequest, pk: int) -> HttpResponse:
         "summary": summary,
         "labels": _figure_labels(),
         "aggregates": [(figure_label(a.name), a) for a in summary.aggregates],
-        "min_firms": sp.MIN_FIRMS_FOR_AGGREGATE,
+        "min_firms": MIN_FIRMS_FOR_AGGREGATE,
     }
     return render(request, "networks/indicator_network.html", context)
 
@@ -204,8 +204,8 @@ def network_participation(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         **_participation_summary(rows),
-        "window_months": sp.WINDOW_MONTHS,
-        "drift_days": sp.DRIFT_DAYS,
+        "window_months": PARTICIPATION_WINDOW_MONTHS,
+        "drift_days": DRIFT_DAYS,
     }
     return render(request, "networks/participation_network.html", context)
 

@@ -28,6 +28,7 @@ from networks.models import (
     ShareWeight,
     TermChange,
 )
+from networks.rules import OPEN_OR_CONFIRMED
 from networks.selectors import NetworkPage
 from networks.services import term as services
 from networks.services.common import ConflictError
@@ -38,9 +39,6 @@ from networks.views.common import (
     show_conflict,
     show_errors,
 )
-
-OPEN_OR_CONFIRMED = (Handover.Status.PROPOSED, Handover.Status.CONFIRMED)
-
 
 # --- reads the pages share ------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from networks import rules, selectors_term
 from networks import selectors_dashboard as D
-from networks import selectors_term
 from networks.lib.dates import add_months, first_of_month
 from networks.models import (
     Activity,
@@ -244,7 +244,7 @@ def test_the_arrears_cutoff_is_the_term_pages_own(network):
     for days in days_list:
         network.programme.arrears_days = days
         for day in dates:
-            assert D.arrears_cutoff(days, day) == selectors_term.arrears_cutoff(network, day)
+            assert rules.arrears_cutoff(days, day) == selectors_term.arrears_cutoff(network, day)
 
 
 def test_each_programme_counts_arrears_by_its_own_limit(facilitator, agency):

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from networks import rules
 from networks.models import Attachment, FirmIndicator, GoalActual, Network
 from networks.services import progress as P
 from networks.views import progress as views
@@ -445,7 +446,7 @@ def test_aggregates_hide_when_fewer_than_three_firms_reported(
     response = client.get(network_indicators_url(network))
     html = response.content.decode()
     assert "788" not in html and "777" not in html
-    assert html.count("Hidden: fewer than 3 firms reported.") == len(P.FIGURES)
+    assert html.count("Hidden: fewer than 3 firms reported.") == len(rules.FIGURES)
 
 
 def test_the_facilitator_sees_every_members_row(client, network, facilitator, member_firm,
