@@ -358,8 +358,12 @@ def test_confirming_while_the_logger_removes_the_firm_stays_consistent(
     joint_action = log(network, firm_user, firms[:3])
     outcomes = race(
         lambda: S.joint_action_confirm(joint_action=joint_action, actor=second_user),
+        # When the confirmation wins, the change needs a reason (another firm has confirmed).
         lambda: S.joint_action_update(
-            joint_action=joint_action, actor=firm_user, firms=[firms[0], firms[2]]
+            joint_action=joint_action,
+            actor=firm_user,
+            firms=[firms[0], firms[2]],
+            reason="The firm dropped out.",
         ),
     )
     confirm, update = outcomes
