@@ -9,7 +9,6 @@ Same order as `api_views`: what the user may not see is 404, what they may only 
 then the serializer's types (400), then the service's rules.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,7 +17,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
@@ -199,10 +198,9 @@ class ActivityScopedMixin:
     """Views under /activities/{pk}/: the activity among those of networks the user may see."""
 
     def get_activity(self) -> Activity:
-        try:
-            return selectors.visible_activities(self.request.user).get(pk=self.kwargs["pk"])
-        except Activity.DoesNotExist:
-            raise exceptions.NotFound() from None
+        return access.get_or_404(
+            selectors.visible_activities(self.request.user), self.kwargs["pk"], "No such activity."
+        )
 
 
 class ActivityDetailView(ActivityScopedMixin, generics.RetrieveUpdateDestroyAPIView):
@@ -213,10 +211,8 @@ class ActivityDetailView(ActivityScopedMixin, generics.RetrieveUpdateDestroyAPIV
 
     def get_object(self):
         activity = self.get_activity()
-        if self.request.method not in SAFE_METHODS and not access.can_change_network(
-            self.request.user, activity.network
-        ):
-            raise PermissionDenied
+        if self.request.method not in SAFE_METHODS:
+            access.require_change(self.request.user, activity.network)
         self.network = activity.network
         return activity
 
@@ -259,8 +255,7 @@ class AttachmentUploadView(IdempotentCreateMixin, ActivityScopedMixin, generics.
     )
     def post(self, request, pk):
         activity = self.get_activity()
-        if not access.can_change_network(request.user, activity.network):
-            raise PermissionDenied
+        access.require_change(request.user, activity.network)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         attachment = services.attachment_add(
@@ -302,10 +297,9 @@ class AttachmentDownloadView(generics.GenericAPIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        try:
-            attachment = selectors.visible_attachments(request.user).get(pk=pk)
-        except Attachment.DoesNotExist:
-            raise exceptions.NotFound() from None
+        attachment = access.get_or_404(
+            selectors.visible_attachments(request.user), pk, "No such attachment."
+        )
         return attachment_response(attachment)
 
 

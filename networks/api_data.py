@@ -14,8 +14,7 @@ from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
-from networks import exports
-from networks.views.common import require_role
+from networks import access, exports
 
 FORMAT_INVALID = "Choose csv or xlsx."
 
@@ -60,7 +59,7 @@ class ExportView(APIView):
     )
     def get(self, request, kind):
         """One export as a file: CSV (streamed) or XLSX."""
-        require_role(request.user, *exports.ROLES)
+        access.require(access.can_export(request.user))
         fmt = request.query_params.get("format", "csv")
         if fmt not in exports.FORMATS:
             raise exceptions.ValidationError({"format": [FORMAT_INVALID]})

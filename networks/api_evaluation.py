@@ -10,7 +10,6 @@ Same order as `api_views`: what the user may not see is 404, what they may only 
 then the serializer's types (400), then the service's rules.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -26,9 +25,8 @@ from networks.api_input import (
 )
 from networks.api_views import NetworkScopedView
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
-from networks.models import Criterion, Evaluation, EvaluationResult, Network, Programme
+from networks.models import Criterion, Evaluation, EvaluationResult, Programme
 from networks.services import evaluation as services
-from networks.services.lifecycle import NOT_AGENCY_STAFF
 from profo.db_router import use_replica
 
 CRITERION_NOT_IN_SET = "Criterion {pk_value} is not in this programme's set."
@@ -141,11 +139,6 @@ class PortfolioSerializer(serializers.Serializer):
 # --- views ----------------------------------------------------------------------------------
 
 
-def _require_agency(user, network: Network) -> None:
-    if not access.is_agency_of(user, network):
-        raise PermissionDenied(NOT_AGENCY_STAFF)
-
-
 @extend_schema_view(
     post=extend_schema(request=EvaluationSerializer, responses={201: EvaluationSerializer}),
 )
@@ -154,7 +147,7 @@ class EvaluationListView(IdempotentCreateMixin, NetworkScopedView, generics.List
     (staff of the network's agency)."""
 
     serializer_class = EvaluationSerializer
-    write_check = staticmethod(_require_agency)
+    write_check = staticmethod(access.require_agency)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "network": getattr(self, "network", None)}
@@ -218,8 +211,7 @@ class PortfolioView(APIView):
         responses=PortfolioSerializer,
     )
     def get(self, request):
-        if not access.is_agency_user(request.user):
-            raise PermissionDenied
+        access.require(access.is_agency_user(request.user))
         filters = PortfolioFilterSerializer(data=request.query_params, user=request.user)
         filters.is_valid(raise_exception=True)
         # A report may be a moment stale: read it from a replica when there is one.

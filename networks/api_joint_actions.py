@@ -4,7 +4,6 @@ Same order as networks.api_views: lookups go through what the user may see (404 
 writes check the access rule (403), serializers check types (400), services check the rules.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.urls import path
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_choice_field
@@ -198,13 +197,14 @@ class SupportServiceSerializer(serializers.ModelSerializer):
 
 
 def _require_can_log(user, network) -> None:
-    if not access.can_log_joint_action(user, network):
-        raise PermissionDenied(ja_services.JOINT_ACTION_NOT_ALLOWED)
+    access.require(access.can_log_joint_action(user, network), ja_services.JOINT_ACTION_NOT_ALLOWED)
 
 
 def _read(user, pk) -> JointAction:
     """The joint action as the API shows it, with its participants and declines."""
-    joint_action = selectors.get_joint_action_or_404(user, pk)
+    joint_action = access.get_or_404(
+        selectors.joint_action_lookup(user), pk, "No such joint action."
+    )
     selectors.attach_declines([joint_action])
     return joint_action
 
@@ -263,10 +263,11 @@ class JointActionDetailView(generics.RetrieveUpdateAPIView):
 
     def get_object(self):
         joint_action = _read(self.request.user, self.kwargs["pk"])
-        if self.request.method not in SAFE_METHODS and not access.can_edit_joint_action(
-            self.request.user, joint_action
-        ):
-            raise PermissionDenied(ja_services.JOINT_ACTION_EDIT_NOT_ALLOWED)
+        if self.request.method not in SAFE_METHODS:
+            access.require(
+                access.can_edit_joint_action(self.request.user, joint_action),
+                ja_services.JOINT_ACTION_EDIT_NOT_ALLOWED,
+            )
         return joint_action
 
     def update(self, request, *args, **kwargs):
@@ -287,7 +288,9 @@ class ParticipationView(generics.GenericAPIView):
 
     @extend_schema(request=None, responses=JointActionSerializer)
     def post(self, request, pk):
-        joint_action = selectors.get_joint_action_or_404(request.user, pk)
+        joint_action = access.get_or_404(
+            selectors.joint_action_lookup(request.user), pk, "No such joint action."
+        )
         require_no_input(request)
         self.service(joint_action=joint_action, actor=request.user)
         return Response(JointActionSerializer(_read(request.user, pk)).data)
@@ -309,8 +312,7 @@ class DeclineView(ParticipationView):
 
 
 def _require_recorder(user, network) -> None:
-    if not access.can_change_network(user, network):
-        raise PermissionDenied(support_services.UPTAKE_NOT_ALLOWED)
+    access.require(access.can_change_network(user, network), support_services.UPTAKE_NOT_ALLOWED)
 
 
 @extend_schema_view(post=extend_schema(request=UptakeSerializer, responses={201: UptakeSerializer}))
@@ -341,7 +343,11 @@ class UptakeDetailView(generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_object(self):
-        uptake = selectors.get_uptake_or_404(self.request.user, self.kwargs["pk"])
+        uptake = access.get_or_404(
+            selectors.uptake_lookup(self.request.user),
+            self.kwargs["pk"],
+            "No such service take-up.",
+        )
         if self.request.method not in SAFE_METHODS:
             _require_recorder(self.request.user, uptake.network)
         return uptake

@@ -8,8 +8,6 @@
 - /networks/{id}/participation/ and /networks/{id}/graph/: for everyone who may see the network.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -127,8 +125,7 @@ class FirmSharingMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.firm = access.get_firm_figures_or_404(request.user, kwargs["pk"])
-        if not access.can_share_figures(request.user, self.firm):
-            raise PermissionDenied
+        access.require(access.can_share_figures(request.user, self.firm))
 
 
 class FigureSharingListView(FirmSharingMixin, generics.GenericAPIView):
@@ -150,9 +147,10 @@ class FigureSharingDetailView(FirmSharingMixin, generics.GenericAPIView):
     serializer_class = FigureSharingSerializer
 
     def put(self, request, pk, network_pk):
-        network = Network.objects.filter(pk=network_pk, memberships__firm=self.firm).first()
-        if network is None:
-            raise Http404("No such network.")
+        network = access.found_or_404(
+            Network.objects.filter(pk=network_pk, memberships__firm=self.firm).first(),
+            "No such network.",
+        )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         firm_figures_share(
@@ -210,13 +208,9 @@ class GoalActualListView(IdempotentCreateMixin, generics.ListCreateAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.goal = sp.goal_for(request.user, kwargs["pk"])
-        if self.goal is None:
-            raise Http404
-        if request.method not in SAFE_METHODS and not access.can_change_network(
-            request.user, self.goal.network
-        ):
-            raise PermissionDenied
+        self.goal = access.found_or_404(sp.goal_for(request.user, kwargs["pk"]), "")
+        if request.method not in SAFE_METHODS:
+            access.require_change(request.user, self.goal.network)
 
     def get_queryset(self):
         return (

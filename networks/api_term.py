@@ -10,7 +10,6 @@ Under /api/v1/networks/{id}/:
 """
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -25,7 +24,7 @@ from networks.api_input import (
     StrictSerializer,
     require_no_input,
 )
-from networks.api_views import NetworkScopedView, _require_agency
+from networks.api_views import NetworkScopedView
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment
 from networks.serializers import AgencyFacilitatorField
@@ -90,14 +89,13 @@ class FirmLedgerView(NetworkScopedView, generics.ListAPIView):
     serializer_class = LedgerLineSerializer
 
     def get_queryset(self):
-        firm = (
+        firm = access.found_or_404(
             _network_firms(self.network)
             .filter(pk__in=access.firms_with_visible_figures(self.request.user))
             .filter(pk=self.kwargs["firm_id"])
-            .first()
+            .first(),
+            "No such firm.",
         )
-        if firm is None:
-            raise Http404("No such firm.")
         return selectors_term.firm_ledger(self.network, firm)
 
 
@@ -229,7 +227,7 @@ class HandoverConfirmView(NetworkScopedView):
     """Agency staff confirm the proposed handover: the network becomes independent."""
 
     serializer_class = HandoverSerializer
-    write_check = staticmethod(_require_agency)
+    write_check = staticmethod(access.require_agency)
 
     @extend_schema(request=None, responses=HandoverSerializer)
     def post(self, request, pk):
@@ -255,7 +253,7 @@ class DueDateSerializer(serializers.Serializer):
 
 class TermChangeView(NetworkScopedView):
     serializer_class = TermChangeSerializer
-    write_check = staticmethod(_require_agency)
+    write_check = staticmethod(access.require_agency)
     service = staticmethod(services.term_extend)
 
     @extend_schema(request=TermChangeSerializer, responses=DueDateSerializer)

@@ -8,8 +8,6 @@ Every view under /networks/{pk}/ follows one order:
 4. the service checks the business rules and writes (400, 403 or 409 via `api.exception_handler`).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import SAFE_METHODS
@@ -19,24 +17,11 @@ from networks import access, selectors, services
 from networks import serializers as s
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import require_no_input
-from networks.models import Application, Diagnosis, Network, PhaseTransition, User
+from networks.models import Application, Diagnosis, Network, PhaseTransition
 from networks.services.lifecycle import (
     APPLICATION_NOT_SUBMITTED,
     NETWORK_PROGRAMME_NOT_YOURS,
-    NOT_AGENCY_STAFF,
 )
-
-FIRM_REGISTRARS = (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
-
-
-def _require_change(user, network: Network) -> None:
-    if not access.can_change_network(user, network):
-        raise PermissionDenied
-
-
-def _require_agency(user, network: Network) -> None:
-    if not access.is_agency_of(user, network):
-        raise PermissionDenied(NOT_AGENCY_STAFF)
 
 
 def _network_row(user, pk) -> Network:
@@ -80,8 +65,7 @@ class NetworkListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         # Before the input: whoever may create no network at all is told so, not "no such
         # programme".
-        if request.user.role not in FIRM_REGISTRARS:
-            raise PermissionDenied(NETWORK_PROGRAMME_NOT_YOURS)
+        access.require(access.can_create_network(request.user), NETWORK_PROGRAMME_NOT_YOURS)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -111,7 +95,7 @@ class NetworkDetailView(generics.RetrieveUpdateAPIView):
     def get_object(self):
         network = super().get_object()
         if self.request.method not in SAFE_METHODS:
-            _require_change(self.request.user, network)
+            access.require_change(self.request.user, network)
         return network
 
     def perform_update(self, serializer):
@@ -123,7 +107,7 @@ class NetworkDetailView(generics.RetrieveUpdateAPIView):
 class NetworkScopedView(generics.GenericAPIView):
     """Base of the views under /networks/{pk}/: sets `self.network` before anything else runs."""
 
-    write_check = staticmethod(_require_change)
+    write_check = staticmethod(access.require_change)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication first: anonymous is 401
@@ -151,8 +135,8 @@ class FirmListView(IdempotentCreateMixin, generics.ListCreateAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method == "POST" and request.user.role not in FIRM_REGISTRARS:
-            raise PermissionDenied
+        if request.method == "POST":
+            access.require(access.can_register_firm(request.user))
 
     def get_queryset(self):
         search = self.request.query_params.get("search")
@@ -206,7 +190,10 @@ class MemberDetailView(NetworkScopedView):
         responses={204: None},
     )
     def delete(self, request, pk, firm_id):
-        membership = get_object_or_404(selectors.active_memberships(self.network), firm_id=firm_id)
+        membership = access.found_or_404(
+            selectors.active_memberships(self.network).filter(firm_id=firm_id).first(),
+            "No such member.",
+        )
         serializer = self.get_serializer(data=request.data or request.query_params)
         serializer.is_valid(raise_exception=True)
         services.membership_remove(
@@ -280,7 +267,7 @@ class DecideView(NetworkScopedView):
     """Agency staff approve, return or reject a submitted application."""
 
     serializer_class = s.DecisionSerializer
-    write_check = staticmethod(_require_agency)
+    write_check = staticmethod(access.require_agency)
 
     @extend_schema(request=s.DecisionSerializer, responses=s.ApplicationSerializer)
     def post(self, request, pk):
@@ -302,7 +289,7 @@ class AppointManagerView(IdempotentCreateMixin, NetworkScopedView):
     """The first manager: the network enters consolidation and its term starts."""
 
     serializer_class = s.ManagerAppointSerializer
-    write_check = staticmethod(_require_agency)
+    write_check = staticmethod(access.require_agency)
 
     @extend_schema(request=s.ManagerAppointSerializer, responses={201: s.AppointmentSerializer})
     def post(self, request, pk):
@@ -320,7 +307,7 @@ class ReplaceManagerView(IdempotentCreateMixin, NetworkScopedView):
     """A new manager; the term keeps its start and due date."""
 
     serializer_class = s.ManagerReplaceSerializer
-    write_check = staticmethod(_require_agency)
+    write_check = staticmethod(access.require_agency)
 
     @extend_schema(request=s.ManagerReplaceSerializer, responses={201: s.AppointmentSerializer})
     def post(self, request, pk):
@@ -337,7 +324,7 @@ class ReplaceManagerView(IdempotentCreateMixin, NetworkScopedView):
 
 class DissolveView(NetworkScopedView):
     serializer_class = s.DissolveSerializer
-    write_check = staticmethod(_require_agency)
+    write_check = staticmethod(access.require_agency)
 
     @extend_schema(request=s.DissolveSerializer, responses=s.NetworkSerializer)
     def post(self, request, pk):

@@ -72,8 +72,6 @@ CONTENT_TYPES = {
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NAME_SEPARATOR = "; "
-ROLES = (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR,
-         User.Role.FIRM_MEMBER)  # fmt: skip
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -544,7 +542,7 @@ KINDS: dict[str, ExportKind] = {
 
 def kinds_for(user) -> list[ExportKind]:
     """The exports a user's role offers (every role gets them all, each scoped to the user)."""
-    return list(KINDS.values()) if getattr(user, "role", "") in ROLES else []
+    return list(KINDS.values()) if access.can_export(user) else []
 
 
 def get_kind_or_404(key: str) -> ExportKind:

@@ -112,6 +112,4 @@ def visible_activities(user) -> QuerySet[Activity]:
 
 def visible_attachments(user) -> QuerySet[Attachment]:
     """Activity attachments of the networks this user may see: the only way to reach a file."""
-    return Attachment.objects.filter(
-        activity__network__in=access.visible_networks(user)
-    ).select_related("activity__network__programme__agency")
+    return access.visible_attachments(user).select_related("activity__network__programme__agency")

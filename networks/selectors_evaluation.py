@@ -98,6 +98,11 @@ def evaluations(network: Network) -> QuerySet[Evaluation]:
     )
 
 
+def programme_criteria(programme) -> QuerySet[Criterion]:
+    """Every criterion of the programme's set, active or not (the criteria pages look one up)."""
+    return Criterion.objects.filter(programme=programme)
+
+
 # --- the portfolio report ---------------------------------------------------------------------
 
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
-from django.http import Http404
 
 from networks import access
 from networks.models import (
@@ -46,22 +45,20 @@ def joint_actions_for(
     return _with_participants(joint_actions).order_by("-created_at", "-pk")
 
 
-def visible_joint_actions(user, **filters) -> QuerySet[JointAction]:
+def joint_actions_for_user(user, **filters) -> QuerySet[JointAction]:
     """Joint actions of every network the user may see, with what the API shows."""
     return _with_participants(access.visible_joint_actions(user).filter(**filters)).order_by(
         "-created_at", "-pk"
     )
 
 
-def get_joint_action_or_404(user, pk, *, network: Network | None = None) -> JointAction:
-    """A joint action the user may see (through `network` when given); 404 otherwise."""
-    joint_actions = visible_joint_actions(user).select_related("network__programme")
+def joint_action_lookup(user, *, network: Network | None = None) -> QuerySet[JointAction]:
+    """The joint actions a user may look one up in (through `network` when given); callers
+    take one with access.get_or_404."""
+    joint_actions = joint_actions_for_user(user).select_related("network__programme")
     if network is not None:
         joint_actions = joint_actions.filter(network=network)
-    try:
-        return joint_actions.get(pk=pk)
-    except (JointAction.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such joint action.") from None
+    return joint_actions
 
 
 def _waiting_firm_id(user) -> int | None:
@@ -188,16 +185,15 @@ def uptakes_for(user, network: Network) -> QuerySet[ServiceUptake]:
     )
 
 
-def get_uptake_or_404(user, pk, *, network: Network | None = None) -> ServiceUptake:
+def uptake_lookup(user, *, network: Network | None = None) -> QuerySet[ServiceUptake]:
+    """The take-ups a user may look one up in (through `network` when given); callers take one
+    with access.get_or_404."""
     uptakes = access.visible_uptakes(user).select_related(
         "network__programme", "firm", "service__provider"
     )
     if network is not None:
         uptakes = uptakes.filter(network=network)
-    try:
-        return uptakes.get(pk=pk)
-    except (ServiceUptake.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such service take-up.") from None
+    return uptakes
 
 
 @dataclass

@@ -58,11 +58,6 @@ def latest_allowed_date(today: datetime.date | None = None) -> datetime.date:
     return add_months(today or timezone.localdate(), ACTIVITY_MONTHS_AHEAD)
 
 
-def _require_change(actor, network: Network) -> None:
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
-
-
 def _lock_network(network: Network) -> Network:
     """Re-read the phase under a row lock, so that a dissolution cannot slip in between."""
     locked = Network.objects.select_for_update().only("phase").get(pk=network.pk)
@@ -183,7 +178,7 @@ def activity_log(
     Only the facilitator or the agency's staff, only in consolidation or independence; the
     attendees and the host firm must have been members on the activity's date.
     """
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_logging_phase(network)
     title = (title or "").strip()
@@ -218,7 +213,7 @@ def activity_update(*, activity: Activity, actor: User, reason: str = "", **fiel
     if unknown:
         raise TypeError(f"activity_update() got unexpected fields: {', '.join(sorted(unknown))}")
     network = activity.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_logging_phase(network)
     # Two editors saving at once would otherwise interleave their attendance lists.
@@ -274,7 +269,7 @@ def activity_delete(*, activity: Activity, actor: User, reason: str = "") -> Non
     Once a firm has confirmed its attendance, this needs a `reason`, kept in the history of
     the activity and of each attendance row."""
     network = activity.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_open(network)
     reason = history.clean_reason(
@@ -300,7 +295,7 @@ def attachment_add(*, activity: Activity, actor: User, upload) -> Attachment:
     and size are kept on the row for the download.
     """
     network = activity.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_open(network)
     checked = check_upload(upload)
@@ -324,7 +319,7 @@ def attachment_add(*, activity: Activity, actor: User, upload) -> Attachment:
 def attachment_delete(*, attachment: Attachment, actor: User) -> None:
     """Delete an activity's attachment and, once committed, its stored file."""
     network = attachment.activity.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_open(network)
     name = attachment.file.name

@@ -9,7 +9,7 @@ statements, so that a file of 10,000 rows imports in seconds.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,8 +101,7 @@ def import_apply(*, actor, rows: list[ImportRow]) -> ImportResult:
     row with an error refuses the whole file (ValidationError). Importing the same file twice
     changes nothing the second time.
     """
-    if not access.can_register_firm(actor):
-        raise PermissionDenied
+    access.require(access.can_register_firm(actor))
     plan = plan_import(actor=actor, rows=rows)
     if plan.has_errors:
         raise ValidationError(IMPORT_HAS_ERRORS % {"count": plan.error_count})

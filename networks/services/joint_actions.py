@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -193,8 +193,7 @@ def joint_action_log(
     and its participation is confirmed at once. When the facilitator logs it, every firm must
     confirm. `firms` are Firm rows or ids; at least two, all active members.
     """
-    if not access.can_log_joint_action(actor, network):
-        raise PermissionDenied(JOINT_ACTION_NOT_ALLOWED)
+    access.require(access.can_log_joint_action(actor, network), JOINT_ACTION_NOT_ALLOWED)
     _require_open(network)
     logging_firm_id = actor.firm_id if actor.role == User.Role.FIRM_MEMBER else None
     ids = _firm_ids(firms)
@@ -252,8 +251,7 @@ def joint_action_update(
     """
     locked = _lock(joint_action)
     network = locked.network
-    if not access.can_edit_joint_action(actor, locked):
-        raise PermissionDenied(JOINT_ACTION_EDIT_NOT_ALLOWED)
+    access.require(access.can_edit_joint_action(actor, locked), JOINT_ACTION_EDIT_NOT_ALLOWED)
     _require_open(network)
     changes = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
     if "title" in changes:
@@ -310,8 +308,7 @@ def joint_action_update(
 
 def _own_participant(locked: JointAction, actor: User) -> JointActionParticipant:
     """The actor's own firm's row in the joint action, locked; PermissionDenied otherwise."""
-    if not access.can_confirm_participation(actor, locked):
-        raise PermissionDenied(PARTICIPATION_NOT_YOURS)
+    access.require(access.can_confirm_participation(actor, locked), PARTICIPATION_NOT_YOURS)
     return JointActionParticipant.objects.select_for_update().get(
         joint_action=locked, firm_id=actor.firm_id
     )

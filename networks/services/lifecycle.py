@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +70,6 @@ APPLICATION_NOT_SUBMITTED = _("This application has not been submitted, so it ca
 FOUR_EYES = _("You submitted this application, so another officer must decide it.")
 DECISION_UNKNOWN = _("Choose approve, return or reject.")
 DECISION_REASON_REQUIRED = _("Give the reason for returning or rejecting the application.")
-NOT_AGENCY_STAFF = _("Only staff of the network's agency can do this.")
 APPLICATION_NOT_APPROVED = _("The manager can only be appointed once the application is approved.")
 MANAGER_ALREADY_APPOINTED = _(
     "This network already has a manager. Replace the manager instead of appointing a new one."
@@ -86,16 +85,6 @@ ALREADY_DISSOLVED = _("This network is already dissolved.")
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _require_change(actor, network: Network) -> None:
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
-
-
-def _require_agency(actor, network: Network) -> None:
-    if not access.is_agency_of(actor, network):
-        raise PermissionDenied(NOT_AGENCY_STAFF)
 
 
 def _lock(network: Network) -> Network:
@@ -142,8 +131,7 @@ def network_create(
         allowed = actor.agency_id == programme.agency_id
     else:
         allowed = actor.is_agency and actor.agency_id == programme.agency_id
-    if not allowed:
-        raise PermissionDenied(NETWORK_PROGRAMME_NOT_YOURS)
+    access.require(allowed, NETWORK_PROGRAMME_NOT_YOURS)
     errors = {}
     if not (name or "").strip():
         errors["name"] = [NETWORK_NAME_REQUIRED]
@@ -174,7 +162,7 @@ def network_create(
 @transaction.atomic
 def network_update(*, network: Network, actor: User, **fields) -> Network:
     """Change the network's name, locality or sector (not its phase: that has its own services)."""
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _require_open(network)
     allowed = {"name", "region", "commune", "sector"}
     changes = {k: (v or "").strip() for k, v in fields.items() if k in allowed}
@@ -196,7 +184,7 @@ def membership_add(
     *, network: Network, firm: Firm, actor: User, joined_on: datetime.date | None = None
 ) -> Membership:
     """Add a firm to the network. A firm may be in several networks, but once in each."""
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock(network)
     _require_open(network)
     _require_not_under_review(network)
@@ -225,7 +213,7 @@ def membership_remove(
     Before approval the group is still being put together: the firm is simply removed. After
     approval the membership is closed with a date and a reason, so that its history stays.
     """
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock(network)
     _require_open(network)
     _require_not_under_review(network)
@@ -262,7 +250,7 @@ DIAGNOSIS_FIELDS = (
 @transaction.atomic
 def diagnosis_save(*, network: Network, actor: User, **fields) -> Diagnosis:
     """Write the diagnosis (any subset of its fields). Ratings are 1 to 3, or empty."""
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _require_open(network)
     _require_not_under_review(network)
     diagnosis, _created = Diagnosis.objects.select_for_update().get_or_create(network=network)
@@ -322,7 +310,7 @@ def goal_create(
     baseline: Decimal | None = None,
     target: Decimal | None = None,
 ) -> Goal:
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _require_open(network)
     _require_not_under_review(network)
     errors = _goal_errors(network, horizon, title, due_date, baseline, target)
@@ -338,7 +326,7 @@ def goal_create(
 @transaction.atomic
 def goal_update(*, goal: Goal, actor: User, **fields) -> Goal:
     network = goal.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _require_open(network)
     _require_not_under_review(network)
     changes = {k: v for k, v in fields.items() if k in GOAL_FIELDS}
@@ -361,7 +349,7 @@ def goal_update(*, goal: Goal, actor: User, **fields) -> Goal:
 
 @transaction.atomic
 def goal_delete(*, goal: Goal, actor: User) -> None:
-    _require_change(actor, goal.network)
+    access.require_change(actor, goal.network)
     _require_open(goal.network)
     _require_not_under_review(goal.network)
     goal.delete()
@@ -433,7 +421,7 @@ def _require_checklist(network: Network) -> None:
 @transaction.atomic
 def application_submit(*, network: Network, actor: User) -> Application:
     """Send the application to the agency. Lists every unmet condition when it cannot."""
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock(network)
     application = Application.objects.select_for_update().get(pk=_application(network).pk)
     if not application.is_editable or network.phase != Network.Phase.PREPARATION:
@@ -467,7 +455,7 @@ def application_decide(
     application decided and gets APPLICATION_ALREADY_DECIDED.
     """
     network = application.network
-    _require_agency(actor, network)
+    access.require_agency(actor, network)
     if decision not in DECISIONS:
         raise ValidationError({"decision": [DECISION_UNKNOWN]})
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -532,7 +520,7 @@ def manager_appoint(
 
     The start date may lie in the past, for networks that began before the app.
     """
-    _require_agency(actor, network)
+    access.require_agency(actor, network)
     locked = _lock(network)
     _require_open(locked)
     if ManagerAppointment.objects.filter(network=network).exists() or (
@@ -571,7 +559,7 @@ def manager_replace(
     reason: str,
 ) -> ManagerAppointment:
     """Close the current appointment and open a new one. The term keeps its start and due date."""
-    _require_agency(actor, network)
+    access.require_agency(actor, network)
     locked = _lock(network)
     _require_open(locked)
     current = (
@@ -608,7 +596,7 @@ def manager_replace(
 @transaction.atomic
 def network_dissolve(*, network: Network, actor: User, reason: str) -> Network:
     """End the network, from any phase. The current manager's appointment ends today."""
-    _require_agency(actor, network)
+    access.require_agency(actor, network)
     locked = _lock(network)
     if locked.phase == Network.Phase.DISSOLVED:
         raise ConflictError(ALREADY_DISSOLVED)

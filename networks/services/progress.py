@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -88,8 +88,7 @@ def goal_actual_record(
     the value, in the same transaction.
     """
     network = goal.network
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    access.require_change(actor, network)
     # Locked so that two people recording the same period cannot both pass the check below.
     network = Network.objects.select_for_update().get(pk=network.pk)
     if network.phase == Network.Phase.DISSOLVED:
@@ -140,8 +139,7 @@ def goal_actual_update(
     if unknown:
         raise TypeError(f"goal_actual_update() got unexpected fields: {', '.join(sorted(unknown))}")
     network = actual.goal.network
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    access.require_change(actor, network)
     network = Network.objects.select_for_update().get(pk=network.pk)
     if network.phase == Network.Phase.DISSOLVED:
         raise ConflictError(NETWORK_CLOSED)
@@ -245,8 +243,7 @@ def firm_indicator_record(
     figures, a date in the future or already used in the series, a second baseline, a
     baseline after the follow-ups, a follow-up before the baseline.
     """
-    if not access.can_record_firm_figures(actor, firm):
-        raise PermissionDenied
+    access.require(access.can_record_firm_figures(actor, firm))
     # The firm's row is the lock: two reports cannot both become a series' baseline.
     Firm.objects.select_for_update().get(pk=firm.pk)
     values = {name: figures.get(name) for name in FIGURES}
@@ -279,8 +276,7 @@ def firm_figures_share(*, firm: Firm, network: Network, actor: User, share: bool
     same (a firm that left and rejoined is one firm to the network); each change is a history
     row of the membership. Returns the number of memberships changed.
     """
-    if not access.can_share_figures(actor, firm):
-        raise PermissionDenied
+    access.require(access.can_share_figures(actor, firm))
     memberships = list(
         Membership.objects.select_for_update().filter(firm=firm, network=network).order_by("pk")
     )
@@ -308,8 +304,7 @@ def firm_indicator_update(
         raise TypeError(
             f"firm_indicator_update() got unexpected fields: {', '.join(sorted(unknown))}"
         )
-    if not access.can_correct_figures(actor, report):
-        raise PermissionDenied
+    access.require(access.can_correct_figures(actor, report))
     Firm.objects.select_for_update().get(pk=report.firm_id)
     report = FirmIndicator.objects.select_for_update().get(pk=report.pk)
     if "notes" in fields:

@@ -9,7 +9,7 @@ or by weights, and after the handover by the firms' committed shares.
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +35,7 @@ from networks.models import (
 from networks.rules import HUNDRED, agency_percent
 from networks.services import history
 from networks.services.common import ConflictError, phase_transition
-from networks.services.lifecycle import NOT_AGENCY_STAFF, _check_manager, _lock
+from networks.services.lifecycle import _check_manager, _lock
 
 NO_TERM_YET = _("The term has not started: appoint the first manager.")
 NOT_IN_CONSOLIDATION = _("Only a network in consolidation can do this.")
@@ -206,8 +206,7 @@ def payment_record(
     reference: str = "",
 ) -> Payment:
     """Record what a firm paid towards the salary (facilitator or agency staff)."""
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    access.require_change(actor, network)
     errors = _payment_errors(network, firm, date, amount)
     if errors:
         raise ValidationError(errors)
@@ -219,8 +218,7 @@ def payment_record(
 
 
 def _locked_payment(payment: Payment, actor: User) -> Payment:
-    if not access.can_change_network(actor, payment.network):
-        raise PermissionDenied
+    access.require_change(actor, payment.network)
     return (
         Payment.objects.select_for_update()
         .select_related("network__programme", "firm")
@@ -276,8 +274,7 @@ def share_weights_set(*, network: Network, actor: User, weights: dict) -> None:
 
     `weights` maps firms to percentages. An empty mapping goes back to equal shares.
     """
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    access.require_change(actor, network)
     locked = _lock(network)
     if not weights:
         locked.share_mode = "equal"
@@ -321,11 +318,6 @@ def _share_errors(shares: dict, active: dict, not_100, negative, not_member, mis
 # --- the due date ---------------------------------------------------------------------------
 
 
-def _require_agency(actor, network):
-    if not access.is_agency_of(actor, network):
-        raise PermissionDenied(NOT_AGENCY_STAFF)
-
-
 @transaction.atomic
 def term_extend(*, network: Network, actor: User, new_due_date: datetime.date, reason: str):
     """Agency staff grant more time: the handover becomes due later."""
@@ -341,7 +333,7 @@ def early_handover_allow(
 
 
 def _term_change(network, actor, new_due, reason, kind) -> TermChange:
-    _require_agency(actor, network)
+    access.require_agency(actor, network)
     locked = _lock(network)
     if locked.phase != Network.Phase.CONSOLIDATION:
         raise ConflictError(NOT_IN_CONSOLIDATION)
@@ -408,8 +400,7 @@ def handover_propose(
     Refused with every reason listed. A new proposal replaces an open one, which is withdrawn
     with its commitments kept as they were; that needs a `reason`, kept in the history.
     """
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    access.require_change(actor, network)
     locked = _lock(network)
     errors = _handover_errors(locked, date, manager, monthly_salary, commitments)
     if errors:
@@ -445,7 +436,7 @@ def handover_confirm(*, network: Network, actor: User) -> Handover:
     with the new salary (or passes to the new manager). The network row is locked, so two
     confirmations at once give one result: the second finds it confirmed.
     """
-    _require_agency(actor, network)
+    access.require_agency(actor, network)
     locked = _lock(network)
     if (
         locked.phase == Network.Phase.INDEPENDENCE

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,21 +35,6 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
         "recent_activities": recent,
         "can_log_activity": may_change and activities_open(network),
     }
-
-
-def _activity_or_404(network: Network, pk) -> Activity:
-    # Looked up through the network, so another network's activity is simply not found.
-    activity = selectors.activity_detail(network, pk)
-    if activity is None:
-        raise Http404("No such activity.")
-    return activity
-
-
-def _attachment_or_404(user, pk) -> Attachment:
-    try:
-        return selectors.visible_attachments(user).get(pk=pk)
-    except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such attachment.") from None
 
 
 @login_required
@@ -102,7 +87,9 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    activity = _activity_or_404(network, activity_pk)
+    activity = access.found_or_404(
+        selectors.activity_detail(network, activity_pk), "No such activity."
+    )
     form = ActivityForm(posted(request), network=network, activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,13 +136,19 @@ def _render_detail(
 @login_required
 def activity_detail(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    return _render_detail(request, network, _activity_or_404(network, activity_pk))
+    return _render_detail(
+        request,
+        network,
+        access.found_or_404(selectors.activity_detail(network, activity_pk), "No such activity."),
+    )
 
 
 @login_required
 def activity_delete(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    activity = _activity_or_404(network, activity_pk)
+    activity = access.found_or_404(
+        selectors.activity_detail(network, activity_pk), "No such activity."
+    )
     form = ActivityDeleteForm(posted(request), activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +174,9 @@ def activity_delete(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
 def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     """A user of an attending firm confirms that their firm was there."""
     network = access.get_network_or_404(request.user, pk)
-    activity = _activity_or_404(network, activity_pk)
+    activity = access.found_or_404(
+        selectors.activity_detail(network, activity_pk), "No such activity."
+    )
     try:
         services.attendance_confirm(activity=activity, actor=request.user)
     except ValidationError as exc:
@@ -202,7 +197,9 @@ def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpR
 @once_per_form
 def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    activity = _activity_or_404(network, activity_pk)
+    activity = access.found_or_404(
+        selectors.activity_detail(network, activity_pk), "No such activity."
+    )
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -245,16 +242,21 @@ def attachment_response(attachment: Attachment) -> FileResponse:
 @login_required
 def attachment_download(request: HttpRequest, attachment_pk: int) -> FileResponse:
     """The only way to a stored file: anyone who may see the network; 404 for anyone else."""
-    return attachment_response(_attachment_or_404(request.user, attachment_pk))
+    return attachment_response(
+        access.get_or_404(
+            selectors.visible_attachments(request.user), attachment_pk, "No such attachment."
+        )
+    )
 
 
 @login_required
 def attachment_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
-    attachment = _attachment_or_404(request.user, attachment_pk)
+    attachment = access.get_or_404(
+        selectors.visible_attachments(request.user), attachment_pk, "No such attachment."
+    )
     activity = attachment.activity
     network = activity.network
-    if not access.can_change_network(request.user, network):
-        raise PermissionDenied
+    access.require_change(request.user, network)
     if request.method == "POST":
         try:
             services.attachment_delete(attachment=attachment, actor=request.user)

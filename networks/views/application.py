@@ -15,8 +15,6 @@ from networks.forms import DecisionForm
 from networks.models import Application, Network, User
 from networks.services.lifecycle import APPLICATION_NOT_SUBMITTED, FOUR_EYES
 from networks.views.common import (
-    get_agency_network_or_404,
-    require_role,
     show_conflict,
     show_errors,
 )
@@ -88,7 +86,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_application(request, network, form)
@@ -116,7 +114,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def approvals_queue(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
+    access.require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
     today = timezone.localdate()
     applications = list(selectors.approvals_queue(user=request.user))
     for application in applications:

@@ -9,7 +9,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +27,7 @@ from networks.models import Network
 from networks.selectors import NetworkPage
 from networks.services.common import ConflictError
 from networks.services.imports import import_apply
-from networks.views.common import once_per_form, posted, require_role, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 IMPORT_EXPIRED = gettext_lazy(
     "This upload is no longer available (it expired or was already imported). Upload the file "
@@ -57,7 +57,7 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
 @login_required
 def export_list(request: HttpRequest) -> HttpResponse:
     """The exports the user's role offers, as CSV and XLSX links, for one network or all."""
-    require_role(request.user, *exports.ROLES)
+    access.require(access.can_export(request.user))
     form = ExportFilterForm(request.GET or None, user=request.user)
     network = form.cleaned_data["network"] if form.is_bound and form.is_valid() else None
     context = {
@@ -73,16 +73,11 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """One export as a file; ?network=<id> narrows it to one network (404 if not theirs)."""
-    require_role(request.user, *exports.ROLES)
+    access.require(access.can_export(request.user))
     return exports.export_response(request.user, kind, fmt, request.GET.get("network"))
 
 
 # --- import ---------------------------------------------------------------------------------
-
-
-def _require_importer(user) -> None:
-    if not access.can_register_firm(user):
-        raise PermissionDenied
 
 
 def _stored_path(name: str) -> str:
@@ -154,7 +149,7 @@ def _render_preview(request, plan: imports.ImportPlan, *, token, file_name, igno
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a CSV or XLSX of firms (and memberships), then see the preview: nothing is
     written until the user confirms it."""
-    _require_importer(request.user)
+    access.require(access.can_register_firm(request.user))
     form = ImportUploadForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -178,7 +173,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @once_per_form
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Write the previewed file, all or nothing."""
-    _require_importer(request.user)
+    access.require(access.can_register_firm(request.user))
     form = ImportConfirmForm(request.POST)
     loaded = _load_upload(request.user, form.cleaned_data["token"]) if form.is_valid() else None
     if loaded is None:
@@ -224,7 +219,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest) -> HttpResponse:
-    _require_importer(request.user)
+    access.require(access.can_register_firm(request.user))
     form = ImportConfirmForm(request.POST)
     loaded = _load_upload(request.user, form.cleaned_data["token"]) if form.is_valid() else None
     if loaded is not None:
@@ -236,7 +231,7 @@ def import_cancel(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     """An empty CSV with the expected header row."""
-    _require_importer(request.user)
+    access.require(access.can_register_firm(request.user))
     buffer = io.StringIO()
     csv.writer(buffer).writerow(imports.COLUMNS)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from networks import access, selectors, services
@@ -79,7 +79,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     # Looked up through the network, so another network's goal is simply not found.
-    goal = get_object_or_404(selectors.goals(network), pk=goal_pk)
+    goal = access.get_or_404(selectors.goals(network), goal_pk, "No such goal.")
     form = GoalForm(posted(request), initial=GoalForm.initial_from(goal))
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +98,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    goal = get_object_or_404(selectors.goals(network), pk=goal_pk)
+    goal = access.get_or_404(selectors.goals(network), goal_pk, "No such goal.")
     if request.method == "POST":
         try:
             services.goal_delete(goal=goal, actor=request.user)

@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -11,24 +11,19 @@ from django.views.decorators.http import require_POST
 
 from networks import access, selectors_evaluation, selectors_indicators
 from networks.forms_evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
-from networks.models import Criterion, Evaluation, Network, Programme
+from networks.models import Criterion, Network, Programme
 from networks.rules import default_thresholds
 from networks.selectors import NetworkPage
 from networks.services import criteria as criteria_services
 from networks.services import evaluation as evaluation_services
 from networks.services.common import ConflictError
 from networks.views.common import (
-    get_agency_network_or_404,
     once_per_form,
     posted,
     show_conflict,
     show_errors,
 )
 from profo.db_router import use_replica
-
-
-def _can_evaluate(user, network: Network) -> bool:
-    return access.is_agency_of(user, network) and network.phase != Network.Phase.PREPARATION
 
 
 def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
@@ -39,26 +34,18 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
     page = page or NetworkPage(network, request.user)
     return {
         "latest_evaluation": page.latest_evaluation,
-        "can_evaluate": _can_evaluate(request.user, network),
+        "can_evaluate": access.can_evaluate(request.user, network),
     }
 
 
 # --- evaluating a network -------------------------------------------------------------------
 
 
-def _evaluation_or_404(network: Network, pk) -> Evaluation:
-    # Looked up through the network, so another network's evaluation is simply not found.
-    evaluation = selectors_evaluation.evaluations(network).filter(pk=pk).first()
-    if evaluation is None:
-        raise Http404("No such evaluation.")
-    return evaluation
-
-
 @login_required
 @once_per_form
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Met or not met for every active criterion, with evidence, beside what the data suggest."""
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     criteria = selectors_evaluation.criteria_with_suggestions(network)
     form = EvaluationForm(posted(request), network=network, criteria=criteria)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +87,7 @@ def evaluation_list(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         "evaluations": list(evaluations),
-        "can_evaluate": _can_evaluate(request.user, network),
+        "can_evaluate": access.can_evaluate(request.user, network),
     }
     return render(request, "networks/evaluation_list.html", context)
 
@@ -108,12 +95,14 @@ def evaluation_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int, evaluation_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    evaluation = _evaluation_or_404(network, evaluation_pk)
+    evaluation = access.get_or_404(
+        selectors_evaluation.evaluations(network), evaluation_pk, "No such evaluation."
+    )
     context = {
         "network": network,
         "evaluation": evaluation,
         "results": list(evaluation.results.all()),
-        "can_evaluate": _can_evaluate(request.user, network),
+        "can_evaluate": access.can_evaluate(request.user, network),
     }
     return render(request, "networks/evaluation_detail.html", context)
 
@@ -121,18 +110,10 @@ def evaluation_detail(request: HttpRequest, pk: int, evaluation_pk: int) -> Http
 # --- the criteria set -----------------------------------------------------------------------
 
 
-def _programme_for_change(user, pk) -> Programme:
-    """404 to other agencies, 403 to everyone but the agency's admins."""
-    programme = access.get_programme_or_404(user, pk)
-    if not access.can_admin_programme(user, programme):
-        raise PermissionDenied
-    return programme
-
-
 def _criterion_or_404(programme: Programme, pk) -> Criterion:
-    criterion = Criterion.objects.filter(programme=programme, pk=pk).first()
-    if criterion is None:
-        raise Http404("No such criterion.")
+    criterion = access.get_or_404(
+        selectors_evaluation.programme_criteria(programme), pk, "No such criterion."
+    )
     criterion.programme = programme  # already read, with its agency
     return criterion
 
@@ -145,7 +126,7 @@ def criteria_set(request: HttpRequest, programme_pk: int) -> HttpResponse:
     Agency staff see the set; a POST from them is 403.
     """
     if request.method == "POST":
-        programme = _programme_for_change(request.user, programme_pk)
+        programme = access.get_admin_programme_or_404(request.user, programme_pk)
     else:
         programme = access.get_programme_or_404(request.user, programme_pk)
     form = CriterionForm(posted(request))
@@ -174,7 +155,7 @@ def criteria_set(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @login_required
 def criterion_edit(request: HttpRequest, programme_pk: int, criterion_pk: int) -> HttpResponse:
-    programme = _programme_for_change(request.user, programme_pk)
+    programme = access.get_admin_programme_or_404(request.user, programme_pk)
     criterion = _criterion_or_404(programme, criterion_pk)
     form = CriterionForm(posted(request), initial=CriterionForm.initial_from(criterion))
     if request.method == "POST" and form.is_valid():
@@ -194,7 +175,7 @@ def criterion_edit(request: HttpRequest, programme_pk: int, criterion_pk: int) -
 
 
 def _criterion_action(request: HttpRequest, programme_pk: int, criterion_pk: int, act) -> str:
-    programme = _programme_for_change(request.user, programme_pk)
+    programme = access.get_admin_programme_or_404(request.user, programme_pk)
     criterion = _criterion_or_404(programme, criterion_pk)
     try:
         return act(criterion)
@@ -307,8 +288,7 @@ def _filter_choices(user) -> tuple[list[str], list[str]]:
 def report_portfolio(request: HttpRequest) -> HttpResponse:
     """The 1993 question for any filter, with the networks behind each number, and the
     programme indicators beside it. Agency staff and admins only."""
-    if not access.is_agency_user(request.user):
-        raise PermissionDenied
+    access.require(access.is_agency_user(request.user))
     programmes = access.visible_programmes(request.user)
     regions, sectors = _filter_choices(request.user)
     form = PortfolioFilterForm(

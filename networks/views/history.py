@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from networks import access
 from networks.selectors_history import history_page
-from networks.views.common import get_agency_network_or_404
 
 
 @login_required
@@ -18,7 +18,7 @@ from networks.views.common import get_agency_network_or_404
 def network_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change of the network's rows, newest first: who, when, what, before and
     after. Staff of the network's agency only (facilitators and firms 403, outsiders 404)."""
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     page = history_page(network, request.GET.get("page"))
     return render(request, "networks/history_network.html", {"network": network, "page": page})
 

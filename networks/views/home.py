@@ -7,9 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from networks import selectors, selectors_dashboard
+from networks import access, selectors, selectors_dashboard
 from networks.models import User
-from networks.views.common import require_role
 
 HOME_BY_ROLE = {
     User.Role.AGENCY_ADMIN: "networks:agency-home",
@@ -47,7 +46,7 @@ def phase_chart(by_phase) -> dict:
 
 @login_required
 def agency_home(request):
-    require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
+    access.require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
     dashboard = selectors_dashboard.agency_dashboard(user=request.user)
     page = Paginator(selectors.network_list(user=request.user), NETWORKS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -68,7 +67,7 @@ def agency_home(request):
 @login_required
 def agency_at_risk(request):
     """Every network at risk, page by page, for an agency with more than the home shows."""
-    require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
+    access.require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
     dashboard = selectors_dashboard.agency_dashboard(user=request.user)
     page = Paginator(dashboard.at_risk, NETWORKS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"dashboard": dashboard, "page": page, "at_risk": page.object_list}
@@ -77,7 +76,7 @@ def agency_at_risk(request):
 
 @login_required
 def facilitator_home(request):
-    require_role(request.user, User.Role.FACILITATOR)
+    access.require_role(request.user, User.Role.FACILITATOR)
     dashboard = selectors_dashboard.facilitator_dashboard(user=request.user)
     context = {"dashboard": dashboard, "cards": dashboard.cards}
     return render(request, "networks/home_facilitator.html", context)
@@ -85,7 +84,7 @@ def facilitator_home(request):
 
 @login_required
 def firm_home(request):
-    require_role(request.user, User.Role.FIRM_MEMBER)
+    access.require_role(request.user, User.Role.FIRM_MEMBER)
     dashboard = selectors_dashboard.firm_dashboard(user=request.user)
     context = {"dashboard": dashboard, "firm": request.user.firm}
     return render(request, "networks/home_firm.html", context)

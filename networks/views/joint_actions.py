@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -99,8 +99,7 @@ def joint_action_list(request: HttpRequest, pk: int) -> HttpResponse:
 @once_per_form
 def joint_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    if not access.can_log_joint_action(request.user, network):
-        raise PermissionDenied
+    access.require(access.can_log_joint_action(request.user, network))
     form = JointActionForm(posted(request), network=network, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +126,9 @@ def joint_action_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def joint_action_detail(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    joint_action = selectors.get_joint_action_or_404(request.user, ja_pk, network=network)
+    joint_action = access.get_or_404(
+        selectors.joint_action_lookup(request.user, network=network), ja_pk, "No such joint action."
+    )
     selectors.mark_for_user([joint_action], request.user)
     selectors.attach_declines([joint_action])
     is_open = joint_actions_open(network)
@@ -148,9 +149,10 @@ def joint_action_detail(request: HttpRequest, pk: int, ja_pk: int) -> HttpRespon
 @login_required
 def joint_action_edit(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    joint_action = selectors.get_joint_action_or_404(request.user, ja_pk, network=network)
-    if not access.can_edit_joint_action(request.user, joint_action):
-        raise PermissionDenied
+    joint_action = access.get_or_404(
+        selectors.joint_action_lookup(request.user, network=network), ja_pk, "No such joint action."
+    )
+    access.require(access.can_edit_joint_action(request.user, joint_action))
     form = JointActionForm(
         posted(request),
         network=network,
@@ -184,7 +186,9 @@ def joint_action_edit(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse
 
 def _participation(request: HttpRequest, pk: int, ja_pk: int, service, done_message: str):
     network = access.get_network_or_404(request.user, pk)
-    joint_action = selectors.get_joint_action_or_404(request.user, ja_pk, network=network)
+    joint_action = access.get_or_404(
+        selectors.joint_action_lookup(request.user, network=network), ja_pk, "No such joint action."
+    )
     try:
         service(joint_action=joint_action, actor=request.user)
     except ConflictError as exc:
@@ -252,7 +256,11 @@ def uptake_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def uptake_edit(request: HttpRequest, pk: int, uptake_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    uptake = selectors.get_uptake_or_404(request.user, uptake_pk, network=network)
+    uptake = access.get_or_404(
+        selectors.uptake_lookup(request.user, network=network),
+        uptake_pk,
+        "No such service take-up.",
+    )
     form = UptakeForm(
         posted(request), network=network, uptake=uptake, initial=UptakeForm.initial_from(uptake)
     )
@@ -277,8 +285,8 @@ def support_catalogue(request: HttpRequest) -> HttpResponse:
     user = request.user
     can_manage = access.can_manage_catalogue(user)
     action = request.POST.get("action") if request.method == "POST" else None
-    if action and not can_manage:
-        raise PermissionDenied
+    if action:
+        access.require(can_manage)
     provider_form = ProviderForm(request.POST if action == "provider" else None, prefix="provider")
     service_form = (
         ServiceForm(

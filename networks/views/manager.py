@@ -7,10 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks import selectors, services
+from networks import access, selectors, services
 from networks.forms import AppointManagerForm, ReplaceManagerForm
 from networks.views.common import (
-    get_agency_network_or_404,
     once_per_form,
     posted,
     show_conflict,
@@ -25,7 +24,7 @@ def _name(person) -> str:
 @login_required
 @once_per_form
 def manager_appoint(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     form = AppointManagerForm(posted(request), network=network)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -56,7 +55,7 @@ def manager_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @once_per_form
 def manager_replace(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     current = selectors.current_appointment(network)
     form = ReplaceManagerForm(posted(request), network=network)
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -108,9 +108,9 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int, firm_pk: int) -> HttpResponse:
     """Confirm, then take the firm out; after approval the firm leaves with a reason."""
     network = access.get_network_or_404(request.user, pk, change=True)
-    membership = selectors.active_memberships(network).filter(firm_id=firm_pk).first()
-    if membership is None:
-        raise Http404("No such member.")
+    membership = access.found_or_404(
+        selectors.active_memberships(network).filter(firm_id=firm_pk).first(), "No such member."
+    )
     firm = membership.firm
     reason_required = leaving_needs_reason(network, selectors.application_for(network))
     form = RemoveMemberForm(posted(request), reason_required=reason_required)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,10 +13,8 @@ from networks.models import Network, User
 from networks.views import activities, data, evaluation, joint_actions, progress, term
 from networks.views.common import (
     frozen_because,
-    get_agency_network_or_404,
     once_per_form,
     posted,
-    require_role,
     show_conflict,
     show_errors,
 )
@@ -26,7 +24,7 @@ from networks.views.diagnosis import diagnosis_rows
 @login_required
 @once_per_form
 def network_create(request: HttpRequest) -> HttpResponse:
-    require_role(
+    access.require_role(
         request.user, User.Role.FACILITATOR, User.Role.AGENCY_STAFF, User.Role.AGENCY_ADMIN
     )
     form = NetworkForm(posted(request), user=request.user)
@@ -67,9 +65,7 @@ def network_context(network: Network) -> dict:
 
 @login_required
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network = selectors.network_for_page(request.user, pk)
-    if network is None:
-        raise Http404("No such network.")
+    network = access.found_or_404(selectors.network_for_page(request.user, pk), "No such network.")
     # Read once, shared by the page and every section (see NetworkPage).
     page = selectors.NetworkPage(network, request.user)
     is_open = network.phase != Network.Phase.DISSOLVED
@@ -110,7 +106,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def network_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     form = DissolveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,9 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -61,10 +61,10 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
 def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     # Looked up through the network, so another network's goal is simply not found.
-    goal = get_object_or_404(selectors.goals(network), pk=goal_pk)
+    goal = access.get_or_404(selectors.goals(network), goal_pk, "No such goal.")
     may_record = access.can_change_network(request.user, network)
-    if request.method == "POST" and not may_record:
-        raise PermissionDenied
+    if request.method == "POST":
+        access.require(may_record)
     form = GoalActualForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,9 +97,9 @@ def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 def goal_evidence_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The evidence file, for whoever may see the goal's network; 404 for anyone else."""
-    attachment = sp.goal_evidence(request.user, pk, attachment_pk)
-    if attachment is None:
-        raise Http404("No such file.")
+    attachment = access.found_or_404(
+        sp.goal_evidence(request.user, pk, attachment_pk), "No such file."
+    )
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
@@ -158,11 +158,10 @@ def firm_figures_sharing(request: HttpRequest, firm_pk: int, network_pk: int) ->
     Only the firm's own users decide (403 for its facilitators and agency; 404 for anyone who
     may not open the firm's figures, and for a network the firm was never in)."""
     firm = access.get_firm_figures_or_404(request.user, firm_pk)
-    if not access.can_share_figures(request.user, firm):
-        raise PermissionDenied
-    network = Network.objects.filter(pk=network_pk, memberships__firm=firm).first()
-    if network is None:
-        raise Http404("No such network.")
+    access.require(access.can_share_figures(request.user, firm))
+    network = access.found_or_404(
+        Network.objects.filter(pk=network_pk, memberships__firm=firm).first(), "No such network."
+    )
     share = bool(request.POST.get("share"))
     firm_figures_share(firm=firm, network=network, actor=request.user, share=share)
     if share:

@@ -33,7 +33,6 @@ from networks.selectors import NetworkPage
 from networks.services import term as services
 from networks.services.common import ConflictError
 from networks.views.common import (
-    get_agency_network_or_404,
     once_per_form,
     posted,
     show_conflict,
@@ -288,7 +287,7 @@ TERM_CHANGES = {
 
 
 def _term_change(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     change = TERM_CHANGES[kind]
     form = TermChangeForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -375,7 +374,7 @@ def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def handover_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     try:
         services.handover_confirm(network=network, actor=request.user)
     except ValidationError as exc:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from networks import access
 from networks.lib.dates import add_months
 from networks.models import ManagerAppointment, Network, PhaseTransition
 from networks.serializers import NO_SUCH_FACILITATOR
@@ -147,7 +148,7 @@ def test_only_agency_staff_appoint_403(api, request, officer, network, persona):
         url(network, "appoint-manager"), appointment_data(network.facilitator), format="json"
     )
     assert response.status_code == 403
-    assert response.json() == {"detail": str(L.NOT_AGENCY_STAFF)}
+    assert response.json() == {"detail": str(access.NOT_AGENCY_STAFF)}
     assert not ManagerAppointment.objects.exists()
 
 
