@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from networks import access
-from networks.services import ConflictError
+from networks.services.common import ConflictError
 
 BODY_TOO_LARGE = _("The request body is over the limit of %(limit)s bytes.")
 

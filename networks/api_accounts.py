@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from networks import access, selectors_accounts
 from networks.api_input import StrictSerializer
 from networks.models import ApiToken
-from networks.services import accounts
+from networks.services import accounts as account_services
 
 LOGIN_FAILED = _("Unable to log in with provided credentials.")
 
@@ -92,7 +92,7 @@ class OwnTokenDetailView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk):
         """Revoke one of the user's own tokens (it stops working at once)."""
-        accounts.token_revoke(token=access.get_own_token_or_404(request.user, pk))
+        account_services.token_revoke(token=access.get_own_token_or_404(request.user, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -113,7 +113,7 @@ class PasswordView(APIView):
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         calling = request.auth if isinstance(request.auth, ApiToken) else None
-        accounts.password_change(
+        account_services.password_change(
             user=request.user,
             old_password=serializer.validated_data["old_password"],
             new_password=serializer.validated_data["new_password"],

@@ -35,8 +35,8 @@ from networks.api_input import (
 )
 from networks.api_views import NetworkScopedView
 from networks.models import Activity, ActivityType, Attachment, Attendance, Firm
-from networks.services import activities as services
-from networks.services import history
+from networks.services import activities as activity_services
+from networks.services import history as history_services
 from networks.services.activities import ACTIVITY_TYPE_INVALID
 from networks.views.activities import attachment_response
 
@@ -125,8 +125,8 @@ class ActivitySerializer(StrictModelSerializer):
     attendance = ActivityAttendanceSerializer(many=True, read_only=True)
     attachments = ActivityAttachmentSerializer(many=True, read_only=True)
     reason = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=history.REASON_MAX_LENGTH,
-        help_text=str(history.ACTIVITY_REASON_HELP),
+        write_only=True, required=False, allow_blank=True, max_length=history_services.REASON_MAX_LENGTH,
+        help_text=str(history_services.ACTIVITY_REASON_HELP),
     )  # fmt: skip
 
     class Meta:
@@ -189,7 +189,7 @@ class ActivityListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCr
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("reason", None)  # a new activity has nothing to explain
-        activity = services.activity_log(network=self.network, actor=request.user, **data)
+        activity = activity_services.activity_log(network=self.network, actor=request.user, **data)
         activity = selectors.activity_detail(self.network, activity.pk)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
@@ -223,14 +223,17 @@ class ActivityDetailView(ActivityScopedMixin, generics.RetrieveUpdateDestroyAPIV
         activity = self.get_object()
         serializer = self.get_serializer(activity, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.activity_update(activity=activity, actor=request.user, **serializer.validated_data)
+        activity_services.activity_update(
+            activity=activity, actor=request.user, **serializer.validated_data
+        )
         activity = selectors.activity_detail(self.network, activity.pk)
         return Response(self.get_serializer(activity).data)
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "reason", description=str(history.ACTIVITY_REASON_HELP) + " Or in a JSON body."
+                "reason",
+                description=str(history_services.ACTIVITY_REASON_HELP) + " Or in a JSON body.",
             )
         ]
     )
@@ -240,7 +243,9 @@ class ActivityDetailView(ActivityScopedMixin, generics.RetrieveUpdateDestroyAPIV
     def perform_destroy(self, instance):
         data = self.request.data or self.request.query_params
         reason = data.get("reason", "") if hasattr(data, "get") else ""
-        services.activity_delete(activity=instance, actor=self.request.user, reason=str(reason))
+        activity_services.activity_delete(
+            activity=instance, actor=self.request.user, reason=str(reason)
+        )
 
 
 class AttachmentUploadView(IdempotentCreateMixin, ActivityScopedMixin, generics.GenericAPIView):
@@ -258,7 +263,7 @@ class AttachmentUploadView(IdempotentCreateMixin, ActivityScopedMixin, generics.
         access.require_change(request.user, activity.network)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        attachment = services.attachment_add(
+        attachment = activity_services.attachment_add(
             activity=activity, actor=request.user, upload=serializer.validated_data["file"]
         )
         body = ActivityAttachmentSerializer(attachment, context={"request": request}).data
@@ -274,7 +279,7 @@ class AttendanceConfirmView(ActivityScopedMixin, generics.GenericAPIView):
     def post(self, request, pk):
         activity = self.get_activity()
         require_no_input(request)
-        row = services.attendance_confirm(activity=activity, actor=request.user)
+        row = activity_services.attendance_confirm(activity=activity, actor=request.user)
         return Response(ActivityAttendanceSerializer(row).data)
 
 

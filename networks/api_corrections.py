@@ -23,7 +23,7 @@ from networks.api_progress import (
     GoalActualSerializer,
 )
 from networks.api_term import PaymentSerializer
-from networks.services import history
+from networks.services import history as history_services
 from networks.services import progress as progress_services
 from networks.services import term as term_services
 
@@ -32,12 +32,12 @@ def reason_field(help_text) -> serializers.CharField:
     # Blank passes here so that the service answers with the rule that makes it needed.
     return serializers.CharField(
         write_only=True, required=False, allow_blank=True, default="",
-        max_length=history.REASON_MAX_LENGTH, help_text=str(help_text),
+        max_length=history_services.REASON_MAX_LENGTH, help_text=str(help_text),
     )  # fmt: skip
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = reason_field(history.PAYMENT_REASON_HELP)
+    reason = reason_field(history_services.PAYMENT_REASON_HELP)
 
 
 REASON_PARAMETER = OpenApiParameter(
@@ -50,7 +50,7 @@ REASON_PARAMETER = OpenApiParameter(
 
 class PaymentChangeSerializer(PaymentSerializer):
     firm = serializers.PrimaryKeyRelatedField(read_only=True)
-    reason = reason_field(history.PAYMENT_REASON_HELP)
+    reason = reason_field(history_services.PAYMENT_REASON_HELP)
 
     class Meta(PaymentSerializer.Meta):
         fields = [*PaymentSerializer.Meta.fields, "reason"]
@@ -97,7 +97,7 @@ class PaymentDetailView(generics.RetrieveUpdateDestroyAPIView):
 class GoalActualChangeSerializer(GoalActualSerializer):
     period_end = serializers.DateField(read_only=True)
     evidence = None  # evidence is added with the value, not changed afterwards
-    reason = reason_field(history.GOAL_ACTUAL_REASON_HELP)
+    reason = reason_field(history_services.GOAL_ACTUAL_REASON_HELP)
 
     class Meta(GoalActualSerializer.Meta):
         fields = ["id", "goal", "period_end", "value", "comment", "attachments", "recorded_by",
@@ -134,7 +134,7 @@ class FirmIndicatorChangeSerializer(FirmIndicatorSerializer):
     network = serializers.IntegerField(source="network_id", read_only=True, allow_null=True)
     date = serializers.DateField(read_only=True)
     is_baseline = serializers.BooleanField(read_only=True)
-    reason = reason_field(history.INDICATOR_REASON_HELP)
+    reason = reason_field(history_services.INDICATOR_REASON_HELP)
 
     class Meta(FirmIndicatorSerializer.Meta):
         fields = [*FirmIndicatorSerializer.Meta.fields, "reason"]

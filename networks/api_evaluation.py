@@ -26,7 +26,7 @@ from networks.api_input import (
 from networks.api_views import NetworkScopedView
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Criterion, Evaluation, EvaluationResult, Programme
-from networks.services import evaluation as services
+from networks.services import evaluation as evaluation_services
 from profo.db_router import use_replica
 
 CRITERION_NOT_IN_SET = "Criterion {pk_value} is not in this programme's set."
@@ -159,7 +159,7 @@ class EvaluationListView(IdempotentCreateMixin, NetworkScopedView, generics.List
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        evaluation = services.evaluation_record(
+        evaluation = evaluation_services.evaluation_record(
             network=self.network,
             actor=request.user,
             date=data["date"],

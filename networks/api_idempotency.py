@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from networks.models import IdempotencyKey
-from networks.services import idempotency as services
+from networks.services import idempotency as idempotency_services
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -111,7 +111,7 @@ class IdempotentCreateMixin:
             if row is not None:
                 if 200 <= response.status_code < 300:
                     body = json.loads(json.dumps(response.data, cls=JSONEncoder))
-                    services.key_store(row=row, status=response.status_code, body=body)
+                    idempotency_services.key_store(row=row, status=response.status_code, body=body)
                 else:
                     # Refused or failed: nothing of it stays, the key included.
                     transaction.set_rollback(True)
@@ -122,9 +122,11 @@ class IdempotentCreateMixin:
         if not getattr(self, "_idempotency_sent", False):
             return
         key = request.headers[IDEMPOTENCY_HEADER]
-        if not services.key_is_valid(key):
-            raise exceptions.ValidationError({IDEMPOTENCY_HEADER: [services.KEY_MALFORMED]})
-        row, is_new = services.key_claim(
+        if not idempotency_services.key_is_valid(key):
+            raise exceptions.ValidationError(
+                {IDEMPOTENCY_HEADER: [idempotency_services.KEY_MALFORMED]}
+            )
+        row, is_new = idempotency_services.key_claim(
             user=request.user,
             scope=IdempotencyKey.Scope.API,
             key=key,

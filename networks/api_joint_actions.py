@@ -36,8 +36,8 @@ from networks.models import (
     SupportService,
 )
 from networks.rules import MAX_INTEGER
-from networks.services import history
-from networks.services import joint_actions as ja_services
+from networks.services import history as history_services
+from networks.services import joint_actions as joint_action_services
 from networks.services import support as support_services
 
 # --- serializers ----------------------------------------------------------------------------
@@ -130,14 +130,14 @@ class JointActionWriteSerializer(StrictSerializer):
         help_text="Ids of the participating member firms (at least two). A firm member's own "
         "firm is always added.",
     )
-    status = _status_field(JointAction, ja_services.JOINT_ACTION_STATUS_UNKNOWN)
+    status = _status_field(JointAction, joint_action_services.JOINT_ACTION_STATUS_UNKNOWN)
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
     value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
     outcome = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=history.REASON_MAX_LENGTH,
-        help_text="On a change: " + str(history.JOINT_ACTION_REASON_HELP),
+        required=False, allow_blank=True, max_length=history_services.REASON_MAX_LENGTH,
+        help_text="On a change: " + str(history_services.JOINT_ACTION_REASON_HELP),
     )  # fmt: skip
 
 
@@ -197,7 +197,9 @@ class SupportServiceSerializer(serializers.ModelSerializer):
 
 
 def _require_can_log(user, network) -> None:
-    access.require(access.can_log_joint_action(user, network), ja_services.JOINT_ACTION_NOT_ALLOWED)
+    access.require(
+        access.can_log_joint_action(user, network), joint_action_services.JOINT_ACTION_NOT_ALLOWED
+    )
 
 
 def _read(user, pk) -> JointAction:
@@ -245,7 +247,7 @@ class JointActionListView(IdempotentCreateMixin, NetworkScopedView, generics.Lis
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("reason", None)  # a new joint action has nothing to explain
-        joint_action = ja_services.joint_action_log(
+        joint_action = joint_action_services.joint_action_log(
             network=self.network, actor=request.user, **data
         )
         body = JointActionSerializer(_read(request.user, joint_action.pk)).data
@@ -266,7 +268,7 @@ class JointActionDetailView(generics.RetrieveUpdateAPIView):
         if self.request.method not in SAFE_METHODS:
             access.require(
                 access.can_edit_joint_action(self.request.user, joint_action),
-                ja_services.JOINT_ACTION_EDIT_NOT_ALLOWED,
+                joint_action_services.JOINT_ACTION_EDIT_NOT_ALLOWED,
             )
         return joint_action
 
@@ -276,7 +278,7 @@ class JointActionDetailView(generics.RetrieveUpdateAPIView):
             joint_action, data=request.data, partial=True, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        ja_services.joint_action_update(
+        joint_action_services.joint_action_update(
             joint_action=joint_action, actor=request.user, **serializer.validated_data
         )
         return Response(JointActionSerializer(_read(request.user, joint_action.pk)).data)
@@ -299,13 +301,13 @@ class ParticipationView(generics.GenericAPIView):
 class ConfirmView(ParticipationView):
     """A user of a participating firm confirms their own firm's participation (others 403)."""
 
-    service = staticmethod(ja_services.joint_action_confirm)
+    service = staticmethod(joint_action_services.joint_action_confirm)
 
 
 class DeclineView(ParticipationView):
     """A user of a participating firm says their firm did not take part: its row is removed."""
 
-    service = staticmethod(ja_services.joint_action_decline)
+    service = staticmethod(joint_action_services.joint_action_decline)
 
 
 # --- support-service take-up ----------------------------------------------------------------

@@ -28,8 +28,8 @@ from networks.api_views import NetworkScopedView
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment
 from networks.serializers import AgencyFacilitatorField
-from networks.services import history
-from networks.services import term as services
+from networks.services import history as history_services
+from networks.services import term as term_services
 
 COMMITMENT_TWICE = _("Give each firm's share once (%(firm)s appears more than once).")
 
@@ -125,7 +125,7 @@ class PaymentCreateView(IdempotentCreateMixin, NetworkScopedView):
     def post(self, request, pk):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        payment = services.payment_record(
+        payment = term_services.payment_record(
             network=self.network, actor=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(payment).data, status=status.HTTP_201_CREATED)
@@ -188,8 +188,8 @@ class HandoverProposeSerializer(StrictSerializer):
     monthly_salary = serializers.DecimalField(max_digits=14, decimal_places=2)
     commitments = CommitmentSerializer(many=True, allow_empty=True)
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=history.REASON_MAX_LENGTH,
-        help_text=str(history.HANDOVER_REASON_HELP),
+        required=False, allow_blank=True, default="", max_length=history_services.REASON_MAX_LENGTH,
+        help_text=str(history_services.HANDOVER_REASON_HELP),
     )  # fmt: skip
 
     def validate_commitments(self, value):
@@ -214,7 +214,7 @@ class HandoverView(IdempotentCreateMixin, NetworkScopedView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        handover = services.handover_propose(
+        handover = term_services.handover_propose(
             network=self.network, actor=request.user, date=data["date"],
             manager=data["manager"], monthly_salary=data["monthly_salary"],
             commitments={row["firm"]: row["share_percent"] for row in data["commitments"]},
@@ -232,7 +232,7 @@ class HandoverConfirmView(NetworkScopedView):
     @extend_schema(request=None, responses=HandoverSerializer)
     def post(self, request, pk):
         require_no_input(request)
-        handover = services.handover_confirm(network=self.network, actor=request.user)
+        handover = term_services.handover_confirm(network=self.network, actor=request.user)
         return Response(HandoverSerializer(handover).data)
 
 
@@ -254,7 +254,7 @@ class DueDateSerializer(serializers.Serializer):
 class TermChangeView(NetworkScopedView):
     serializer_class = TermChangeSerializer
     write_check = staticmethod(access.require_agency)
-    service = staticmethod(services.term_extend)
+    service = staticmethod(term_services.term_extend)
 
     @extend_schema(request=TermChangeSerializer, responses=DueDateSerializer)
     def post(self, request, pk):
@@ -267,13 +267,13 @@ class TermChangeView(NetworkScopedView):
 class ExtendTermView(TermChangeView):
     """Agency staff move the handover's due date later, with a reason."""
 
-    service = staticmethod(services.term_extend)
+    service = staticmethod(term_services.term_extend)
 
 
 class EarlyHandoverView(TermChangeView):
     """Agency staff allow the handover before the end of the term, with a reason."""
 
-    service = staticmethod(services.early_handover_allow)
+    service = staticmethod(term_services.early_handover_allow)
 
 
 urlpatterns = [

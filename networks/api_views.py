@@ -13,11 +13,14 @@ from rest_framework import exceptions, generics, status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from networks import access, selectors, services
+from networks import access, selectors
 from networks import serializers as s
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import require_no_input
 from networks.models import Application, Diagnosis, Network, PhaseTransition
+from networks.services import firms as firm_services
+from networks.services import lifecycle as lifecycle_services
+from networks.services.common import ConflictError
 from networks.services.lifecycle import (
     APPLICATION_NOT_SUBMITTED,
     NETWORK_PROGRAMME_NOT_YOURS,
@@ -69,7 +72,7 @@ class NetworkListView(IdempotentCreateMixin, generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        network = services.network_create(
+        network = lifecycle_services.network_create(
             actor=request.user,
             programme=data["programme"],
             name=data.get("name", ""),
@@ -99,7 +102,7 @@ class NetworkDetailView(generics.RetrieveUpdateAPIView):
         return network
 
     def perform_update(self, serializer):
-        services.network_update(
+        lifecycle_services.network_update(
             network=serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
@@ -147,7 +150,9 @@ class FirmListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        firm = services.firm_create(actor=request.user, country="CL", **serializer.validated_data)
+        firm = firm_services.firm_create(
+            actor=request.user, country="CL", **serializer.validated_data
+        )
         return Response(self.get_serializer(firm).data, status=status.HTTP_201_CREATED)
 
 
@@ -165,7 +170,7 @@ class MemberListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCrea
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = services.membership_add(
+        membership = lifecycle_services.membership_add(
             network=self.network, firm=serializer.validated_data["firm"], actor=request.user
         )
         return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
@@ -196,7 +201,7 @@ class MemberDetailView(NetworkScopedView):
         )
         serializer = self.get_serializer(data=request.data or request.query_params)
         serializer.is_valid(raise_exception=True)
-        services.membership_remove(
+        lifecycle_services.membership_remove(
             network=self.network, firm=membership.firm, actor=request.user,
             **serializer.validated_data,
         )  # fmt: skip
@@ -220,7 +225,7 @@ class DiagnosisView(NetworkScopedView, generics.RetrieveUpdateAPIView):
     def update(self, request, *args, **kwargs):
         serializer = self.get_serializer(self.get_object(), data=request.data)
         serializer.is_valid(raise_exception=True)
-        diagnosis = services.diagnosis_save(
+        diagnosis = lifecycle_services.diagnosis_save(
             network=self.network, actor=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(diagnosis).data)
@@ -235,7 +240,7 @@ class GoalListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreate
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        goal = services.goal_create(
+        goal = lifecycle_services.goal_create(
             network=self.network, actor=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(goal).data, status=status.HTTP_201_CREATED)
@@ -259,7 +264,9 @@ class SubmitView(NetworkScopedView):
     @extend_schema(request=None, responses=s.ApplicationSerializer)
     def post(self, request, pk):
         require_no_input(request)
-        application = services.application_submit(network=self.network, actor=request.user)
+        application = lifecycle_services.application_submit(
+            network=self.network, actor=request.user
+        )
         return Response(self.get_serializer(application).data)
 
 
@@ -275,8 +282,8 @@ class DecideView(NetworkScopedView):
         serializer.is_valid(raise_exception=True)
         application = _application(self.network)
         if application.pk is None:
-            raise services.ConflictError(APPLICATION_NOT_SUBMITTED)
-        application = services.application_decide(
+            raise ConflictError(APPLICATION_NOT_SUBMITTED)
+        application = lifecycle_services.application_decide(
             application=application, actor=request.user, **serializer.validated_data
         )
         return Response(s.ApplicationSerializer(application).data)
@@ -296,7 +303,7 @@ class AppointManagerView(IdempotentCreateMixin, NetworkScopedView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        appointment = services.manager_appoint(
+        appointment = lifecycle_services.manager_appoint(
             network=self.network, actor=request.user, person=data["manager"],
             start=data["start_date"], monthly_salary=data["monthly_salary"],
         )  # fmt: skip
@@ -314,7 +321,7 @@ class ReplaceManagerView(IdempotentCreateMixin, NetworkScopedView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        appointment = services.manager_replace(
+        appointment = lifecycle_services.manager_replace(
             network=self.network, actor=request.user, person=data["manager"],
             start=data["start_date"], monthly_salary=data["monthly_salary"],
             reason=data["reason"],
@@ -330,7 +337,7 @@ class DissolveView(NetworkScopedView):
     def post(self, request, pk):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.network_dissolve(
+        lifecycle_services.network_dissolve(
             network=self.network, actor=request.user, reason=serializer.validated_data["reason"]
         )
         return Response(s.NetworkSerializer(_network_row(request.user, self.network.pk)).data)

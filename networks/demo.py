@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from networks import demo_history, services
+from networks import demo_history
 from networks.lib import typology
 from networks.lib.dates import add_months
 from networks.lib.taxid import rut_check_digit
 from networks.models import Agency, Application, Firm, Membership, Network, Programme, User
+from networks.services import firms as firm_services
+from networks.services import lifecycle as lifecycle_services
 
 
 @dataclass(frozen=True)
@@ -245,16 +247,16 @@ def _diagnosis(network, actor, ratings) -> None:
     }
     if ratings:
         fields.update(zip(typology.DIMENSIONS, ratings, strict=True))
-    services.diagnosis_save(network=network, actor=actor, **fields)
+    lifecycle_services.diagnosis_save(network=network, actor=actor, **fields)
 
 
 def _goals(network, actor, today) -> None:
-    services.goal_create(
+    lifecycle_services.goal_create(
         network=network, actor=actor, horizon="short", title=("Joint purchase of inputs"),
         indicator=("Member firms buying inputs together"), unit=("firms"),
         baseline=Decimal("0"), target=Decimal("8"), due_date=add_months(today, 10),
     )  # fmt: skip
-    services.goal_create(
+    lifecycle_services.goal_create(
         network=network, actor=actor, horizon="medium", title=("Joint sales to new markets"),
         indicator=("Annual joint sales"), unit="CLP", baseline=Decimal("0"),
         target=Decimal("120000000"), due_date=add_months(today, 30),
@@ -274,18 +276,20 @@ def _lifecycle(network, spec, people) -> None:
     if stage == "draft":
         return
     _goals(network, facilitator, today)
-    services.application_submit(network=network, actor=facilitator)
+    lifecycle_services.application_submit(network=network, actor=facilitator)
     if stage == "submitted":
         return
     if stage == "returned":
-        services.application_decide(
+        lifecycle_services.application_decide(
             application=application, actor=officer, decision="return",
             reason=("The medium-term goal needs a market study behind its target. Add the "
                      "expected buyers and volumes."),
         )  # fmt: skip
         return
-    services.application_decide(application=application, actor=officer, decision="approve")
-    services.manager_appoint(
+    lifecycle_services.application_decide(
+        application=application, actor=officer, decision="approve"
+    )
+    lifecycle_services.manager_appoint(
         network=network, person=facilitator, actor=officer,
         start=add_months(today, -months_ago), monthly_salary=SALARY,
     )  # fmt: skip
@@ -322,7 +326,7 @@ def build(*, password: str) -> list[str]:
         network = Network.objects.filter(programme=programmes[spec.agency], name=spec.name).first()
         if network is None:
             months_ago = STAGES[spec.name][1]
-            network = services.network_create(
+            network = lifecycle_services.network_create(
                 actor=facilitator, programme=programmes[spec.agency], name=spec.name,
                 region=spec.region, commune=spec.commune, sector=spec.sector,
                 created_on=add_months(today, -(months_ago + 5)),
@@ -332,7 +336,7 @@ def build(*, password: str) -> list[str]:
             stem = spec.firm_stems[f_index % len(spec.firm_stems)]
             surname = SURNAMES[(n_index * 7 + f_index) % len(SURNAMES)]
             tax_id = demo_rut(n_index, f_index)
-            firm = Firm.objects.filter(tax_id=tax_id).first() or services.firm_create(
+            firm = Firm.objects.filter(tax_id=tax_id).first() or firm_services.firm_create(
                 actor=facilitator,
                 name=f"{stem} {surname}", tax_id=tax_id, sector=spec.sector,
                 region=spec.region, commune=spec.commune,
@@ -341,7 +345,7 @@ def build(*, password: str) -> list[str]:
                 email=f"contacto{n_index}{f_index}@demo.profo.local",
             )  # fmt: skip
             if not Membership.objects.filter(network=network, firm=firm).exists():
-                services.membership_add(
+                lifecycle_services.membership_add(
                     network=network, firm=firm, actor=facilitator, joined_on=network.created_on
                 )
         _lifecycle(network, spec, people)

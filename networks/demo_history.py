@@ -15,7 +15,6 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from networks import services
 from networks.lib.dates import add_months
 from networks.models import (
     ActivityType,
@@ -29,6 +28,12 @@ from networks.models import (
     User,
 )
 from networks.selectors_evaluation import suggestions
+from networks.services import activities as activity_services
+from networks.services import evaluation as evaluation_services
+from networks.services import joint_actions as joint_action_services
+from networks.services import progress as progress_services
+from networks.services import support as support_services
+from networks.services import term as term_services
 
 ACTIVITY_PLAN = [
     ("group_workshop", "Workshop: costing and prices", "Sede de la asociación"),
@@ -76,9 +81,9 @@ def _catalogue(agency, officer):
     services_by_category = {}
     for provider_name, service_name, category in SERVICES:
         provider = SupportProvider.objects.filter(agency=agency, name=provider_name).first()
-        provider = provider or services.provider_create(actor=officer, name=provider_name)
+        provider = provider or support_services.provider_create(actor=officer, name=provider_name)
         service = SupportService.objects.filter(provider=provider, name=service_name).first()
-        service = service or services.service_create(
+        service = service or support_services.service_create(
             actor=officer, provider=provider, name=service_name, category=category
         )
         services_by_category[category] = service
@@ -121,7 +126,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
             ]  # fmt: skip
             if host and host not in attendees:
                 attendees.append(host)
-            services.activity_log(
+            activity_services.activity_log(
                 network=network, actor=facilitator, type=activity_types[slug],
                 title=title.format(host=host.name if host else ""), date=date,
                 place=place.format(commune=network.commune), host_firm=host,
@@ -142,7 +147,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
         status = "done" if age > 120 else ("under_way" if age > 30 else "planned")
         partners = rng.sample([f for f in firms if f not in drifting], k=min(5, len(firms) - 2))
         logger = _firm_user(partners[0])
-        joint_action = services.joint_action_log(
+        joint_action = joint_action_services.joint_action_log(
             network=network, actor=logger, type=joint_types[slug], title=title,
             firms=partners, status=status, start_date=begun,
             end_date=add_months(begun, 2) if status == "done" else None,
@@ -151,13 +156,15 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
         )  # fmt: skip
         # Older actions are confirmed by every partner; the newest still wait for some.
         for firm in partners[1:] if age > 120 else partners[1:3]:
-            services.joint_action_confirm(joint_action=joint_action, actor=_firm_user(firm))
+            joint_action_services.joint_action_confirm(
+                joint_action=joint_action, actor=_firm_user(firm)
+            )
 
     # Support services: the facilitator refers firms; most take the service up.
     for index, firm in enumerate(firms[:6]):
         category = ("training", "credit", "technology", "certification")[index % 4]
         status = ("completed", "taken_up", "referred")[index % 3]
-        services.uptake_create(
+        support_services.uptake_create(
             network=network, actor=facilitator, firm=firm, service=catalogue[category],
             date=add_months(start, 1 + index * 2) if add_months(start, 1 + index * 2) <= end
             else end, status=status, referred_by_facilitator=index != 4,
@@ -172,7 +179,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
                 break
             share = min(1, quarter / 30)
             value = goal.baseline + (goal.target - goal.baseline) * Decimal(str(round(share, 2)))
-            services.goal_actual_record(
+            progress_services.goal_actual_record(
                 goal=goal, actor=facilitator, period_end=period_end, value=value.quantize(1),
                 comment="Measured at the quarterly meeting.",
             )  # fmt: skip
@@ -186,7 +193,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
             if date > today:
                 break
             growth = Decimal(1) + Decimal(year) * Decimal(str(rng.uniform(0.03, 0.12)))
-            services.firm_indicator_record(
+            progress_services.firm_indicator_record(
                 firm=firm, actor=facilitator, date=date, is_baseline=year == 0,
                 employees=base_staff + year * rng.randrange(0, 3),
                 annual_sales=(sales * growth).quantize(1),
@@ -207,25 +214,27 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
             hint = found.get(criterion.suggestion)
             met = hint.met if hint else rng.random() < 0.4
             results.append((criterion, met, str(hint.why) if hint else "Seen at the visit."))
-        services.evaluation_record(network=network, actor=officer, date=date, results=results)
+        evaluation_services.evaluation_record(
+            network=network, actor=officer, date=date, results=results
+        )
 
     if independence:
         active = [m.firm for m in Membership.objects.filter(network=network, left_on__isnull=True)]
         base = (Decimal(100) / len(active)).quantize(Decimal("0.001"))
         commitments = dict.fromkeys(active, base)
         commitments[active[0]] += Decimal(100) - base * len(active)
-        services.handover_propose(
+        term_services.handover_propose(
             network=network, actor=facilitator, date=network.handover_due, manager=facilitator,
             monthly_salary=Decimal("1500000"), commitments=commitments,
         )  # fmt: skip
-        services.handover_confirm(network=network, actor=reviewer)
+        term_services.handover_confirm(network=network, actor=reviewer)
 
     # Dues every month, paid a few days later, except two firms behind for some months.
-    services.dues_catch_up(network=network)
+    term_services.dues_catch_up(network=network)
     for due in network.dues.select_related("firm").order_by("month"):
         behind = due.firm in late_payers and (today - due.month).days < 150
         if due.amount > 0 and not behind:
-            services.payment_record(
+            term_services.payment_record(
                 network=network, firm=due.firm, actor=facilitator, amount=due.amount,
                 date=min(today, due.month + datetime.timedelta(days=rng.randrange(5, 25))),
                 reference=f"TRF {due.month:%Y%m}-{due.firm.tax_id[-5:]}",

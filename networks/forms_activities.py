@@ -10,7 +10,7 @@ from networks.forms import AmountInput, DateInput
 from networks.forms_history import add_reason_field
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Network
-from networks.services import history
+from networks.services import history as history_services
 
 DATE_RANGE_REVERSED = _("The start of the range is after its end.")
 
@@ -85,8 +85,8 @@ class ActivityForm(forms.Form):
         }
         if activity is not None:
             add_reason_field(
-                self, needed=history.activity_needs_reason(activity),
-                help_text=history.ACTIVITY_REASON_HELP, message=history.ACTIVITY_REASON_REQUIRED,
+                self, needed=history_services.activity_needs_reason(activity),
+                help_text=history_services.ACTIVITY_REASON_HELP, message=history_services.ACTIVITY_REASON_REQUIRED,
             )  # fmt: skip
 
     @staticmethod

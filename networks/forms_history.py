@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from networks.forms import AmountInput, DateInput
 from networks.forms_progress import FirmIndicatorForm
 from networks.lib.limits import TEXT_MAX_LENGTH
-from networks.services import history
+from networks.services import history as history_services
 
 REASON_LABEL = _("Reason for the change")
 
@@ -21,7 +21,7 @@ def add_reason_field(form: forms.Form, *, needed: bool, help_text, message) -> N
     form.fields["reason"] = forms.CharField(
         label=REASON_LABEL,
         required=needed,
-        max_length=history.REASON_MAX_LENGTH,
+        max_length=history_services.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=help_text,
         error_messages={"required": message},
@@ -47,8 +47,8 @@ class PaymentChangeForm(forms.Form):
             "currency": payment.network.programme.currency
         }
         add_reason_field(
-            self, needed=history.payment_needs_reason(payment),
-            help_text=history.PAYMENT_REASON_HELP, message=history.PAYMENT_REASON_REQUIRED,
+            self, needed=history_services.payment_needs_reason(payment),
+            help_text=history_services.PAYMENT_REASON_HELP, message=history_services.PAYMENT_REASON_REQUIRED,
         )  # fmt: skip
 
 
@@ -65,9 +65,9 @@ class GoalActualChangeForm(forms.Form):
         kwargs.setdefault("initial", {"value": actual.value, "comment": actual.comment})
         super().__init__(*args, **kwargs)
         add_reason_field(
-            self, needed=history.goal_actual_needs_reason(actual),
-            help_text=history.GOAL_ACTUAL_REASON_HELP,
-            message=history.GOAL_ACTUAL_REASON_REQUIRED,
+            self, needed=history_services.goal_actual_needs_reason(actual),
+            help_text=history_services.GOAL_ACTUAL_REASON_HELP,
+            message=history_services.GOAL_ACTUAL_REASON_REQUIRED,
         )  # fmt: skip
 
 
@@ -83,8 +83,8 @@ class FirmIndicatorChangeForm(FirmIndicatorForm):
             del self.fields[name]
         self.network_hidden = False
         add_reason_field(
-            self, needed=history.firm_indicator_needs_reason(report),
-            help_text=history.INDICATOR_REASON_HELP, message=history.INDICATOR_REASON_REQUIRED,
+            self, needed=history_services.firm_indicator_needs_reason(report),
+            help_text=history_services.INDICATOR_REASON_HELP, message=history_services.INDICATOR_REASON_REQUIRED,
         )  # fmt: skip
 
 
@@ -92,6 +92,6 @@ class ActivityDeleteForm(forms.Form):
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **kwargs)
         add_reason_field(
-            self, needed=history.activity_needs_reason(activity),
-            help_text=history.ACTIVITY_REASON_HELP, message=history.ACTIVITY_REASON_REQUIRED,
+            self, needed=history_services.activity_needs_reason(activity),
+            help_text=history_services.ACTIVITY_REASON_HELP, message=history_services.ACTIVITY_REASON_REQUIRED,
         )  # fmt: skip

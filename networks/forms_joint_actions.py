@@ -17,7 +17,7 @@ from networks.models import (
     SupportService,
     User,
 )
-from networks.services import history
+from networks.services import history as history_services
 from networks.services.joint_actions import JOINT_ACTION_END_BEFORE_START
 
 
@@ -77,9 +77,9 @@ class JointActionForm(forms.Form):
             self.fields["firms"].initial = [user.firm_id]
         if joint_action is not None:
             add_reason_field(
-                self, needed=history.joint_action_needs_reason(joint_action),
-                help_text=history.JOINT_ACTION_REASON_HELP,
-                message=history.JOINT_ACTION_REASON_REQUIRED,
+                self, needed=history_services.joint_action_needs_reason(joint_action),
+                help_text=history_services.JOINT_ACTION_REASON_HELP,
+                message=history_services.JOINT_ACTION_REASON_REQUIRED,
             )  # fmt: skip
 
     def clean(self):

@@ -14,7 +14,7 @@ from networks.forms import AmountInput, DateInput, PersonChoiceField
 from networks.forms_history import add_reason_field
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Membership, Network
-from networks.services import history
+from networks.services import history as history_services
 from networks.services.term import EXTENSION_REASON_REQUIRED
 
 
@@ -134,6 +134,6 @@ class HandoverForm(ShareInputsMixin, forms.Form):
         }
         self.add_share_fields(memberships, shares)
         add_reason_field(
-            self, needed=history.handover_needs_reason(network),
-            help_text=history.HANDOVER_REASON_HELP, message=history.HANDOVER_REASON_REQUIRED,
+            self, needed=history_services.handover_needs_reason(network),
+            help_text=history_services.HANDOVER_REASON_HELP, message=history_services.HANDOVER_REASON_REQUIRED,
         )  # fmt: skip

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from networks import access, selectors, services
+from networks import access, selectors
 from networks.api_input import (
     StrictIntegerField,
     StrictModelSerializer,
@@ -35,6 +35,7 @@ from networks.models import (
     User,
 )
 from networks.rules import MAX_INTEGER
+from networks.services import lifecycle as lifecycle_services
 from networks.services.lifecycle import DECISION_UNKNOWN
 
 # Region and commune hold 120 characters each: "commune, region".
@@ -356,7 +357,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     @extend_schema_field(ChecklistItemSerializer(many=True))
     def get_checklist(self, application: Application) -> list:
         return ChecklistItemSerializer(
-            services.submit_checklist(application.network), many=True
+            lifecycle_services.submit_checklist(application.network), many=True
         ).data
 
     @extend_schema_field(ApplicationEventSerializer(many=True))

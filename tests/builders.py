@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from networks import services
 from networks.lib.dates import add_months
 from networks.models import Diagnosis, Goal, Membership
+from networks.services import lifecycle as lifecycle_services
 from tests import factories
 
 
@@ -52,13 +52,13 @@ def submittable_network(network, members: int = 10):
 
 def submitted_network(network, submitter=None):
     submittable_network(network)
-    services.application_submit(network=network, actor=submitter or network.facilitator)
+    lifecycle_services.application_submit(network=network, actor=submitter or network.facilitator)
     return network
 
 
 def approved_network(network, officer):
     submitted_network(network)
-    services.application_decide(
+    lifecycle_services.application_decide(
         application=network.application, actor=officer, decision="approve", reason=""
     )
     return network
@@ -66,7 +66,7 @@ def approved_network(network, officer):
 
 def consolidating_network(network, officer, start=None, salary=Decimal("1200000")):
     approved_network(network, officer)
-    services.manager_appoint(
+    lifecycle_services.manager_appoint(
         network=network, person=network.facilitator, actor=officer,
         start=start or timezone.localdate(), monthly_salary=salary,
     )  # fmt: skip

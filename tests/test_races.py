@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from networks import services
 from networks.models import Application, ApplicationEvent, ManagerAppointment, PhaseTransition
 from networks.services import lifecycle as L
+from networks.services import lifecycle as lifecycle_services
+from networks.services.common import ConflictError
 from tests import builders, factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,7 +45,7 @@ def test_two_officers_approve_at_once_exactly_one_wins(network, officer):
     application = Application.objects.get(network=network)
 
     def decide(actor, decision, reason):
-        return lambda: services.application_decide(
+        return lambda: lifecycle_services.application_decide(
             application=application, actor=actor, decision=decision, reason=reason
         )
 
@@ -52,7 +53,7 @@ def test_two_officers_approve_at_once_exactly_one_wins(network, officer):
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["error", "ok"]
     error = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(error, services.ConflictError)
+    assert isinstance(error, ConflictError)
     assert error.messages == [str(L.APPLICATION_ALREADY_DECIDED)]
     decisions = ApplicationEvent.objects.exclude(action="submitted")
     assert decisions.count() == 1
@@ -66,7 +67,7 @@ def test_two_first_appointments_at_once_exactly_one_wins(network, officer):
     builders.approved_network(network, officer)
 
     def appoint(actor, person):
-        return lambda: services.manager_appoint(
+        return lambda: lifecycle_services.manager_appoint(
             network=network, person=person, actor=actor, start=timezone.localdate(),
             monthly_salary=Decimal("1000000"),
         )  # fmt: skip
@@ -74,7 +75,7 @@ def test_two_first_appointments_at_once_exactly_one_wins(network, officer):
     outcomes = race(appoint(officer, network.facilitator), appoint(second, other_manager))
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"]
     error = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(error, services.ConflictError)
+    assert isinstance(error, ConflictError)
     assert error.messages == [str(L.MANAGER_ALREADY_APPOINTED)]
     assert ManagerAppointment.objects.filter(network=network).count() == 1
     assert PhaseTransition.objects.filter(network=network).count() == 1
@@ -101,7 +102,7 @@ def test_two_handover_confirmations_at_once_give_one_result(network, officer):
     outcomes = race(confirm(officer), confirm(second))
     assert sorted(kind for kind, _ in outcomes) == ["error", "ok"]
     error = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(error, services.ConflictError)
+    assert isinstance(error, ConflictError)
     assert error.messages == [str(term.HANDOVER_ALREADY_CONFIRMED)]
     assert Handover.objects.filter(status="confirmed").count() == 1
     assert PhaseTransition.objects.filter(network=network, to_phase="independence").count() == 1

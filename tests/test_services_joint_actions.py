@@ -15,8 +15,8 @@ from networks.models import (
     JointActionType,
     Network,
 )
-from networks.services import ConflictError
 from networks.services import joint_actions as S
+from networks.services.common import ConflictError
 from tests import factories
 from tests import factories_joint_actions as jf
 

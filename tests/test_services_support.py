@@ -10,8 +10,8 @@ from django.utils import timezone
 from networks import access
 from networks import selectors_joint_actions as selectors
 from networks.models import Network, ServiceUptake, SupportProvider, SupportService
-from networks.services import ConflictError
 from networks.services import support as S
+from networks.services.common import ConflictError
 from tests import factories
 from tests import factories_joint_actions as jf
 

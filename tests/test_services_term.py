@@ -22,9 +22,9 @@ from networks.models import (
     ReminderSent,
     TermChange,
 )
-from networks.services import ConflictError
 from networks.services import history as H
 from networks.services import term as T
+from networks.services.common import ConflictError
 from networks.services.reminders import due_reminder_key, reminders_send
 from tests import builders, factories
 

@@ -105,13 +105,13 @@ def test_a_derived_text_is_clipped_to_its_column():
 def test_a_rejection_with_a_reason_at_the_limit_keeps_it_whole_and_clips_the_timeline(
     network, officer
 ):
-    from networks import services
     from networks.models import PhaseTransition
+    from networks.services import lifecycle as lifecycle_services
     from tests.api.states import make_submitted
 
     make_submitted(network)
     reason = "r" * TEXT_MAX_LENGTH
-    application = services.application_decide(
+    application = lifecycle_services.application_decide(
         application=network.application, actor=officer, decision="reject", reason=reason
     )
     assert application.decision_reason == reason

@@ -26,9 +26,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.exceptions import NotAuthenticated
 
-from networks import notifications
 from networks.lib.money import format_money
 from networks.models import Activity, Network
+from networks.services import notifications
 from networks.services.lifecycle import ALREADY_DISSOLVED, DISSOLVE_REASON_REQUIRED
 from tests.factories_activities import ActivityFactory, activity_type, working_network
 

@@ -23,7 +23,7 @@ from networks.models import (
     User,
 )
 from networks.rules import ACTIVITY_MONTHS_AHEAD, HOST_REQUIRED_ACTIVITY, activities_open
-from networks.services import history
+from networks.services import history as history_services
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
 from networks.uploads import check_upload
@@ -244,15 +244,18 @@ def activity_update(*, activity: Activity, actor: User, reason: str = "", **fiel
         current_type_id=current_type_id,
     )  # fmt: skip
     removed, added = present - wanted, wanted - present
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changed or removed or added) and history.activity_needs_reason(activity),
-        message=history.ACTIVITY_REASON_REQUIRED,
+        needed=bool(changed or removed or added)
+        and history_services.activity_needs_reason(activity),
+        message=history_services.ACTIVITY_REASON_REQUIRED,
     )
     if changed:
-        history.with_reason(activity, actor=actor, reason=reason).save(update_fields=changed)
+        history_services.with_reason(activity, actor=actor, reason=reason).save(
+            update_fields=changed
+        )
     for row in Attendance.objects.filter(activity=activity, firm_id__in=removed):
-        history.with_reason(row, actor=actor, reason=reason).delete()
+        history_services.with_reason(row, actor=actor, reason=reason).delete()
     bulk_create_with_history(
         [Attendance(activity=activity, firm_id=pk) for pk in sorted(added)],
         Attendance,
@@ -272,15 +275,15 @@ def activity_delete(*, activity: Activity, actor: User, reason: str = "") -> Non
     access.require_change(actor, network)
     _lock_network(network)
     _require_open(network)
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=history.activity_needs_reason(activity),
-        message=history.ACTIVITY_REASON_REQUIRED,
+        needed=history_services.activity_needs_reason(activity),
+        message=history_services.ACTIVITY_REASON_REQUIRED,
     )
     names = list(Attachment.objects.filter(activity=activity).values_list("file", flat=True))
     for row in Attendance.objects.filter(activity=activity):
-        history.with_reason(row, actor=actor, reason=reason).delete()
-    history.with_reason(activity, actor=actor, reason=reason).delete()
+        history_services.with_reason(row, actor=actor, reason=reason).delete()
+    history_services.with_reason(activity, actor=actor, reason=reason).delete()
     _delete_files_on_commit(names)
 
 

@@ -48,3 +48,11 @@ def require_text(value: str, field: str, message=REASON_REQUIRED) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
+
+
+def lock_network(network: Network) -> Network:
+    """Re-read the network under a row lock so that two requests cannot both change its phase."""
+    locked = Network.objects.select_for_update().select_related("programme").get(pk=network.pk)
+    network.phase = locked.phase
+    network.term_start, network.handover_due = locked.term_start, locked.handover_due
+    return locked

@@ -28,7 +28,7 @@ from networks.models import (
     User,
 )
 from networks.rules import JOINT_ACTION_MIN_FIRMS, MAX_MONEY, joint_actions_open
-from networks.services import history
+from networks.services import history as history_services
 from networks.services.common import ConflictError
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
@@ -286,17 +286,20 @@ def joint_action_update(
         changes["value"] = Decimal(changes["value"])
     changes = {key: value for key, value in changes.items() if getattr(locked, key) != value}
     removed, added = current_ids - new_ids, new_ids - current_ids
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changes or removed or added) and history.joint_action_needs_reason(locked),
-        message=history.JOINT_ACTION_REASON_REQUIRED,
+        needed=bool(changes or removed or added)
+        and history_services.joint_action_needs_reason(locked),
+        message=history_services.JOINT_ACTION_REASON_REQUIRED,
     )
     for key, value in changes.items():
         setattr(locked, key, value)
     if changes:
-        history.with_reason(locked, actor=actor, reason=reason).save(update_fields=list(changes))
+        history_services.with_reason(locked, actor=actor, reason=reason).save(
+            update_fields=list(changes)
+        )
     for row in locked.participants.filter(firm_id__in=removed):
-        history.with_reason(row, actor=actor, reason=reason).delete()
+        history_services.with_reason(row, actor=actor, reason=reason).delete()
     bulk_create_with_history(
         [JointActionParticipant(joint_action=locked, firm_id=firm_id) for firm_id in sorted(added)],
         JointActionParticipant,

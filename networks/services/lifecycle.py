@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks import access, notifications
+from networks import access
 from networks.lib.dates import add_months
 from networks.models import (
     Application,
@@ -31,7 +31,8 @@ from networks.rules import (
     SHORT_MONTHS,
     leaving_needs_reason,
 )
-from networks.services.common import ConflictError, phase_transition, require_text
+from networks.services import notifications
+from networks.services.common import ConflictError, lock_network, phase_transition, require_text
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
 NETWORK_NAME_REQUIRED = _("Give the network's name.")
@@ -85,14 +86,6 @@ ALREADY_DISSOLVED = _("This network is already dissolved.")
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _lock(network: Network) -> Network:
-    """Re-read the network under a row lock so that two requests cannot both change its phase."""
-    locked = Network.objects.select_for_update().select_related("programme").get(pk=network.pk)
-    network.phase = locked.phase
-    network.term_start, network.handover_due = locked.term_start, locked.handover_due
-    return locked
 
 
 def _application(network: Network) -> Application:
@@ -185,7 +178,7 @@ def membership_add(
 ) -> Membership:
     """Add a firm to the network. A firm may be in several networks, but once in each."""
     access.require_change(actor, network)
-    _lock(network)
+    lock_network(network)
     _require_open(network)
     _require_not_under_review(network)
     if Membership.objects.filter(network=network, firm=firm, left_on__isnull=True).exists():
@@ -214,7 +207,7 @@ def membership_remove(
     approval the membership is closed with a date and a reason, so that its history stays.
     """
     access.require_change(actor, network)
-    _lock(network)
+    lock_network(network)
     _require_open(network)
     _require_not_under_review(network)
     membership = (
@@ -422,7 +415,7 @@ def _require_checklist(network: Network) -> None:
 def application_submit(*, network: Network, actor: User) -> Application:
     """Send the application to the agency. Lists every unmet condition when it cannot."""
     access.require_change(actor, network)
-    _lock(network)
+    lock_network(network)
     application = Application.objects.select_for_update().get(pk=_application(network).pk)
     if not application.is_editable or network.phase != Network.Phase.PREPARATION:
         raise ConflictError(APPLICATION_NOT_EDITABLE)
@@ -481,7 +474,7 @@ def application_decide(
     if decision == "reject":
         # A rejected group ends here; it may apply again as a new network.
         phase_transition(
-            network=_lock(network), to_phase=Network.Phase.DISSOLVED, actor=actor,
+            network=lock_network(network), to_phase=Network.Phase.DISSOLVED, actor=actor,
             reason=_("Application rejected: %(reason)s") % {"reason": reason},
         )  # fmt: skip
     notifications.application_decided(application)
@@ -491,7 +484,7 @@ def application_decide(
 # --- the manager ----------------------------------------------------------------------------
 
 
-def _check_manager(network: Network, person: User, monthly_salary, start: datetime.date) -> dict:
+def manager_errors(network: Network, person: User, monthly_salary, start: datetime.date) -> dict:
     errors = {}
     if person is None or person.role != User.Role.FACILITATOR or not person.is_active:
         errors["manager"] = [MANAGER_NOT_FACILITATOR]
@@ -521,7 +514,7 @@ def manager_appoint(
     The start date may lie in the past, for networks that began before the app.
     """
     access.require_agency(actor, network)
-    locked = _lock(network)
+    locked = lock_network(network)
     _require_open(locked)
     if ManagerAppointment.objects.filter(network=network).exists() or (
         locked.phase != Network.Phase.PREPARATION
@@ -529,7 +522,7 @@ def manager_appoint(
         raise ConflictError(MANAGER_ALREADY_APPOINTED)
     if _application(network).status != Application.Status.APPROVED:
         raise ValidationError(APPLICATION_NOT_APPROVED)
-    errors = _check_manager(locked, person, monthly_salary, start)
+    errors = manager_errors(locked, person, monthly_salary, start)
     if errors:
         raise ValidationError(errors)
     appointment = ManagerAppointment.objects.create(
@@ -560,7 +553,7 @@ def manager_replace(
 ) -> ManagerAppointment:
     """Close the current appointment and open a new one. The term keeps its start and due date."""
     access.require_agency(actor, network)
-    locked = _lock(network)
+    locked = lock_network(network)
     _require_open(locked)
     current = (
         ManagerAppointment.objects.select_for_update()
@@ -569,7 +562,7 @@ def manager_replace(
     )
     if current is None:
         raise ConflictError(MANAGER_NONE_YET)
-    errors = _check_manager(locked, person, monthly_salary, start)
+    errors = manager_errors(locked, person, monthly_salary, start)
     if not (reason or "").strip():
         errors["reason"] = [MANAGER_REPLACE_REASON_REQUIRED]
     if start and start < current.start_date:
@@ -597,7 +590,7 @@ def manager_replace(
 def network_dissolve(*, network: Network, actor: User, reason: str) -> Network:
     """End the network, from any phase. The current manager's appointment ends today."""
     access.require_agency(actor, network)
-    locked = _lock(network)
+    locked = lock_network(network)
     if locked.phase == Network.Phase.DISSOLVED:
         raise ConflictError(ALREADY_DISSOLVED)
     reason = require_text(reason, "reason", DISSOLVE_REASON_REQUIRED)

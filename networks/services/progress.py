@@ -22,7 +22,7 @@ from networks.models import (
     User,
 )
 from networks.rules import FIGURES
-from networks.services import history
+from networks.services import history as history_services
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
 from networks.uploads import check_upload
@@ -149,15 +149,15 @@ def goal_actual_update(
     if "value" in fields and fields["value"] is None:
         raise ValidationError({"value": [ACTUAL_VALUE_REQUIRED]})
     changed = [name for name, value in fields.items() if getattr(actual, name) != value]
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changed) and history.goal_actual_needs_reason(actual),
-        message=history.GOAL_ACTUAL_REASON_REQUIRED,
+        needed=bool(changed) and history_services.goal_actual_needs_reason(actual),
+        message=history_services.GOAL_ACTUAL_REASON_REQUIRED,
     )
     for name in changed:
         setattr(actual, name, fields[name])
     if changed:
-        history.with_reason(actual, actor=actor, reason=reason).save(update_fields=changed)
+        history_services.with_reason(actual, actor=actor, reason=reason).save(update_fields=changed)
     return actual
 
 
@@ -314,13 +314,13 @@ def firm_indicator_update(
     if errors:
         raise ValidationError(errors)
     changed = [name for name, value in fields.items() if getattr(report, name) != value]
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changed) and history.firm_indicator_needs_reason(report),
-        message=history.INDICATOR_REASON_REQUIRED,
+        needed=bool(changed) and history_services.firm_indicator_needs_reason(report),
+        message=history_services.INDICATOR_REASON_REQUIRED,
     )
     for name in changed:
         setattr(report, name, fields[name])
     if changed:
-        history.with_reason(report, actor=actor, reason=reason).save(update_fields=changed)
+        history_services.with_reason(report, actor=actor, reason=reason).save(update_fields=changed)
     return report

@@ -33,9 +33,9 @@ from networks.models import (
     User,
 )
 from networks.rules import HUNDRED, agency_percent
-from networks.services import history
-from networks.services.common import ConflictError, phase_transition
-from networks.services.lifecycle import _check_manager, _lock
+from networks.services import history as history_services
+from networks.services.common import ConflictError, lock_network, phase_transition
+from networks.services.lifecycle import manager_errors
 
 NO_TERM_YET = _("The term has not started: appoint the first manager.")
 NOT_IN_CONSOLIDATION = _("Only a network in consolidation can do this.")
@@ -142,7 +142,7 @@ def dues_generate(*, network: Network, month: datetime.date) -> MonthlyCharge:
     """Create one month's charge and dues. Idempotent: a month already charged is returned
     untouched, so running it twice (or from two processes) changes nothing."""
     month = first_of_month(month)
-    locked = _lock(network)
+    locked = lock_network(network)
     if locked.term_start is None:
         raise ValidationError(NO_TERM_YET)
     if month < first_of_month(locked.term_start):
@@ -244,15 +244,17 @@ def payment_update(*, payment: Payment, actor: User, reason: str = "", **fields)
     if "amount" in fields:
         fields["amount"] = round_money(amount, payment.network.programme.currency)
     changed = [name for name, value in fields.items() if getattr(payment, name) != value]
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changed) and history.payment_needs_reason(payment),
-        message=history.PAYMENT_REASON_REQUIRED,
+        needed=bool(changed) and history_services.payment_needs_reason(payment),
+        message=history_services.PAYMENT_REASON_REQUIRED,
     )
     for name in changed:
         setattr(payment, name, fields[name])
     if changed:
-        history.with_reason(payment, actor=actor, reason=reason).save(update_fields=changed)
+        history_services.with_reason(payment, actor=actor, reason=reason).save(
+            update_fields=changed
+        )
     return payment
 
 
@@ -261,11 +263,11 @@ def payment_delete(*, payment: Payment, actor: User, reason: str = "") -> None:
     """Remove a payment recorded by mistake (twice, or for the wrong firm), with a `reason`
     kept in the history; the firm's balance is read again from what remains."""
     payment = _locked_payment(payment, actor)
-    reason = history.clean_reason(
-        reason, needed=history.payment_needs_reason(payment),
-        message=history.PAYMENT_REASON_REQUIRED,
+    reason = history_services.clean_reason(
+        reason, needed=history_services.payment_needs_reason(payment),
+        message=history_services.PAYMENT_REASON_REQUIRED,
     )  # fmt: skip
-    history.with_reason(payment, actor=actor, reason=reason).delete()
+    history_services.with_reason(payment, actor=actor, reason=reason).delete()
 
 
 @transaction.atomic
@@ -275,7 +277,7 @@ def share_weights_set(*, network: Network, actor: User, weights: dict) -> None:
     `weights` maps firms to percentages. An empty mapping goes back to equal shares.
     """
     access.require_change(actor, network)
-    locked = _lock(network)
+    locked = lock_network(network)
     if not weights:
         locked.share_mode = "equal"
         locked.save(update_fields=["share_mode"])
@@ -334,7 +336,7 @@ def early_handover_allow(
 
 def _term_change(network, actor, new_due, reason, kind) -> TermChange:
     access.require_agency(actor, network)
-    locked = _lock(network)
+    locked = lock_network(network)
     if locked.phase != Network.Phase.CONSOLIDATION:
         raise ConflictError(NOT_IN_CONSOLIDATION)
     errors = {}
@@ -372,7 +374,7 @@ def _handover_errors(network, date, manager, monthly_salary, commitments) -> lis
         errors.append(str(_("Give the handover date.")))
     elif network.handover_due and date < network.handover_due:
         errors.append(str(HANDOVER_TOO_EARLY % {"due": network.handover_due.isoformat()}))
-    for messages in _check_manager(network, manager, monthly_salary, date).values():
+    for messages in manager_errors(network, manager, monthly_salary, date).values():
         errors.extend(str(m) for m in messages)
     active = {m.firm_id: m.firm for m in Membership.objects.filter(
         network=network, left_on__isnull=True).select_related("firm")}  # fmt: skip
@@ -401,17 +403,19 @@ def handover_propose(
     with its commitments kept as they were; that needs a `reason`, kept in the history.
     """
     access.require_change(actor, network)
-    locked = _lock(network)
+    locked = lock_network(network)
     errors = _handover_errors(locked, date, manager, monthly_salary, commitments)
     if errors:
         raise ValidationError(errors)
-    reason = history.clean_reason(
-        reason, needed=history.handover_needs_reason(locked),
-        message=history.HANDOVER_REASON_REQUIRED,
+    reason = history_services.clean_reason(
+        reason, needed=history_services.handover_needs_reason(locked),
+        message=history_services.HANDOVER_REASON_REQUIRED,
     )  # fmt: skip
     for open_one in Handover.objects.filter(network=locked, status=Handover.Status.PROPOSED):
         open_one.status = Handover.Status.WITHDRAWN
-        history.with_reason(open_one, actor=actor, reason=reason).save(update_fields=["status"])
+        history_services.with_reason(open_one, actor=actor, reason=reason).save(
+            update_fields=["status"]
+        )
     handover = Handover.objects.create(
         network=locked, date=date, manager=manager, monthly_salary=monthly_salary,
         proposed_by=actor,
@@ -437,7 +441,7 @@ def handover_confirm(*, network: Network, actor: User) -> Handover:
     confirmations at once give one result: the second finds it confirmed.
     """
     access.require_agency(actor, network)
-    locked = _lock(network)
+    locked = lock_network(network)
     if (
         locked.phase == Network.Phase.INDEPENDENCE
         or Handover.objects.filter(network=locked, status=Handover.Status.CONFIRMED).exists()

@@ -9,7 +9,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST, require_safe
 
 from networks import access, selectors_accounts
-from networks.services import accounts
+from networks.services import accounts as account_services
 
 
 @login_required
@@ -24,8 +24,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    accounts.token_revoke(token=access.get_own_token_or_404(request.user, pk))
-    messages.success(request, accounts.TOKEN_REVOKED)
+    account_services.token_revoke(token=access.get_own_token_or_404(request.user, pk))
+    messages.success(request, account_services.TOKEN_REVOKED)
     return redirect("networks:token-list")
 
 

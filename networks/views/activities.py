@@ -17,7 +17,7 @@ from networks.forms_history import ActivityDeleteForm
 from networks.models import Activity, Attachment, Network
 from networks.rules import activities_open
 from networks.selectors import NetworkPage
-from networks.services import activities as services
+from networks.services import activities as activity_services
 from networks.services.common import ConflictError
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
@@ -67,7 +67,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityForm(posted(request), network=network)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_log(
+            activity = activity_services.activity_log(
                 network=network, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -79,7 +79,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
         "network": network,
         "form": form,
         # Said up front; the service refuses anyway.
-        "closed": "" if activities_open(network) else str(services.ACTIVITY_WRONG_PHASE),
+        "closed": "" if activities_open(network) else str(activity_services.ACTIVITY_WRONG_PHASE),
     }
     return render(request, "networks/activity_form.html", context)
 
@@ -93,7 +93,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpRespon
     form = ActivityForm(posted(request), network=network, activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_update(
+            activity = activity_services.activity_update(
                 activity=activity, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -105,7 +105,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpRespon
         "network": network,
         "form": form,
         "activity": activity,
-        "closed": "" if activities_open(network) else str(services.ACTIVITY_WRONG_PHASE),
+        "closed": "" if activities_open(network) else str(activity_services.ACTIVITY_WRONG_PHASE),
     }
     return render(request, "networks/activity_form.html", context)
 
@@ -152,7 +152,7 @@ def activity_delete(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
     form = ActivityDeleteForm(posted(request), activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_delete(
+            activity_services.activity_delete(
                 activity=activity, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -178,7 +178,7 @@ def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpR
         selectors.activity_detail(network, activity_pk), "No such activity."
     )
     try:
-        services.attendance_confirm(activity=activity, actor=request.user)
+        activity_services.attendance_confirm(activity=activity, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -203,7 +203,7 @@ def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpRespo
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            attachment = services.attachment_add(
+            attachment = activity_services.attachment_add(
                 activity=activity, actor=request.user, upload=form.cleaned_data["file"]
             )
         except ValidationError as exc:
@@ -259,7 +259,7 @@ def attachment_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
     access.require_change(request.user, network)
     if request.method == "POST":
         try:
-            services.attachment_delete(attachment=attachment, actor=request.user)
+            activity_services.attachment_delete(attachment=attachment, actor=request.user)
         except ConflictError as exc:
             show_conflict(request, exc)
         else:

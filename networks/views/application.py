@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors, services
+from networks import access, selectors
 from networks.forms import DecisionForm
 from networks.models import Application, Network, User
+from networks.services import lifecycle as lifecycle_services
+from networks.services.common import ConflictError
 from networks.services.lifecycle import APPLICATION_NOT_SUBMITTED, FOUR_EYES
 from networks.views.common import (
     show_conflict,
@@ -37,7 +39,7 @@ def _render_application(
         **network_context(network),
         "application": application,
         "events": list(selectors.application_events(network)),
-        "checklist": services.submit_checklist(network),
+        "checklist": lifecycle_services.submit_checklist(network),
         "can_submit": network.phase == Network.Phase.PREPARATION
         and (application is None or application.is_editable),
         "can_decide": is_agency and submitted,
@@ -59,7 +61,7 @@ def network_application(request: HttpRequest, pk: int) -> HttpResponse:
 def application_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the checklist, for htmx to refresh in place."""
     network = access.get_network_or_404(request.user, pk, change=True)
-    context = {"network": network, "checklist": services.submit_checklist(network)}
+    context = {"network": network, "checklist": lifecycle_services.submit_checklist(network)}
     return render(request, "networks/_checklist.html", context)
 
 
@@ -68,12 +70,12 @@ def application_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     try:
-        services.application_submit(network=network, actor=request.user)
+        lifecycle_services.application_submit(network=network, actor=request.user)
     except ValidationError as exc:
         messages.error(request, _("The application cannot be submitted yet:"))
         for message in exc.messages:  # every unmet condition, not only the first
             messages.error(request, message)
-    except services.ConflictError as exc:
+    except ConflictError as exc:
         show_conflict(request, exc)
     else:
         messages.success(
@@ -96,7 +98,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("networks:network-application", network.pk)
     decision = form.cleaned_data["decision"]
     try:
-        services.application_decide(
+        lifecycle_services.application_decide(
             application=application,
             actor=request.user,
             decision=decision,
@@ -105,7 +107,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         show_errors(form, exc)
         return _render_application(request, network, form)
-    except services.ConflictError as exc:
+    except ConflictError as exc:
         show_conflict(request, exc)
         return redirect("networks:network-application", network.pk)
     messages.success(request, DECIDED_MESSAGES[decision] % {"name": network.name})

@@ -13,8 +13,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import Application, IdempotencyKey, Network
-from networks.services import ConflictError
 from networks.services import idempotency as idempotency_services
+from networks.services.common import ConflictError
 from networks.services.lifecycle import APPLICATION_UNDER_REVIEW, NETWORK_CLOSED
 
 FORM_TOKEN_FIELD = "form_token"

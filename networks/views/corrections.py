@@ -17,9 +17,9 @@ from networks.forms_history import (
     GoalActualChangeForm,
     PaymentChangeForm,
 )
-from networks.services import ConflictError
 from networks.services import progress as progress_services
 from networks.services import term as term_services
+from networks.services.common import ConflictError
 from networks.views.common import posted, show_conflict, show_errors
 
 DELETE = "delete"

@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks import access, selectors, services
+from networks import access, selectors
 from networks.forms import DiagnosisForm, GoalForm
 from networks.lib.typology import DIMENSIONS, PROFILES_BY_KEY, SCALE_LABELS, distances
 from networks.models import Diagnosis
+from networks.services import lifecycle as lifecycle_services
+from networks.services.common import ConflictError
 from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
 
 
@@ -39,10 +41,12 @@ def network_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
     form = DiagnosisForm(posted(request), initial=DiagnosisForm.initial_from(diagnosis))
     if request.method == "POST" and form.is_valid():
         try:
-            services.diagnosis_save(network=network, actor=request.user, **form.cleaned_data)
+            lifecycle_services.diagnosis_save(
+                network=network, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             show_errors(form, exc)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             show_conflict(request, exc)
         else:
             messages.success(request, _("Diagnosis saved."))
@@ -64,10 +68,12 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            goal = services.goal_create(network=network, actor=request.user, **form.cleaned_data)
+            goal = lifecycle_services.goal_create(
+                network=network, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             show_errors(form, exc)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             show_conflict(request, exc)
         else:
             messages.success(request, _("Goal “%(title)s” added.") % {"title": goal.title})
@@ -83,10 +89,10 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     form = GoalForm(posted(request), initial=GoalForm.initial_from(goal))
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_update(goal=goal, actor=request.user, **form.cleaned_data)
+            lifecycle_services.goal_update(goal=goal, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             show_errors(form, exc)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             show_conflict(request, exc)
         else:
             messages.success(request, _("Goal “%(title)s” saved.") % {"title": goal.title})
@@ -101,8 +107,8 @@ def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     goal = access.get_or_404(selectors.goals(network), goal_pk, "No such goal.")
     if request.method == "POST":
         try:
-            services.goal_delete(goal=goal, actor=request.user)
-        except services.ConflictError as exc:
+            lifecycle_services.goal_delete(goal=goal, actor=request.user)
+        except ConflictError as exc:
             show_conflict(request, exc)
         else:
             messages.success(request, _("Goal “%(title)s” deleted.") % {"title": goal.title})

@@ -23,9 +23,9 @@ from networks.forms_joint_actions import (
 from networks.models import Network
 from networks.rules import joint_actions_open
 from networks.selectors import NetworkPage
-from networks.services import ConflictError
-from networks.services import joint_actions as ja_services
+from networks.services import joint_actions as joint_action_services
 from networks.services import support as support_services
+from networks.services.common import ConflictError
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 PAGE_SIZE = 20
@@ -103,7 +103,7 @@ def joint_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = JointActionForm(posted(request), network=network, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            joint_action = ja_services.joint_action_log(
+            joint_action = joint_action_services.joint_action_log(
                 network=network, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -118,7 +118,9 @@ def joint_action_create(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         "form": form,
-        "closed": "" if joint_actions_open(network) else str(ja_services.JOINT_ACTION_PHASE),
+        "closed": ""
+        if joint_actions_open(network)
+        else str(joint_action_services.JOINT_ACTION_PHASE),
     }
     return render(request, "networks/joint_action_form.html", context)
 
@@ -162,7 +164,7 @@ def joint_action_edit(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         try:
-            ja_services.joint_action_update(
+            joint_action_services.joint_action_update(
                 joint_action=joint_action, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -179,7 +181,9 @@ def joint_action_edit(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse
         "network": network,
         "form": form,
         "joint_action": joint_action,
-        "closed": "" if joint_actions_open(network) else str(ja_services.JOINT_ACTION_PHASE),
+        "closed": ""
+        if joint_actions_open(network)
+        else str(joint_action_services.JOINT_ACTION_PHASE),
     }
     return render(request, "networks/joint_action_form.html", context)
 
@@ -203,7 +207,7 @@ def _participation(request: HttpRequest, pk: int, ja_pk: int, service, done_mess
 @require_POST
 def joint_action_confirm(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse:
     return _participation(
-        request, pk, ja_pk, ja_services.joint_action_confirm,
+        request, pk, ja_pk, joint_action_services.joint_action_confirm,
         _("Your firm's participation in “%(title)s” is confirmed."),
     )  # fmt: skip
 
@@ -212,7 +216,7 @@ def joint_action_confirm(request: HttpRequest, pk: int, ja_pk: int) -> HttpRespo
 @require_POST
 def joint_action_decline(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse:
     return _participation(
-        request, pk, ja_pk, ja_services.joint_action_decline,
+        request, pk, ja_pk, joint_action_services.joint_action_decline,
         _("You said your firm did not take part in “%(title)s”. The firm that logged it sees that."),
     )  # fmt: skip
 

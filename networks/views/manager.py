@@ -7,8 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks import access, selectors, services
+from networks import access, selectors
 from networks.forms import AppointManagerForm, ReplaceManagerForm
+from networks.services import lifecycle as lifecycle_services
+from networks.services.common import ConflictError
 from networks.views.common import (
     once_per_form,
     posted,
@@ -29,7 +31,7 @@ def manager_appoint(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.manager_appoint(
+            lifecycle_services.manager_appoint(
                 network=network,
                 person=data["manager"],
                 actor=request.user,
@@ -38,7 +40,7 @@ def manager_appoint(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             show_errors(form, exc)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             show_conflict(request, exc)
             return redirect("networks:network-detail", network.pk)
         else:
@@ -61,7 +63,7 @@ def manager_replace(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.manager_replace(
+            lifecycle_services.manager_replace(
                 network=network,
                 person=data["manager"],
                 actor=request.user,
@@ -71,7 +73,7 @@ def manager_replace(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             show_errors(form, exc)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             show_conflict(request, exc)
             return redirect("networks:network-detail", network.pk)
         else:

@@ -11,10 +11,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors, services
+from networks import access, selectors
 from networks.forms import AddMemberForm, FirmForm, RemoveMemberForm
 from networks.models import Network
 from networks.rules import leaving_needs_reason
+from networks.services import firms as firm_services
+from networks.services import lifecycle as lifecycle_services
+from networks.services.common import ConflictError
 from networks.services.firms import FIRM_TAX_ID_TAKEN
 from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
 
@@ -42,17 +45,17 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             # Both or neither: a firm that could not join is not left behind half-registered.
             with transaction.atomic():
-                firm = services.firm_create(
+                firm = firm_services.firm_create(
                     actor=request.user, country=network.programme.country, **data
                 )
-                services.membership_add(network=network, firm=firm, actor=request.user)
+                lifecycle_services.membership_add(network=network, firm=firm, actor=request.user)
         except ValidationError as exc:
             if str(FIRM_TAX_ID_TAKEN) in exc.message_dict.get("tax_id", []):
                 # The same answer for a firm of this agency and another agency's: the search
                 # for its complete tax id lists it (name and tax id only), to add from there.
                 query = data["tax_id"]
             show_errors(form, exc)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             show_conflict(request, exc)
         else:
             messages.success(
@@ -93,11 +96,11 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("No firm has that tax id. Search again."))
         return redirect(_members_url(network, query))
     try:
-        services.membership_add(network=network, firm=firm, actor=request.user)
+        lifecycle_services.membership_add(network=network, firm=firm, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    except services.ConflictError as exc:
+    except ConflictError as exc:
         show_conflict(request, exc)
     else:
         messages.success(request, _("%(firm)s added to the network.") % {"firm": firm.name})
@@ -116,7 +119,7 @@ def member_remove(request: HttpRequest, pk: int, firm_pk: int) -> HttpResponse:
     form = RemoveMemberForm(posted(request), reason_required=reason_required)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_remove(
+            lifecycle_services.membership_remove(
                 network=network,
                 firm=firm,
                 actor=request.user,
@@ -124,7 +127,7 @@ def member_remove(request: HttpRequest, pk: int, firm_pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             show_errors(form, exc)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             show_conflict(request, exc)
             return redirect("networks:network-members", network.pk)
         else:

@@ -7,9 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks import access, selectors, services
+from networks import access, selectors
 from networks.forms import DissolveForm, NetworkForm
 from networks.models import Network, User
+from networks.services import lifecycle as lifecycle_services
+from networks.services.common import ConflictError
 from networks.views import activities, data, evaluation, joint_actions, progress, term
 from networks.views.common import (
     frozen_because,
@@ -30,7 +32,7 @@ def network_create(request: HttpRequest) -> HttpResponse:
     form = NetworkForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            network = services.network_create(actor=request.user, **form.cleaned_data)
+            network = lifecycle_services.network_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             show_errors(form, exc)
         else:
@@ -110,12 +112,12 @@ def network_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = DissolveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.network_dissolve(
+            lifecycle_services.network_dissolve(
                 network=network, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             show_errors(form, exc)
-        except services.ConflictError as exc:
+        except ConflictError as exc:
             show_conflict(request, exc)
             return redirect("networks:network-detail", network.pk)
         else:

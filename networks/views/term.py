@@ -30,7 +30,7 @@ from networks.models import (
 )
 from networks.rules import OPEN_OR_CONFIRMED
 from networks.selectors import NetworkPage
-from networks.services import term as services
+from networks.services import term as term_services
 from networks.services.common import ConflictError
 from networks.views.common import (
     once_per_form,
@@ -200,7 +200,7 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            payment = services.payment_record(network=network, actor=request.user, **data)
+            payment = term_services.payment_record(network=network, actor=request.user, **data)
         except ValidationError as exc:
             show_errors(form, exc)
         else:
@@ -226,7 +226,7 @@ def share_weights(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         weights = form.weights()
         try:
-            services.share_weights_set(network=network, actor=request.user, weights=weights)
+            term_services.share_weights_set(network=network, actor=request.user, weights=weights)
         except ValidationError as exc:
             show_errors(form, exc)
         else:
@@ -253,7 +253,7 @@ def dues_generate(request: HttpRequest, pk: int) -> HttpResponse:
     """Charge every month of the term up to this one that is not charged yet."""
     network = access.get_network_or_404(request.user, pk, change=True)
     try:
-        count = services.dues_catch_up(network=network)
+        count = term_services.dues_catch_up(network=network)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -274,12 +274,12 @@ def dues_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 TERM_CHANGES = {
     TermChange.Kind.EXTENSION: {
-        "service": services.term_extend,
+        "service": term_services.term_extend,
         "title": gettext_lazy("Extend the term"),
         "done": gettext_lazy("Term extended: the handover is now due on %(date)s."),
     },
     TermChange.Kind.EARLY_HANDOVER: {
-        "service": services.early_handover_allow,
+        "service": term_services.early_handover_allow,
         "title": gettext_lazy("Allow an early handover"),
         "done": gettext_lazy("Early handover allowed: the handover is now due on %(date)s."),
     },
@@ -345,7 +345,7 @@ def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.handover_propose(
+            term_services.handover_propose(
                 network=network, actor=request.user, date=data["date"], manager=data["manager"],
                 monthly_salary=data["monthly_salary"], commitments=form.shares(),
                 reason=data.get("reason", ""),
@@ -376,7 +376,7 @@ def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
 def handover_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_agency_network_or_404(request.user, pk)
     try:
-        services.handover_confirm(network=network, actor=request.user)
+        term_services.handover_confirm(network=network, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from networks import services
 from networks.lib.dates import add_months
 from networks.models import Diagnosis, Goal, Membership
+from networks.services import lifecycle as lifecycle_services
 from tests import factories
 
 
@@ -35,13 +35,13 @@ def make_submittable(network, members: int = 10):
 
 def make_submitted(network):
     make_submittable(network)
-    services.application_submit(network=network, actor=network.facilitator)
+    lifecycle_services.application_submit(network=network, actor=network.facilitator)
     return network
 
 
 def make_approved(network, officer):
     make_submitted(network)
-    services.application_decide(
+    lifecycle_services.application_decide(
         application=network.application, actor=officer, decision="approve", reason=""
     )
     return network
@@ -49,7 +49,7 @@ def make_approved(network, officer):
 
 def make_consolidating(network, officer):
     make_approved(network, officer)
-    services.manager_appoint(
+    lifecycle_services.manager_appoint(
         network=network, person=network.facilitator, actor=officer,
         start=timezone.localdate(), monthly_salary=Decimal("1200000"),
     )  # fmt: skip

@@ -5,7 +5,9 @@ is `@once_per_form`. The second submit writes nothing and is sent where the firs
 with a message. Two submits at the same moment: tests/test_races.py.
 """
 
+import importlib
 import inspect
+import pkgutil
 import re
 import threading
 
@@ -295,9 +297,10 @@ def test_every_creating_page_is_once_per_form():
 def test_every_creating_service_is_known():
     """A new service that creates records must be considered here (and its page above)."""
     names = set()
-    for module in inspect.getmembers(services_package, inspect.ismodule):
-        for name, obj in inspect.getmembers(module[1], inspect.isfunction):
-            if obj.__module__ == module[1].__name__ and not name.startswith("_"):
+    for info in pkgutil.iter_modules(services_package.__path__):
+        module = importlib.import_module(f"{services_package.__name__}.{info.name}")
+        for name, obj in inspect.getmembers(module, inspect.isfunction):
+            if obj.__module__ == module.__name__ and not name.startswith("_"):
                 names.add(name)
     verbs = ("_create", "_log", "_record", "_add", "_propose", "_appoint", "_replace", "_apply")
     creating = {n for n in names if n.endswith(verbs)}

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from networks import access, selectors, selectors_term, services
+from networks import access, selectors, selectors_term
 from networks import selectors_joint_actions as sja
 from networks.models import (
     ActivityType,
@@ -22,6 +22,9 @@ from networks.models import (
     Network,
     PhaseTransition,
 )
+from networks.services import activities as activity_services
+from networks.services import joint_actions as joint_action_services
+from networks.services import lifecycle as lifecycle_services
 from networks.services import progress as progress_services
 from networks.services import term as term_services
 from networks.services.lifecycle import (
@@ -93,7 +96,7 @@ def test_create_shows_the_services_messages(client, officer, programme, monkeypa
     def refuse(**kwargs):
         raise ValidationError({"facilitator": [NETWORK_FACILITATOR_REQUIRED]})
 
-    monkeypatch.setattr(services, "network_create", refuse)
+    monkeypatch.setattr(lifecycle_services, "network_create", refuse)
     facilitator = factories.FacilitatorFactory(agency=officer.agency)
     client.force_login(officer)
     response = client.post(
@@ -120,8 +123,10 @@ def test_home_pages_link_to_network_page_and_creation(client, facilitator, offic
 def test_network_page_shows_members_diagnosis_goals_manager_and_history(client, officer, network):
     builders.consolidating_network(network, officer, salary=Decimal("1250000"))
     firm = network.memberships.select_related("firm").first().firm
-    services.membership_remove(network=network, firm=firm, actor=officer, reason="Closed down.")
-    services.diagnosis_save(
+    lifecycle_services.membership_remove(
+        network=network, firm=firm, actor=officer, reason="Closed down."
+    )
+    lifecycle_services.diagnosis_save(
         network=network, actor=officer, **dict.fromkeys(Diagnosis().ratings(), 2)
     )
     client.force_login(officer)
@@ -148,7 +153,9 @@ def test_network_page_flags_consolidation_below_the_minimum(client, officer, net
     url = reverse("networks:network-detail", args=[network.pk])
     assert "Below the minimum" not in client.get(url).content.decode()
     firm = network.memberships.select_related("firm").first().firm
-    services.membership_remove(network=network, firm=firm, actor=officer, reason="Moved away.")
+    lifecycle_services.membership_remove(
+        network=network, firm=firm, actor=officer, reason="Moved away."
+    )
     html = client.get(url).content.decode()
     assert "Below the minimum" in html
     assert "The network has 9 active member firms" in html
@@ -263,11 +270,11 @@ def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bo
     goal = Goal.objects.filter(network=network).first() or builders.add_goals(network)[0]
     done = Goal.objects.get(pk=goal.pk).actuals.count()
     for n in range(done, done + rounds):
-        services.activity_log(
+        activity_services.activity_log(
             network=network, actor=network.facilitator, type=workshop, title=f"W{n}",
             date=today - datetime.timedelta(days=9 * n), attendees=firms[: 3 + n % 7],
         )  # fmt: skip
-        services.joint_action_log(
+        joint_action_services.joint_action_log(
             network=network, actor=network.facilitator, type="joint_purchasing",
             title=f"J{n}", firms=firms[:3], status=("done", "under_way")[n % 2],
             value=Decimal(1000),
@@ -290,7 +297,7 @@ def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bo
             new_due_date=network.handover_due + datetime.timedelta(days=7),
         )  # fmt: skip
         passing = builders.add_members(network, 1)[0]
-        services.membership_remove(
+        lifecycle_services.membership_remove(
             network=network, firm=passing, actor=officer, reason=f"Gone {n}", left_on=today
         )
     month = today.replace(day=1)
@@ -384,14 +391,14 @@ def test_this_months_split_before_charging_is_the_one_charged(officer, network):
     # Nobody in the network in January; a firm leaves in March; a new manager from June.
     network.memberships.update(joined_on=datetime.date(2024, 2, 10))
     firm = network.memberships.select_related("firm").first().firm
-    services.membership_remove(
+    lifecycle_services.membership_remove(
         network=network,
         firm=firm,
         actor=officer,
         reason="Closed.",
         left_on=datetime.date(2024, 3, 5),
     )
-    services.manager_replace(
+    lifecycle_services.manager_replace(
         network=network, person=factories.FacilitatorFactory(agency=officer.agency),
         actor=officer, start=datetime.date(2024, 6, 15), monthly_salary=Decimal("1450000"),
         reason="Moved on.",
