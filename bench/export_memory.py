@@ -43,6 +43,7 @@ from networks.models import (  # noqa: E402
     Programme,
     User,
 )
+from networks.services.programmes import programme_create  # noqa: E402
 
 NAME = "Bench export network"
 BATCH = 5000
@@ -55,7 +56,9 @@ def maxrss_mb() -> float:
 
 def setup(rows: int) -> tuple[User, Network]:
     agency, _ = Agency.objects.get_or_create(name="Bench agency")
-    programme, _ = Programme.objects.get_or_create(agency=agency, name="Bench programme")
+    programme = Programme.objects.filter(
+        agency=agency, name="Bench programme"
+    ).first() or programme_create(agency=agency, name="Bench programme")
     facilitator, _ = User.objects.get_or_create(
         username="bench-facilitator", defaults={"role": User.Role.FACILITATOR, "agency": agency}
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import (
@@ -14,6 +15,7 @@ from networks.models import (
     Programme,
     User,
 )
+from networks.services import programmes as programme_services
 
 
 @admin.register(Agency)
@@ -33,6 +35,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
         "term_months",
     ]
     list_filter = ["agency"]
+
+    def save_model(self, request, obj, form, change):
+        # A new programme gets its default criteria and types, as programme_create gives them.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:
+                programme_services.programme_defaults_ensure(programme=obj)
 
 
 @admin.register(User)

@@ -16,6 +16,7 @@ from networks.lib.taxid import rut_check_digit
 from networks.models import Agency, Application, Firm, Membership, Network, Programme, User
 from networks.services import firms as firm_services
 from networks.services import lifecycle as lifecycle_services
+from networks.services import programmes as programme_services
 
 
 @dataclass(frozen=True)
@@ -301,9 +302,9 @@ def build(*, password: str) -> list[str]:
     for agency_name, programme_name in AGENCIES.items():
         agency, _created = Agency.objects.get_or_create(name=agency_name)
         agencies[agency_name] = agency
-        programmes[agency_name], _created = Programme.objects.get_or_create(
+        programmes[agency_name] = Programme.objects.filter(
             agency=agency, name=programme_name
-        )
+        ).first() or programme_services.programme_create(agency=agency, name=programme_name)
 
     people = {}
     for username, (first, last, role, agency_name) in PEOPLE.items():

@@ -93,12 +93,6 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        adding = self._state.adding
-        super().save(*args, **kwargs)
-        if adding:
-            ensure_default_types(self)  # every programme starts with the default type lists
-
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -704,35 +698,6 @@ class JointActionType(ProgrammeType):
                 fields=["programme", "slug"], name="jointactiontype_unique_slug"
             )
         ]
-
-
-def ensure_default_types(programme: Programme) -> None:
-    """Give a programme the default types and criteria it does not have yet (named in English;
-    pages show the default ones in the reader's language)."""
-    with translation.override("en"):
-        _ensure_defaults(programme)
-
-
-def _ensure_defaults(programme: Programme) -> None:
-    existing = set(Criterion.objects.filter(programme=programme).values_list("key", flat=True))
-    Criterion.objects.bulk_create(
-        Criterion(
-            programme=programme,
-            key=key,
-            title=str(label),
-            position=index,
-            suggestion=Criterion.DEFAULT_SUGGESTIONS.get(key, ""),
-        )  # fmt: skip
-        for index, (key, label) in enumerate(Criterion.DEFAULT_LABELS.items())
-        if key not in existing
-    )
-    for model in (ActivityType, JointActionType):
-        existing = set(model.objects.filter(programme=programme).values_list("slug", flat=True))
-        model.objects.bulk_create(
-            model(programme=programme, slug=slug, name=str(label), position=index)
-            for index, (slug, label) in enumerate(model.DEFAULT_LABELS.items())
-            if slug not in existing
-        )
 
 
 class Activity(models.Model):

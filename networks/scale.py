@@ -70,6 +70,7 @@ from networks.models import (
     User,
 )
 from networks.rules import HUNDRED, agency_percent
+from networks.services import programmes as programme_services
 
 PASSWORD = "profo-scale-2026"
 AGENCIES = {
@@ -657,8 +658,8 @@ class Builder:
         self.password = make_password(PASSWORD)  # hashing is slow on purpose: once for all
         for index, (agency_name, programme_name) in enumerate(AGENCIES.items()):
             agency = Agency.objects.create(name=agency_name)
-            # save() gives the programme its default types and the twelve criteria.
-            programme = Programme.objects.create(agency=agency, name=programme_name)
+            # The service gives the programme its default types and the twelve criteria.
+            programme = programme_services.programme_create(agency=agency, name=programme_name)
             self.programmes.append(programme)
             providers = SupportProvider.objects.bulk_create(
                 SupportProvider(agency=agency, name=name) for name in CATALOGUE

@@ -13,6 +13,7 @@ from networks.models import (
     Programme,
     User,
 )
+from networks.services.programmes import programme_create
 
 PASSWORD = "correct-horse-battery"
 
@@ -42,6 +43,11 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
     agency = factory.SubFactory(AgencyFactory)
     name = factory.Sequence(lambda n: f"Programme {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Through the service, so that every test programme has its default criteria and types.
+        return programme_create(**kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

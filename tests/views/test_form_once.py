@@ -61,6 +61,7 @@ CREATING_SERVICES = {
     "provider_create", "service_create", "goal_actual_record", "firm_indicator_record",
     "payment_record", "handover_propose", "evaluation_record", "criterion_create",
     "import_apply", "term_extend", "early_handover_allow",
+    "programme_create",  # no page creates programmes: the admin and the seeds do
 }  # fmt: skip
 
 
