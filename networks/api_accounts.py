@@ -21,9 +21,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
-from networks import access, selectors_accounts
+from networks import access
 from networks.api_input import StrictSerializer
 from networks.models import ApiToken
+from networks.selectors import accounts as account_selectors
 from networks.services import accounts as account_services
 
 LOGIN_FAILED = _("Unable to log in with provided credentials.")
@@ -85,7 +86,7 @@ class OwnTokenListView(generics.ListAPIView):
     serializer_class = OwnTokenSerializer
 
     def get_queryset(self):
-        return selectors_accounts.token_list(self.request.user)
+        return account_selectors.token_list(self.request.user)
 
 
 class OwnTokenDetailView(APIView):

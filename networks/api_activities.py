@@ -25,7 +25,6 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 
 from networks import access
-from networks import selectors_activities as selectors
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import (
     StrictModelSerializer,
@@ -35,6 +34,8 @@ from networks.api_input import (
 )
 from networks.api_views import NetworkScopedView
 from networks.models import Activity, ActivityType, Attachment, Attendance, Firm
+from networks.selectors import activities as activity_selectors
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import activities as activity_services
 from networks.services import history as history_services
 from networks.services.activities import ACTIVITY_TYPE_INVALID
@@ -88,7 +89,11 @@ class ActivityTypeField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         network = self.context.get("network")
-        return selectors.all_activity_types(network) if network else ActivityType.objects.none()
+        return (
+            activity_selectors.all_activity_types(network)
+            if network
+            else ActivityType.objects.none()
+        )
 
 
 class NetworkFirmField(StrictPrimaryKeyRelatedField):
@@ -102,7 +107,7 @@ class NetworkFirmField(StrictPrimaryKeyRelatedField):
 
     def get_queryset(self):
         network = self.context.get("network")
-        return selectors.network_firms(network) if network else Firm.objects.none()
+        return lifecycle_selectors.network_firms(network) if network else Firm.objects.none()
 
 
 class AttendeeIdsField(serializers.ManyRelatedField):
@@ -177,7 +182,7 @@ class ActivityListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCr
         filters = ActivityFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        return selectors.activities_with_details(
+        return activity_selectors.activities_with_details(
             self.network,
             type_slug=data.get("type"),
             date_from=data.get("date_from"),
@@ -190,7 +195,7 @@ class ActivityListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCr
         data = dict(serializer.validated_data)
         data.pop("reason", None)  # a new activity has nothing to explain
         activity = activity_services.activity_log(network=self.network, actor=request.user, **data)
-        activity = selectors.activity_detail(self.network, activity.pk)
+        activity = activity_selectors.activity_detail(self.network, activity.pk)
         return Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
 
 
@@ -199,7 +204,9 @@ class ActivityScopedMixin:
 
     def get_activity(self) -> Activity:
         return access.get_or_404(
-            selectors.visible_activities(self.request.user), self.kwargs["pk"], "No such activity."
+            activity_selectors.visible_activities(self.request.user),
+            self.kwargs["pk"],
+            "No such activity.",
         )
 
 
@@ -226,7 +233,7 @@ class ActivityDetailView(ActivityScopedMixin, generics.RetrieveUpdateDestroyAPIV
         activity_services.activity_update(
             activity=activity, actor=request.user, **serializer.validated_data
         )
-        activity = selectors.activity_detail(self.network, activity.pk)
+        activity = activity_selectors.activity_detail(self.network, activity.pk)
         return Response(self.get_serializer(activity).data)
 
     @extend_schema(
@@ -303,7 +310,7 @@ class AttachmentDownloadView(generics.GenericAPIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
         attachment = access.get_or_404(
-            selectors.visible_attachments(request.user), pk, "No such attachment."
+            activity_selectors.visible_attachments(request.user), pk, "No such attachment."
         )
         return attachment_response(attachment)
 

@@ -12,8 +12,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from networks import selectors_dashboard
 from networks.models import JointAction, Network, User
+from networks.selectors.dashboard import homes as dashboard_homes
 
 
 def _money(**kwargs) -> serializers.DecimalField:
@@ -222,13 +222,13 @@ class DashboardView(APIView):
         user = request.user
         context = {"role": user.role}
         if user.is_agency:
-            dashboard = selectors_dashboard.agency_dashboard(user=user)
+            dashboard = dashboard_homes.agency_dashboard(user=user)
             return Response(AgencyDashboardSerializer(dashboard, context=context).data)
         if user.is_facilitator:
-            dashboard = selectors_dashboard.facilitator_dashboard(user=user)
+            dashboard = dashboard_homes.facilitator_dashboard(user=user)
             return Response(FacilitatorDashboardSerializer(dashboard, context=context).data)
         if user.is_firm_member:
-            dashboard = selectors_dashboard.firm_dashboard(user=user)
+            dashboard = dashboard_homes.firm_dashboard(user=user)
             return Response(FirmDashboardSerializer(dashboard, context=context).data)
         raise PermissionDenied  # no role yet: no home page either
 

@@ -16,7 +16,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from networks import access, selectors_evaluation
+from networks import access
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import (
     StrictIntegerField,
@@ -26,6 +26,7 @@ from networks.api_input import (
 from networks.api_views import NetworkScopedView
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Criterion, Evaluation, EvaluationResult, Programme
+from networks.selectors import evaluation as evaluation_selectors
 from networks.services import evaluation as evaluation_services
 from profo.db_router import use_replica
 
@@ -216,7 +217,7 @@ class PortfolioView(APIView):
         filters.is_valid(raise_exception=True)
         # A report may be a moment stale: read it from a replica when there is one.
         with use_replica():
-            report = selectors_evaluation.portfolio(user=request.user, **filters.validated_data)
+            report = evaluation_selectors.portfolio(user=request.user, **filters.validated_data)
             body = {
                 "networks": report.networks,
                 "at_least": {str(k): count for k, count in report.at_least.items()},

@@ -18,7 +18,6 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from networks import access
-from networks import selectors_joint_actions as selectors
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import (
     StrictIntegerField,
@@ -36,6 +35,8 @@ from networks.models import (
     SupportService,
 )
 from networks.rules import MAX_INTEGER
+from networks.selectors import joint_actions as joint_action_selectors
+from networks.selectors import support as support_selectors
 from networks.services import history as history_services
 from networks.services import joint_actions as joint_action_services
 from networks.services import support as support_services
@@ -205,9 +206,9 @@ def _require_can_log(user, network) -> None:
 def _read(user, pk) -> JointAction:
     """The joint action as the API shows it, with its participants and declines."""
     joint_action = access.get_or_404(
-        selectors.joint_action_lookup(user), pk, "No such joint action."
+        joint_action_selectors.joint_action_lookup(user), pk, "No such joint action."
     )
-    selectors.attach_declines([joint_action])
+    joint_action_selectors.attach_declines([joint_action])
     return joint_action
 
 
@@ -235,12 +236,12 @@ class JointActionListView(IdempotentCreateMixin, NetworkScopedView, generics.Lis
             raise exceptions.ValidationError(
                 {"status": [f"Choose one of: {', '.join(JointAction.Status.values)}."]}
             )
-        return selectors.joint_actions_for(
+        return joint_action_selectors.joint_actions_for(
             self.network, status=status_ or None, type_slug=params.get("type") or None
         )
 
     def paginate_queryset(self, queryset):
-        return selectors.attach_declines(super().paginate_queryset(queryset))
+        return joint_action_selectors.attach_declines(super().paginate_queryset(queryset))
 
     def create(self, request, *args, **kwargs):
         serializer = JointActionWriteSerializer(data=request.data)
@@ -291,7 +292,7 @@ class ParticipationView(generics.GenericAPIView):
     @extend_schema(request=None, responses=JointActionSerializer)
     def post(self, request, pk):
         joint_action = access.get_or_404(
-            selectors.joint_action_lookup(request.user), pk, "No such joint action."
+            joint_action_selectors.joint_action_lookup(request.user), pk, "No such joint action."
         )
         require_no_input(request)
         self.service(joint_action=joint_action, actor=request.user)
@@ -326,7 +327,7 @@ class UptakeListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCrea
     write_check = staticmethod(_require_recorder)
 
     def get_queryset(self):
-        return selectors.uptakes_for(self.request.user, self.network)
+        return support_selectors.uptakes_for(self.request.user, self.network)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -346,7 +347,7 @@ class UptakeDetailView(generics.RetrieveUpdateAPIView):
 
     def get_object(self):
         uptake = access.get_or_404(
-            selectors.uptake_lookup(self.request.user),
+            support_selectors.uptake_lookup(self.request.user),
             self.kwargs["pk"],
             "No such service take-up.",
         )

@@ -15,13 +15,13 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from networks import access
-from networks import selectors_progress as sp
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import StrictIntegerField, StrictModelSerializer, StrictSerializer
 from networks.api_views import NetworkScopedView
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Attachment, FirmIndicator, GoalActual, Network
 from networks.rules import FIGURES, MAX_INTEGER
+from networks.selectors import progress as progress_selectors
 from networks.services.progress import firm_figures_share, firm_indicator_record, goal_actual_record
 
 RATE_HELP = (
@@ -136,7 +136,7 @@ class FigureSharingListView(FirmSharingMixin, generics.GenericAPIView):
 
     @extend_schema(responses=FigureSharingSerializer(many=True))
     def get(self, request, pk):
-        rows = sp.firm_sharing(self.firm)
+        rows = progress_selectors.firm_sharing(self.firm)
         return Response(self.get_serializer(rows, many=True).data)
 
 
@@ -158,7 +158,9 @@ class FigureSharingDetailView(FirmSharingMixin, generics.GenericAPIView):
             share=serializer.validated_data["shares_figures"],
         )  # fmt: skip
         row = next(
-            r for r in sp.firm_panel(self.firm, request.user).sharing if r.network == network
+            r
+            for r in progress_selectors.firm_panel(self.firm, request.user).sharing
+            if r.network == network
         )
         return Response(self.get_serializer(row).data)
 
@@ -208,7 +210,7 @@ class GoalActualListView(IdempotentCreateMixin, generics.ListCreateAPIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.goal = access.found_or_404(sp.goal_for(request.user, kwargs["pk"]), "")
+        self.goal = access.found_or_404(progress_selectors.goal_for(request.user, kwargs["pk"]), "")
         if request.method not in SAFE_METHODS:
             access.require_change(request.user, self.goal.network)
 
@@ -250,11 +252,13 @@ class ParticipationSerializer(serializers.Serializer):
     )
 
     @extend_schema_field(serializers.FloatField(allow_null=True, min_value=0, max_value=1))
-    def get_attendance_rate_6m(self, row: sp.Participation) -> float | None:
+    def get_attendance_rate_6m(self, row: progress_selectors.Participation) -> float | None:
         return _rate(row.rate_6m)
 
     @extend_schema_field(serializers.FloatField(allow_null=True, min_value=0, max_value=1))
-    def get_attendance_rate_since_joining(self, row: sp.Participation) -> float | None:
+    def get_attendance_rate_since_joining(
+        self, row: progress_selectors.Participation
+    ) -> float | None:
         return _rate(row.rate_since_joining)
 
 
@@ -264,7 +268,7 @@ class ParticipationView(NetworkScopedView, generics.ListAPIView):
     serializer_class = ParticipationSerializer
 
     def get_queryset(self):
-        return sp.participation(self.network)
+        return progress_selectors.participation(self.network)
 
 
 # --- the collaboration graph ----------------------------------------------------------------
@@ -311,7 +315,7 @@ class GraphView(NetworkScopedView):
 
     @extend_schema(responses=GraphSerializer)
     def get(self, request, pk):
-        collaboration = sp.collaboration(self.network)
+        collaboration = progress_selectors.collaboration(self.network)
         g = collaboration.graph
         degrees = g.degrees()
         data = {

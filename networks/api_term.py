@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from networks import access, selectors_term
+from networks import access
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import (
     StrictModelSerializer,
@@ -27,6 +27,7 @@ from networks.api_input import (
 from networks.api_views import NetworkScopedView
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Handover, HandoverCommitment, Membership, Network, Payment
+from networks.selectors import term as term_selectors
 from networks.serializers import AgencyFacilitatorField
 from networks.services import history as history_services
 from networks.services import term as term_services
@@ -71,7 +72,7 @@ class ContributionListView(NetworkScopedView, generics.ListAPIView):
     serializer_class = ContributionSerializer
 
     def get_queryset(self):
-        return selectors_term.contributions_for(self.request.user, self.network)
+        return term_selectors.contributions_for(self.request.user, self.network)
 
 
 class LedgerLineSerializer(serializers.Serializer):
@@ -96,7 +97,7 @@ class FirmLedgerView(NetworkScopedView, generics.ListAPIView):
             .first(),
             "No such firm.",
         )
-        return selectors_term.firm_ledger(self.network, firm)
+        return term_selectors.firm_ledger(self.network, firm)
 
 
 # --- payments -------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ class ReadinessView(NetworkScopedView):
 
     @extend_schema(responses=ReadinessSerializer)
     def get(self, request, pk):
-        readiness = selectors_term.readiness(self.network)
+        readiness = term_selectors.readiness(self.network)
         data = {"items": readiness.items, "score": readiness.score, "total": readiness.total}
         return Response(ReadinessSerializer(data).data)
 

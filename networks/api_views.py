@@ -13,11 +13,13 @@ from rest_framework import exceptions, generics, status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from networks import access, selectors
+from networks import access
 from networks import serializers as s
 from networks.api_idempotency import IdempotentCreateMixin
 from networks.api_input import require_no_input
 from networks.models import Application, Diagnosis, Network, PhaseTransition
+from networks.selectors import firms as firm_selectors
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import firms as firm_services
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError
@@ -29,7 +31,7 @@ from networks.services.lifecycle import (
 
 def _network_row(user, pk) -> Network:
     """The network as the list and detail show it (with its member count), after a write."""
-    return selectors.network_list(user=user).get(pk=pk)
+    return lifecycle_selectors.network_list(user=user).get(pk=pk)
 
 
 def _application(network: Network) -> Application:
@@ -63,7 +65,7 @@ class NetworkListView(IdempotentCreateMixin, generics.ListCreateAPIView):
             raise exceptions.ValidationError(
                 {"phase": [f"Choose one of: {', '.join(Network.Phase.values)}."]}
             )
-        return selectors.network_list(user=self.request.user, phase=phase)
+        return lifecycle_selectors.network_list(user=self.request.user, phase=phase)
 
     def create(self, request, *args, **kwargs):
         # Before the input: whoever may create no network at all is told so, not "no such
@@ -93,7 +95,7 @@ class NetworkDetailView(generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.network_list(user=self.request.user)
+        return lifecycle_selectors.network_list(user=self.request.user)
 
     def get_object(self):
         network = super().get_object()
@@ -144,7 +146,7 @@ class FirmListView(IdempotentCreateMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         search = self.request.query_params.get("search")
         if search is not None:
-            return selectors.firm_search(user=self.request.user, query=search, limit=None)
+            return firm_selectors.firm_search(user=self.request.user, query=search, limit=None)
         return access.findable_firms(self.request.user)
 
     def create(self, request, *args, **kwargs):
@@ -165,7 +167,7 @@ class MemberListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCrea
     serializer_class = s.MembershipSerializer
 
     def get_queryset(self):
-        return selectors.active_memberships(self.network)
+        return lifecycle_selectors.active_memberships(self.network)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -196,7 +198,7 @@ class MemberDetailView(NetworkScopedView):
     )
     def delete(self, request, pk, firm_id):
         membership = access.found_or_404(
-            selectors.active_memberships(self.network).filter(firm_id=firm_id).first(),
+            lifecycle_selectors.active_memberships(self.network).filter(firm_id=firm_id).first(),
             "No such member.",
         )
         serializer = self.get_serializer(data=request.data or request.query_params)
@@ -235,7 +237,7 @@ class GoalListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreate
     serializer_class = s.GoalSerializer
 
     def get_queryset(self):
-        return selectors.goals(self.network)
+        return lifecycle_selectors.goals(self.network)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -27,7 +27,7 @@ from networks.models import (
     SupportService,
     User,
 )
-from networks.selectors_evaluation import suggestions
+from networks.selectors.evaluation import suggestions
 from networks.services import activities as activity_services
 from networks.services import evaluation as evaluation_services
 from networks.services import joint_actions as joint_action_services

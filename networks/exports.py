@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from networks import access, selectors_term
+from networks import access
 from networks.models import (
     Activity,
     ActivityType,
@@ -62,6 +62,7 @@ from networks.models import (
     User,
 )
 from networks.rules import FIGURES
+from networks.selectors import term as term_selectors
 from profo.db_router import has_written, note_write, request_scope, use_replica
 
 CHUNK = 2000
@@ -409,7 +410,7 @@ def contributions_table(scope: Scope) -> Table:
 
     def rows():
         for network in networks.iterator(chunk_size=CHUNK):
-            for b in selectors_term.contributions_for(scope.user, network):
+            for b in term_selectors.contributions_for(scope.user, network):
                 yield [
                     network.pk, network.name, network.programme.currency, b.firm.pk, b.firm.name,
                     b.firm.tax_id, b.owed, b.paid, b.balance, b.arrears,

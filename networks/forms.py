@@ -5,10 +5,10 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from networks import selectors
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.lib.typology import DIMENSIONS, SCALE_LABELS
 from networks.models import Diagnosis, Goal, Network
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services.lifecycle import (
     DISSOLVE_REASON_REQUIRED,
     MANAGER_REPLACE_REASON_REQUIRED,
@@ -65,12 +65,14 @@ class NetworkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        programmes = selectors.agency_programmes(user.agency_id)
+        programmes = lifecycle_selectors.agency_programmes(user.agency_id)
         self.fields["programme"].queryset = programmes
         if len(programmes) == 1:
             self.fields["programme"].initial = programmes[0].pk
         if user.is_agency:
-            self.fields["facilitator"].queryset = selectors.agency_facilitators(user.agency_id)
+            self.fields["facilitator"].queryset = lifecycle_selectors.agency_facilitators(
+                user.agency_id
+            )
         else:
             # A facilitator creates the networks they will run themselves.
             del self.fields["facilitator"]
@@ -234,7 +236,7 @@ class AppointManagerForm(forms.Form):
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = selectors.agency_facilitators(network.agency_id)
+        self.fields["manager"].queryset = lifecycle_selectors.agency_facilitators(network.agency_id)
         self.fields["monthly_salary"].help_text = _("In %(currency)s.") % {
             "currency": network.programme.currency
         }

@@ -5,11 +5,11 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from networks import selectors_activities as selectors
 from networks.forms import AmountInput, DateInput
 from networks.forms_history import add_reason_field
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Network
+from networks.selectors import activities as activity_selectors
 from networks.services import history as history_services
 
 DATE_RANGE_REVERSED = _("The start of the range is after its end.")
@@ -75,11 +75,11 @@ class ActivityForm(forms.Form):
         if activity is not None:
             firms = tuple(row.firm_id for row in activity.attendance.all())
             firms += (activity.host_firm_id,) if activity.host_firm_id else ()
-        self.fields["type"].queryset = selectors.activity_types(
+        self.fields["type"].queryset = activity_selectors.activity_types(
             network, include_pk=activity.type_id if activity else None
         )
-        self.fields["host_firm"].queryset = selectors.member_firms(network, include=firms)
-        self.fields["attendees"].queryset = selectors.member_firms(network, include=firms)
+        self.fields["host_firm"].queryset = activity_selectors.member_firms(network, include=firms)
+        self.fields["attendees"].queryset = activity_selectors.member_firms(network, include=firms)
         self.fields["cost"].help_text = _("In %(currency)s.") % {
             "currency": network.programme.currency
         }
@@ -116,7 +116,7 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].queryset = selectors.all_activity_types(network)
+        self.fields["type"].queryset = activity_selectors.all_activity_types(network)
 
     def clean(self):
         data = super().clean()

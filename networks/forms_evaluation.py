@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from networks.forms import DateInput
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Criterion, Network
-from networks.selectors_evaluation import Suggestion
+from networks.selectors.evaluation import Suggestion
 from networks.services import evaluation as evaluation_services
 from networks.services.criteria import CRITERION_TITLE_REQUIRED
 

@@ -4,7 +4,6 @@ and dates; the business rules are the services' (networks.services.joint_actions
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from networks import selectors_joint_actions as ja_selectors
 from networks.forms import AmountInput, DateInput
 from networks.forms_history import add_reason_field
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
@@ -17,6 +16,8 @@ from networks.models import (
     SupportService,
     User,
 )
+from networks.selectors import joint_actions as joint_action_selectors
+from networks.selectors import support as support_selectors
 from networks.services import history as history_services
 from networks.services.joint_actions import JOINT_ACTION_END_BEFORE_START
 
@@ -59,13 +60,15 @@ class JointActionForm(forms.Form):
 
     def __init__(self, *args, network: Network, user, joint_action=None, **kwargs):
         super().__init__(*args, **kwargs)
-        types = ja_selectors.joint_action_types(network)
+        types = joint_action_selectors.joint_action_types(network)
         active = types.filter(is_active=True)
         if joint_action is not None:
             # A type the agency has since switched off stays available to the action using it.
             active = types.filter(pk=joint_action.type_id) | active
         self.fields["type"].queryset = active
-        self.fields["firms"].queryset = ja_selectors.participant_firm_choices(network, joint_action)
+        self.fields["firms"].queryset = joint_action_selectors.participant_firm_choices(
+            network, joint_action
+        )
         self.fields["value"].help_text = _("In %(currency)s.") % {
             "currency": network.programme.currency
         }
@@ -116,7 +119,7 @@ class JointActionFilterForm(forms.Form):
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)
-        types = ja_selectors.joint_action_types(network)
+        types = joint_action_selectors.joint_action_types(network)
         self.fields["type"].choices = [("", _("any type"))] + [
             (t.slug, str(t.label)) for t in types
         ]
@@ -150,8 +153,8 @@ class UptakeForm(forms.Form):
 
     def __init__(self, *args, network: Network, uptake: ServiceUptake | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = ja_selectors.uptake_firm_choices(network, uptake)
-        self.fields["service"].queryset = ja_selectors.catalogue_services(network)
+        self.fields["firm"].queryset = support_selectors.uptake_firm_choices(network, uptake)
+        self.fields["service"].queryset = support_selectors.catalogue_services(network)
 
     @staticmethod
     def initial_from(uptake: ServiceUptake) -> dict:

@@ -9,11 +9,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks import selectors
 from networks.forms import AmountInput, DateInput, PersonChoiceField
 from networks.forms_history import add_reason_field
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Membership, Network
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import history as history_services
 from networks.services.term import EXTENSION_REASON_REQUIRED
 
@@ -126,7 +126,7 @@ class HandoverForm(ShareInputsMixin, forms.Form):
 
     def __init__(self, *args, network: Network, memberships: list, shares: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = selectors.agency_facilitators(network.agency_id)
+        self.fields["manager"].queryset = lifecycle_selectors.agency_facilitators(network.agency_id)
         self.fields["manager"].initial = network.facilitator_id
         self.fields["date"].initial = network.handover_due
         self.fields["monthly_salary"].help_text = _("In %(currency)s.") % {

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from networks import access, selectors
+from networks import access
 from networks.api_input import (
     StrictIntegerField,
     StrictModelSerializer,
@@ -35,6 +35,7 @@ from networks.models import (
     User,
 )
 from networks.rules import MAX_INTEGER
+from networks.selectors import firms as firm_selectors
 from networks.services import lifecycle as lifecycle_services
 from networks.services.lifecycle import DECISION_UNKNOWN
 
@@ -250,7 +251,7 @@ class FirmByTaxIdField(serializers.CharField):
         # Not a RUT: looked up as given (another country's id), or no firm at all.
         with contextlib.suppress(DjangoValidationError):
             text = normalize_rut(text)
-        firm = selectors.firm_by_tax_id(text)
+        firm = firm_selectors.firm_by_tax_id(text)
         if firm is None:
             self.fail("does_not_exist")
         return {"firm_by_tax_id": firm}

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from networks.models import Criterion, Evaluation, JointActionType, Network
-from networks.selectors_evaluation import portfolio, suggestions
+from networks.selectors.evaluation import portfolio, suggestions
 from networks.services import evaluation as E
 from tests import builders, factories
 

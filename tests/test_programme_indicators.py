@@ -14,7 +14,7 @@ from networks.models import (
     Network,
     PhaseTransition,
 )
-from networks.selectors_indicators import default_period, programme_indicators
+from networks.selectors.evaluation import default_period, programme_indicators
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -28,6 +28,7 @@ from networks.models import (
     ServiceUptake,
     User,
 )
+from networks.selectors import term as term_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,6 @@ def test_demo_networks_go_through_the_lifecycle(settings):
 
 
 def test_demo_networks_have_months_of_history(settings):
-    from networks import selectors_term
 
     settings.DEBUG = True
     call_command("seed_demo")
@@ -109,7 +109,7 @@ def test_demo_networks_have_months_of_history(settings):
     )
     assert waiting.exists()  # some confirmations still wait
     assert talca.evaluations.count() == 2
-    assert any(b.in_arrears for b in selectors_term.balances(talca))
+    assert any(b.in_arrears for b in term_selectors.balances(talca))
     independent = Network.objects.get(phase="independence")
     assert independent.handovers.get().status == "confirmed"
     assert independent.charges.order_by("month").last().agency_amount == 0

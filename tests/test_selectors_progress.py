@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from networks import selectors_progress as sp
 from networks.models import JointAction, Membership, Network
+from networks.selectors import progress as progress_selectors
 from tests import factories
 from tests.factories_progress import (
     FirmIndicatorFactory,
@@ -47,20 +47,24 @@ def _goal(baseline, target, due_in_days=100):
     ],
 )
 def test_percent_of_the_way_from_baseline_to_target(baseline, target, latest, percent, reached):
-    p = sp.goal_progress(_goal(baseline, target), None if latest is None else D(latest))
+    p = progress_selectors.goal_progress(
+        _goal(baseline, target), None if latest is None else D(latest)
+    )
     assert (p.percent, p.reached, p.missed) == (percent, reached, False)
 
 
 def test_a_goal_past_due_and_under_target_is_missed():
-    assert sp.goal_progress(_goal("0", "10", due_in_days=-1), D("9")).missed
-    assert sp.goal_progress(_goal("0", "10", due_in_days=-1), None).missed
-    assert not sp.goal_progress(_goal("0", "10", due_in_days=-1), D("10")).missed
-    assert not sp.goal_progress(_goal("0", "10", due_in_days=0), D("1")).missed  # due today
+    assert progress_selectors.goal_progress(_goal("0", "10", due_in_days=-1), D("9")).missed
+    assert progress_selectors.goal_progress(_goal("0", "10", due_in_days=-1), None).missed
+    assert not progress_selectors.goal_progress(_goal("0", "10", due_in_days=-1), D("10")).missed
+    assert not progress_selectors.goal_progress(
+        _goal("0", "10", due_in_days=0), D("1")
+    ).missed  # due today
 
 
 def test_a_goal_without_baseline_or_target_has_no_percent():
     goal = GoalFactory.build(baseline=None, target=D("3"), due_date=timezone.localdate())
-    assert sp.goal_progress(goal, D("1")).percent is None
+    assert progress_selectors.goal_progress(goal, D("1")).percent is None
 
 
 def test_goals_with_progress_take_the_latest_period(network, django_assert_num_queries):
@@ -69,7 +73,7 @@ def test_goals_with_progress_take_the_latest_period(network, django_assert_num_q
     GoalActualFactory(goal=goal, period_end=days_ago(100), value=D("8"))
     GoalFactory(network=network, title="Nothing yet")
     with django_assert_num_queries(1):
-        rows = sp.goals_with_progress(network)
+        rows = progress_selectors.goals_with_progress(network)
     assert [(r.goal.title, r.latest_value, r.percent) for r in rows] == [
         (goal.title, D("6"), 60),
         ("Nothing yet", None, 0),
@@ -86,7 +90,7 @@ def test_aggregates_use_each_firms_latest_report_and_hide_below_three(network, f
     FirmIndicatorFactory(firm=firms[0], date=days_ago(10), employees=10, exports=D("100"))
     FirmIndicatorFactory(firm=firms[1], date=days_ago(20), employees=20, exports=D("300"))
     FirmIndicatorFactory(firm=firms[2], date=days_ago(30), employees=40)
-    summary = sp.network_indicators(network, facilitator)
+    summary = progress_selectors.network_indicators(network, facilitator)
     by_name = {a.name: a for a in summary.aggregates}
     assert (by_name["employees"].total, by_name["employees"].median) == (70, 20)
     assert by_name["employees"].reported == 3 and not by_name["employees"].hidden
@@ -100,15 +104,19 @@ def test_a_former_members_figures_do_not_count(network, facilitator):
     for firm in firms:
         FirmIndicatorFactory(firm=firm, date=days_ago(5), employees=10)
     Membership.objects.filter(firm=firms[0]).update(left_on=timezone.localdate())
-    employees = sp.network_indicators(network, facilitator).aggregates[0]
+    employees = progress_selectors.network_indicators(network, facilitator).aggregates[0]
     assert employees.hidden and employees.reported == 2
 
 
 def test_firm_rows_only_for_firms_whose_figures_the_user_sees(network, facilitator):
     firms = members(network, 3)
     me = factories.FirmMemberFactory(firm=firms[1])
-    assert [f for f, _r in sp.network_indicators(network, facilitator).firm_rows] == firms
-    assert [f for f, _r in sp.network_indicators(network, me).firm_rows] == [firms[1]]
+    assert [
+        f for f, _r in progress_selectors.network_indicators(network, facilitator).firm_rows
+    ] == firms
+    assert [f for f, _r in progress_selectors.network_indicators(network, me).firm_rows] == [
+        firms[1]
+    ]
 
 
 def test_firm_panel_shows_changes_against_the_baseline(member_firm, facilitator):
@@ -116,7 +124,7 @@ def test_firm_panel_shows_changes_against_the_baseline(member_firm, facilitator)
                          annual_sales=D("1000"))  # fmt: skip
     FirmIndicatorFactory(firm=member_firm, date=days_ago(5), employees=14, annual_sales=D("800"),
                          exports=D("50"))  # fmt: skip
-    [series] = sp.firm_panel(member_firm, facilitator).series
+    [series] = progress_selectors.firm_panel(member_firm, facilitator).series
     baseline, rows = series.baseline, series.rows
     assert baseline.employees == 10
     follow_up = rows[1].figures
@@ -167,7 +175,7 @@ def hand_built(network, officer):
 
 
 def test_participation_rates_on_a_hand_built_case(network, hand_built):
-    rows = {row.firm.name: row for row in sp.participation(network)}
+    rows = {row.firm.name: row for row in progress_selectors.participation(network)}
     assert list(rows) == ["Drifter", "Fresh", "Newcomer", "Partner", "Steady"]  # active only
     steady, newcomer = rows["Steady"], rows["Newcomer"]
     assert (steady.attended_6m, steady.held_6m) == (4, 5)
@@ -178,11 +186,13 @@ def test_participation_rates_on_a_hand_built_case(network, hand_built):
     assert newcomer.rate_6m == 0.5 and newcomer.percent_6m == 50
     assert rows["Partner"].rate_6m == 0.0
     assert rows["Fresh"].held_6m == 1 and rows["Fresh"].rate_6m == 0.0
-    assert sp.average_percent(list(rows.values())) == round((0.8 + 0.5 + 0.2 + 0 + 0) / 5 * 100)
+    assert progress_selectors.average_percent(list(rows.values())) == round(
+        (0.8 + 0.5 + 0.2 + 0 + 0) / 5 * 100
+    )
 
 
 def test_participation_joint_actions_last_day_and_drifting(network, hand_built):
-    rows = {row.firm.name: row for row in sp.participation(network)}
+    rows = {row.firm.name: row for row in progress_selectors.participation(network)}
     assert rows["Steady"].joint_actions == 1  # the dropped one does not count
     assert rows["Partner"].joint_actions == 1
     assert rows["Steady"].last_participation == days_ago(10)
@@ -195,7 +205,7 @@ def test_participation_joint_actions_last_day_and_drifting(network, hand_built):
 def test_a_firm_that_never_took_part_after_90_days_is_drifting(network):
     (old,) = members(network, 1, joined_on=days_ago(91))
     (recent,) = members(network, 1, joined_on=days_ago(89))
-    drifting = {row.firm for row in sp.participation(network) if row.drifting}
+    drifting = {row.firm for row in progress_selectors.participation(network) if row.drifting}
     assert drifting == {old}
     assert recent not in drifting
 
@@ -205,7 +215,7 @@ def test_since_joining_counts_the_whole_membership(network):
     activity(network, firm, date=days_ago(400))
     activity(network, date=days_ago(300))
     activity(network, firm, date=days_ago(3))
-    (row,) = sp.participation(network)
+    (row,) = progress_selectors.participation(network)
     assert (row.attended_6m, row.held_6m) == (1, 1)
     assert (row.attended_since_joining, row.held_since_joining) == (2, 3)
     assert row.percent_since_joining == 67
@@ -222,10 +232,10 @@ def _grow(network, firms: int, activities: int):
 def test_participation_is_one_query_whatever_the_size(network, django_assert_num_queries):
     _grow(network, 10, 5)
     with django_assert_num_queries(1):
-        assert len(sp.participation(network)) == 10
+        assert len(progress_selectors.participation(network)) == 10
     _grow(network, 15, 35)
     with django_assert_num_queries(1):
-        assert len(sp.participation(network)) == 25
+        assert len(progress_selectors.participation(network)) == 25
 
 
 # --- the graph ------------------------------------------------------------------------------
@@ -238,7 +248,7 @@ def test_ties_come_from_shared_activities_and_joint_actions(network):
     joint_action(network, b, c, start_date=days_ago(10))
     joint_action(network, a, d, status=JointAction.Status.DROPPED)
     activity(network, c, d, date=days_ago(-3))  # planned: no tie yet
-    collab = sp.collaboration(network)
+    collab = progress_selectors.collaboration(network)
     g = collab.graph
     key = lambda x, y: tuple(sorted((x.pk, y.pk)))  # noqa: E731
     assert g.weights == {key(a, b): 2, key(a, c): 1, key(b, c): 2}
@@ -252,7 +262,7 @@ def test_former_members_drop_out_of_the_graph(network):
     a, b, c = members(network, 3)
     activity(network, a, b, c, date=days_ago(30))
     Membership.objects.filter(firm=c).update(left_on=days_ago(1))
-    g = sp.collaboration(network).graph
+    g = progress_selectors.collaboration(network).graph
     assert set(g.names) == {a.pk, b.pk}
     assert g.density == 1.0
 
@@ -265,7 +275,7 @@ def test_density_by_quarter_counts_ties_up_to_each_quarter_end(network):
     a, b, c = members(network, 3, joined_on=start)
     activity(network, a, b, date=start)
     activity(network, b, c, date=today)
-    quarters = sp.collaboration(network).quarters
+    quarters = progress_selectors.collaboration(network).quarters
     assert len(quarters) >= 3
     assert quarters[0].ties == 1 and quarters[0].density == pytest.approx(1 / 3)
     assert quarters[-1].ties == 2 and quarters[-1].density == pytest.approx(2 / 3)
@@ -274,20 +284,20 @@ def test_density_by_quarter_counts_ties_up_to_each_quarter_end(network):
 def test_the_graph_takes_two_queries_whatever_the_size(network, django_assert_num_queries):
     _grow(network, 10, 5)
     with django_assert_num_queries(2):
-        assert sp.collaboration(network).graph.node_count == 10
+        assert progress_selectors.collaboration(network).graph.node_count == 10
     _grow(network, 15, 35)
     with django_assert_num_queries(2):
-        assert sp.collaboration(network).graph.node_count == 25
+        assert progress_selectors.collaboration(network).graph.node_count == 25
 
 
 def test_the_network_page_shares_one_membership_query(network, django_assert_num_queries):
     firms = _grow(network, 10, 5)
     Membership.objects.filter(firm=firms[0]).update(left_on=days_ago(1))
     with django_assert_num_queries(2):
-        progress = sp.network_progress(network)
+        progress = progress_selectors.network_progress(network)
     assert len(progress["participation"]) == 9
     assert progress["collaboration"].graph.node_count == 9
     assert firms[0] not in [row.firm for row in progress["participation"]]
     assert [r.firm for r in progress["participation"]] == [
-        r.firm for r in sp.participation(network)
+        r.firm for r in progress_selectors.participation(network)
     ]

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from networks import selectors_joint_actions as selectors
 from networks.models import (
     JointAction,
     JointActionDecline,
@@ -15,6 +14,7 @@ from networks.models import (
     JointActionType,
     Network,
 )
+from networks.selectors import joint_actions as joint_action_selectors
 from networks.services import joint_actions as S
 from networks.services.common import ConflictError
 from tests import factories
@@ -241,7 +241,7 @@ def test_a_firm_declines_its_row_goes_and_the_decline_is_kept(
     assert (entry.declined_by, entry.joint_action, entry.firm) == (
         second_user, joint_action, firms[1]
     )  # fmt: skip
-    [marked] = selectors.attach_declines([JointAction.objects.get(pk=joint_action.pk)])
+    [marked] = joint_action_selectors.attach_declines([JointAction.objects.get(pk=joint_action.pk)])
     assert [(d.firm_id, d.firm_name, d.by) for d in marked.declines] == [
         (firms[1].pk, firms[1].name, second_user)
     ]

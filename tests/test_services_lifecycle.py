@@ -19,6 +19,7 @@ from networks.models import (
     Network,
     PhaseTransition,
 )
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import firms as firm_services
 from networks.services import lifecycle as L
 from networks.services import lifecycle as lifecycle_services
@@ -152,16 +153,15 @@ def test_after_approval_leaving_needs_a_reason_and_keeps_history(officer, networ
 
 
 def test_dropping_under_minimum_in_consolidation_is_flagged_not_blocked(officer, network):
-    from networks import selectors
 
     builders.consolidating_network(network, officer)
     firm = network.memberships.first().firm
     lifecycle_services.membership_remove(
         network=network, firm=firm, actor=officer, reason="Moved away"
     )
-    row = selectors.network_list(user=officer).get(pk=network.pk)
+    row = lifecycle_selectors.network_list(user=officer).get(pk=network.pk)
     assert row.member_count == 9
-    assert selectors.below_minimum(row)
+    assert lifecycle_selectors.below_minimum(row)
 
 
 def test_firm_member_cannot_change_membership(firm_user, network):

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from networks import access
-from networks import selectors_joint_actions as selectors
 from networks.models import Network, ServiceUptake, SupportProvider, SupportService
+from networks.selectors import support as support_selectors
 from networks.services import support as S
 from networks.services.common import ConflictError
 from tests import factories
@@ -76,15 +76,15 @@ def test_facilitators_and_firms_only_read_the_catalogue(request, provider, perso
         S.provider_create(actor=actor, name="CORFO")
     with pytest.raises(PermissionDenied):
         S.service_create(actor=actor, provider=provider, name="X", category="credit")
-    assert list(selectors.catalogue(actor)) == [provider]
+    assert list(support_selectors.catalogue(actor)) == [provider]
 
 
 def test_a_firm_reads_only_its_networks_agencies_catalogues(
     firm_user, provider, outsider_officer, outsider_firm_user
 ):
     foreign = jf.SupportProviderFactory(agency=outsider_officer.agency)
-    assert list(selectors.catalogue(firm_user)) == [provider]
-    assert list(selectors.catalogue(outsider_firm_user)) == [foreign]
+    assert list(support_selectors.catalogue(firm_user)) == [provider]
+    assert list(support_selectors.catalogue(outsider_firm_user)) == [foreign]
 
 
 # --- take-up records ------------------------------------------------------------------------
@@ -170,9 +170,9 @@ def test_a_firm_member_sees_only_its_own_firms_take_up(
     other = factories.MembershipFactory(network=network).firm
     own = record(network, facilitator, member_firm, service)
     theirs = record(network, facilitator, other, service)
-    assert list(selectors.uptakes_for(firm_user, network)) == [own]
-    assert set(selectors.uptakes_for(facilitator, network)) == {own, theirs}
-    assert set(selectors.uptakes_for(officer, network)) == {own, theirs}
+    assert list(support_selectors.uptakes_for(firm_user, network)) == [own]
+    assert set(support_selectors.uptakes_for(facilitator, network)) == {own, theirs}
+    assert set(support_selectors.uptakes_for(officer, network)) == {own, theirs}
     assert not access.visible_uptakes(outsider_firm_user).exists()
 
 
@@ -207,7 +207,7 @@ def test_conversion_rate_on_a_hand_built_case(network, agency):
             status=status,
         )  # fmt: skip
     jf.ServiceUptakeFactory(network=factories.NetworkFactory(programme=network.programme))
-    summary = selectors.uptake_summary(ServiceUptake.objects.filter(network=network))
+    summary = support_selectors.uptake_summary(ServiceUptake.objects.filter(network=network))
     overall = summary.overall
     assert (overall.total, overall.referred, overall.taken_up, overall.converted) == (7, 5, 5, 3)
     assert overall.rate == Decimal("60.0")
@@ -222,5 +222,5 @@ def test_conversion_rate_on_a_hand_built_case(network, agency):
 
 
 def test_no_referrals_no_rate(network):
-    summary = selectors.uptake_summary(ServiceUptake.objects.filter(network=network))
+    summary = support_selectors.uptake_summary(ServiceUptake.objects.filter(network=network))
     assert summary.overall.rate is None and summary.by_category == []

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from networks import rules, selectors_term
+from networks import rules
 from networks.lib.money import split
 from networks.models import (
     Due,
@@ -22,6 +22,7 @@ from networks.models import (
     ReminderSent,
     TermChange,
 )
+from networks.selectors import term as term_selectors
 from networks.services import history as H
 from networks.services import term as T
 from networks.services.common import ConflictError
@@ -202,7 +203,7 @@ def test_balance_and_arrears_after_60_days(running, facilitator):
 
     def row(today):
         return next(
-            b for b in selectors_term.balances(running, today=today) if b.firm.pk == firm.pk
+            b for b in term_selectors.balances(running, today=today) if b.firm.pk == firm.pk
         )
 
     # 30 March: January's dues fell due on 31 January, 59 days earlier: not yet arrears.
@@ -214,7 +215,7 @@ def test_balance_and_arrears_after_60_days(running, facilitator):
     # 30 April: January and February are over 60 days old; the payment covered January only.
     april_30 = row(datetime.date(2024, 4, 30))
     assert april_30.arrears == Decimal("30000") and april_30.in_arrears
-    other = next(b for b in selectors_term.balances(running, today=datetime.date(2024, 4, 30))
+    other = next(b for b in term_selectors.balances(running, today=datetime.date(2024, 4, 30))
                  if b.firm.pk != firm.pk)  # fmt: skip
     assert other.arrears == Decimal("60000")
 
@@ -223,13 +224,13 @@ def test_arrears_days_is_a_setting(running):
     running.programme.arrears_days = 10
     running.programme.save()
     T.dues_generate(network=running, month=datetime.date(2024, 1, 1))
-    rows = selectors_term.balances(running, today=datetime.date(2024, 2, 12))
+    rows = term_selectors.balances(running, today=datetime.date(2024, 2, 12))
     assert all(b.in_arrears for b in rows)
 
 
 def test_firm_member_sees_only_own_ledger_row(running, firm_user):
     T.dues_generate(network=running, month=datetime.date(2024, 1, 1))
-    rows = selectors_term.contributions_for(firm_user, running)
+    rows = term_selectors.contributions_for(firm_user, running)
     assert [b.firm for b in rows] == [firm_user.firm]
 
 
@@ -239,7 +240,7 @@ def test_ledger_running_balance(running, facilitator):
     T.dues_generate(network=running, month=datetime.date(2024, 2, 1))
     T.payment_record(network=running, firm=firm, actor=facilitator,
                      date=datetime.date(2024, 2, 1), amount=Decimal("40000"))  # fmt: skip
-    lines = selectors_term.firm_ledger(running, firm)
+    lines = term_selectors.firm_ledger(running, firm)
     assert [(line.kind, line.balance) for line in lines] == [
         ("due", Decimal("30000")), ("due", Decimal("60000")), ("payment", Decimal("20000")),
     ]  # fmt: skip
@@ -266,8 +267,8 @@ def test_extension_moves_due_date_and_is_recorded(running, officer, facilitator)
 
 
 def test_clock_days_left_and_overdue(running):
-    assert selectors_term.clock(running, datetime.date(2027, 1, 5)).days_left == 10
-    overdue = selectors_term.clock(running, datetime.date(2027, 1, 25))
+    assert term_selectors.clock(running, datetime.date(2027, 1, 5)).days_left == 10
+    overdue = term_selectors.clock(running, datetime.date(2027, 1, 25))
     assert overdue.overdue and overdue.days_overdue == 10
 
 
@@ -445,7 +446,7 @@ def test_new_proposal_replaces_the_open_one(running, facilitator):
 
 
 def test_readiness_checklist(running, facilitator):
-    ready = selectors_term.readiness(running, today=datetime.date(2026, 12, 1))
+    ready = term_selectors.readiness(running, today=datetime.date(2026, 12, 1))
     items = {item.key: item.met for item in ready.items}
     assert items["members"] is True
     assert items["arrears"] is True
@@ -453,7 +454,7 @@ def test_readiness_checklist(running, facilitator):
     assert items["joint_action"] is False
     assert items["commitments"] is False
     propose(running, facilitator)
-    ready = selectors_term.readiness(running, today=datetime.date(2026, 12, 1))
+    ready = term_selectors.readiness(running, today=datetime.date(2026, 12, 1))
     assert {i.key: i.met for i in ready.items}["commitments"] is True
     assert ready.score == 3 and ready.total == 6
 

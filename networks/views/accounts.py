@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST, require_safe
 
-from networks import access, selectors_accounts
+from networks import access
+from networks.selectors import accounts as account_selectors
 from networks.services import accounts as account_services
 
 
@@ -16,7 +17,7 @@ from networks.services import accounts as account_services
 @require_safe
 def token_list(request: HttpRequest) -> HttpResponse:
     """The user's live tokens, newest first: when made, when they expire, how they begin."""
-    tokens = selectors_accounts.token_list(request.user)
+    tokens = account_selectors.token_list(request.user)
     context = {"tokens": tokens, "token_days": settings.API_TOKEN_DAYS}
     return render(request, "networks/token_list.html", context)
 

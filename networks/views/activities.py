@@ -11,30 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks import selectors_activities as selectors
 from networks.forms_activities import ActivityFilterForm, ActivityForm, AttachmentForm
 from networks.forms_history import ActivityDeleteForm
 from networks.models import Activity, Attachment, Network
 from networks.rules import activities_open
-from networks.selectors import NetworkPage
+from networks.selectors import activities as activity_selectors
 from networks.services import activities as activity_services
 from networks.services.common import ConflictError
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 PAGE_SIZE = 20
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_activities.html).
-
-    One query, which also counts the activities for the handover readiness."""
-    page = page or NetworkPage(network, request.user)
-    may_change = access.can_change_network(request.user, network)
-    recent, _held_in_window = page.recent_activities
-    return {
-        "recent_activities": recent,
-        "can_log_activity": may_change and activities_open(network),
-    }
 
 
 @login_required
@@ -43,7 +29,7 @@ def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     form = ActivityFilterForm(request.GET or None, network=network)
     filters = form.filters()
-    rows = selectors.activities(network, **filters)
+    rows = activity_selectors.activities(network, **filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -88,7 +74,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     activity = access.found_or_404(
-        selectors.activity_detail(network, activity_pk), "No such activity."
+        activity_selectors.activity_detail(network, activity_pk), "No such activity."
     )
     form = ActivityForm(posted(request), network=network, activity=activity)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +125,9 @@ def activity_detail(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
     return _render_detail(
         request,
         network,
-        access.found_or_404(selectors.activity_detail(network, activity_pk), "No such activity."),
+        access.found_or_404(
+            activity_selectors.activity_detail(network, activity_pk), "No such activity."
+        ),
     )
 
 
@@ -147,7 +135,7 @@ def activity_detail(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
 def activity_delete(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     activity = access.found_or_404(
-        selectors.activity_detail(network, activity_pk), "No such activity."
+        activity_selectors.activity_detail(network, activity_pk), "No such activity."
     )
     form = ActivityDeleteForm(posted(request), activity=activity)
     if request.method == "POST" and form.is_valid():
@@ -175,7 +163,7 @@ def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpR
     """A user of an attending firm confirms that their firm was there."""
     network = access.get_network_or_404(request.user, pk)
     activity = access.found_or_404(
-        selectors.activity_detail(network, activity_pk), "No such activity."
+        activity_selectors.activity_detail(network, activity_pk), "No such activity."
     )
     try:
         activity_services.attendance_confirm(activity=activity, actor=request.user)
@@ -198,7 +186,7 @@ def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpR
 def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     activity = access.found_or_404(
-        selectors.activity_detail(network, activity_pk), "No such activity."
+        activity_selectors.activity_detail(network, activity_pk), "No such activity."
     )
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -244,7 +232,9 @@ def attachment_download(request: HttpRequest, attachment_pk: int) -> FileRespons
     """The only way to a stored file: anyone who may see the network; 404 for anyone else."""
     return attachment_response(
         access.get_or_404(
-            selectors.visible_attachments(request.user), attachment_pk, "No such attachment."
+            activity_selectors.visible_attachments(request.user),
+            attachment_pk,
+            "No such attachment.",
         )
     )
 
@@ -252,7 +242,7 @@ def attachment_download(request: HttpRequest, attachment_pk: int) -> FileRespons
 @login_required
 def attachment_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
     attachment = access.get_or_404(
-        selectors.visible_attachments(request.user), attachment_pk, "No such attachment."
+        activity_selectors.visible_attachments(request.user), attachment_pk, "No such attachment."
     )
     activity = attachment.activity
     network = activity.network

@@ -10,16 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors
+from networks import access
 from networks.forms import DecisionForm
 from networks.models import Application, Network, User
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError
 from networks.services.lifecycle import APPLICATION_NOT_SUBMITTED, FOUR_EYES
-from networks.views.common import (
-    show_conflict,
-    show_errors,
-)
+from networks.views.common import show_conflict, show_errors
 from networks.views.networks import network_context
 
 DECIDED_MESSAGES = {
@@ -32,13 +30,13 @@ DECIDED_MESSAGES = {
 def _render_application(
     request: HttpRequest, network: Network, decision_form: DecisionForm | None = None
 ) -> HttpResponse:
-    application = selectors.application_for(network)
+    application = lifecycle_selectors.application_for(network)
     is_agency = access.is_agency_of(request.user, network)
     submitted = application is not None and application.status == Application.Status.SUBMITTED
     context = {
         **network_context(network),
         "application": application,
-        "events": list(selectors.application_events(network)),
+        "events": list(lifecycle_selectors.application_events(network)),
         "checklist": lifecycle_services.submit_checklist(network),
         "can_submit": network.phase == Network.Phase.PREPARATION
         and (application is None or application.is_editable),
@@ -92,7 +90,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_application(request, network, form)
-    application = selectors.application_for(network)
+    application = lifecycle_selectors.application_for(network)
     if application is None:
         messages.error(request, str(APPLICATION_NOT_SUBMITTED))
         return redirect("networks:network-application", network.pk)
@@ -118,7 +116,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def approvals_queue(request: HttpRequest) -> HttpResponse:
     access.require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
     today = timezone.localdate()
-    applications = list(selectors.approvals_queue(user=request.user))
+    applications = list(lifecycle_selectors.approvals_queue(user=request.user))
     for application in applications:
-        application.waiting_days = selectors.waiting_days(application, today)
+        application.waiting_days = lifecycle_selectors.waiting_days(application, today)
     return render(request, "networks/approvals_queue.html", {"applications": applications})

@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from networks import access, exports, imports, selectors_data
+from networks import access, exports, imports
 from networks.forms_data import ExportFilterForm, ImportConfirmForm, ImportUploadForm
-from networks.models import Network
-from networks.selectors import NetworkPage
+from networks.selectors import data as data_selectors
 from networks.services.common import ConflictError
 from networks.services.imports import import_apply
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
@@ -39,16 +38,6 @@ IMPORT_DIR = "imports"
 PREVIEW_ROWS = 500  # rows listed on the preview besides the errors
 PREVIEW_MAX_ROWS = 2000
 _STORED_NAME = re.compile(r"^u(\d+)-[0-9a-f]{32}\.bin$")
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_data.html).
-
-    No query: it needs nothing of what the page has read (`page`)."""
-    return {
-        "data_exports": exports.kinds_for(request.user),
-        "can_import": access.can_change_network(request.user, network),
-    }
 
 
 # --- exports --------------------------------------------------------------------------------
@@ -250,7 +239,7 @@ def network_report(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         "programme": network.programme,
-        **selectors_data.network_report(network, request.user),
+        **data_selectors.network_report(network, request.user),
     }
     return render(request, "networks/report_network.html", context)
 

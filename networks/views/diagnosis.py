@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks import access, selectors
+from networks import access
 from networks.forms import DiagnosisForm, GoalForm
 from networks.lib.typology import DIMENSIONS, PROFILES_BY_KEY, SCALE_LABELS, distances
 from networks.models import Diagnosis
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError
 from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
@@ -37,7 +38,7 @@ def profile_distances(diagnosis: Diagnosis | None) -> list[tuple[str, int]]:
 @login_required
 def network_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    diagnosis = selectors.diagnosis_for(network)
+    diagnosis = lifecycle_selectors.diagnosis_for(network)
     form = DiagnosisForm(posted(request), initial=DiagnosisForm.initial_from(diagnosis))
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,7 +55,7 @@ def network_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         "form": form,
-        "frozen": frozen_because(network, selectors.application_for(network)),
+        "frozen": frozen_because(network, lifecycle_selectors.application_for(network)),
         "diagnosis": diagnosis,
         "distances": profile_distances(diagnosis),
     }
@@ -85,7 +86,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     # Looked up through the network, so another network's goal is simply not found.
-    goal = access.get_or_404(selectors.goals(network), goal_pk, "No such goal.")
+    goal = access.get_or_404(lifecycle_selectors.goals(network), goal_pk, "No such goal.")
     form = GoalForm(posted(request), initial=GoalForm.initial_from(goal))
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +105,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    goal = access.get_or_404(selectors.goals(network), goal_pk, "No such goal.")
+    goal = access.get_or_404(lifecycle_selectors.goals(network), goal_pk, "No such goal.")
     if request.method == "POST":
         try:
             lifecycle_services.goal_delete(goal=goal, actor=request.user)

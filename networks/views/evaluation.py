@@ -9,34 +9,16 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors_evaluation, selectors_indicators
+from networks import access
 from networks.forms_evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
 from networks.models import Criterion, Network, Programme
 from networks.rules import default_thresholds
-from networks.selectors import NetworkPage
+from networks.selectors import evaluation as evaluation_selectors
 from networks.services import criteria as criteria_services
 from networks.services import evaluation as evaluation_services
 from networks.services.common import ConflictError
-from networks.views.common import (
-    once_per_form,
-    posted,
-    show_conflict,
-    show_errors,
-)
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 from profo.db_router import use_replica
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_evaluation.html).
-
-    One query, shared with the handover readiness: the latest evaluation with its evaluator.
-    """
-    page = page or NetworkPage(network, request.user)
-    return {
-        "latest_evaluation": page.latest_evaluation,
-        "can_evaluate": access.can_evaluate(request.user, network),
-    }
-
 
 # --- evaluating a network -------------------------------------------------------------------
 
@@ -46,7 +28,7 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Met or not met for every active criterion, with evidence, beside what the data suggest."""
     network = access.get_agency_network_or_404(request.user, pk)
-    criteria = selectors_evaluation.criteria_with_suggestions(network)
+    criteria = evaluation_selectors.criteria_with_suggestions(network)
     form = EvaluationForm(posted(request), network=network, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,7 +65,7 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The network's evaluations, newest first. Not confidential: whoever sees the network."""
     network = access.get_network_or_404(request.user, pk)
-    evaluations = selectors_evaluation.evaluations(network).prefetch_related(None)
+    evaluations = evaluation_selectors.evaluations(network).prefetch_related(None)
     context = {
         "network": network,
         "evaluations": list(evaluations),
@@ -96,7 +78,7 @@ def evaluation_list(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_detail(request: HttpRequest, pk: int, evaluation_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     evaluation = access.get_or_404(
-        selectors_evaluation.evaluations(network), evaluation_pk, "No such evaluation."
+        evaluation_selectors.evaluations(network), evaluation_pk, "No such evaluation."
     )
     context = {
         "network": network,
@@ -112,7 +94,7 @@ def evaluation_detail(request: HttpRequest, pk: int, evaluation_pk: int) -> Http
 
 def _criterion_or_404(programme: Programme, pk) -> Criterion:
     criterion = access.get_or_404(
-        selectors_evaluation.programme_criteria(programme), pk, "No such criterion."
+        evaluation_selectors.programme_criteria(programme), pk, "No such criterion."
     )
     criterion.programme = programme  # already read, with its agency
     return criterion
@@ -301,7 +283,7 @@ def report_portfolio(request: HttpRequest) -> HttpResponse:
         if not form.is_bound or form.is_valid():
             data = form.cleaned_data if form.is_bound else {}
             filters = form.filters() if form.is_bound else {}
-            report = selectors_evaluation.portfolio(user=request.user, **filters)
+            report = evaluation_selectors.portfolio(user=request.user, **filters)
             k = data.get("k")
             if k is not None and k > report.max_k:
                 k = report.max_k
@@ -315,7 +297,7 @@ def report_portfolio(request: HttpRequest) -> HttpResponse:
                     "behind": report.behind(k) if k is not None else report.rows,
                     "query": query.urlencode(),
                     # The age bounds are about evaluations; the indicators cover every network.
-                    "indicators": selectors_indicators.programme_indicators(
+                    "indicators": evaluation_selectors.programme_indicators(
                         user=request.user,
                         programme=filters.get("programme"),
                         region=filters.get("region", ""),

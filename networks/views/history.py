@@ -10,7 +10,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from networks import access
-from networks.selectors_history import history_page
+from networks.selectors.history import history_page
 
 
 @login_required

@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from networks import access, selectors, selectors_dashboard
+from networks import access
 from networks.models import User
+from networks.selectors import lifecycle as lifecycle_selectors
+from networks.selectors.dashboard import homes as dashboard_homes
 
 HOME_BY_ROLE = {
     User.Role.AGENCY_ADMIN: "networks:agency-home",
@@ -47,10 +49,10 @@ def phase_chart(by_phase) -> dict:
 @login_required
 def agency_home(request):
     access.require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
-    dashboard = selectors_dashboard.agency_dashboard(user=request.user)
-    page = Paginator(selectors.network_list(user=request.user), NETWORKS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    dashboard = dashboard_homes.agency_dashboard(user=request.user)
+    page = Paginator(
+        lifecycle_selectors.network_list(user=request.user), NETWORKS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     context = {
         "dashboard": dashboard,
         "figures_minutes": max(1, settings.DASHBOARD_FIGURES_SECONDS // 60),
@@ -68,7 +70,7 @@ def agency_home(request):
 def agency_at_risk(request):
     """Every network at risk, page by page, for an agency with more than the home shows."""
     access.require_role(request.user, User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF)
-    dashboard = selectors_dashboard.agency_dashboard(user=request.user)
+    dashboard = dashboard_homes.agency_dashboard(user=request.user)
     page = Paginator(dashboard.at_risk, NETWORKS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"dashboard": dashboard, "page": page, "at_risk": page.object_list}
     return render(request, "networks/at_risk.html", context)
@@ -77,7 +79,7 @@ def agency_at_risk(request):
 @login_required
 def facilitator_home(request):
     access.require_role(request.user, User.Role.FACILITATOR)
-    dashboard = selectors_dashboard.facilitator_dashboard(user=request.user)
+    dashboard = dashboard_homes.facilitator_dashboard(user=request.user)
     context = {"dashboard": dashboard, "cards": dashboard.cards}
     return render(request, "networks/home_facilitator.html", context)
 
@@ -85,6 +87,6 @@ def facilitator_home(request):
 @login_required
 def firm_home(request):
     access.require_role(request.user, User.Role.FIRM_MEMBER)
-    dashboard = selectors_dashboard.firm_dashboard(user=request.user)
+    dashboard = dashboard_homes.firm_dashboard(user=request.user)
     context = {"dashboard": dashboard, "firm": request.user.firm}
     return render(request, "networks/home_firm.html", context)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks import selectors_joint_actions as selectors
 from networks.forms_joint_actions import (
     JointActionFilterForm,
     JointActionForm,
@@ -20,49 +19,15 @@ from networks.forms_joint_actions import (
     ServiceForm,
     UptakeForm,
 )
-from networks.models import Network
 from networks.rules import joint_actions_open
-from networks.selectors import NetworkPage
+from networks.selectors import joint_actions as joint_action_selectors
+from networks.selectors import support as support_selectors
 from networks.services import joint_actions as joint_action_services
 from networks.services import support as support_services
 from networks.services.common import ConflictError
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 PAGE_SIZE = 20
-LATEST_ON_NETWORK_PAGE = 5
-
-
-def _uptake_context(request: HttpRequest, network: Network) -> dict:
-    uptakes = selectors.uptakes_for(request.user, network)
-    return {
-        "uptake_summary": selectors.uptake_summary(uptakes),
-        # A firm member's figures are their own firm's rows only; the page says so.
-        "uptakes_own_firm_only": request.user.is_firm_member,
-        "can_record_uptake": access.can_change_network(request.user, network)
-        and network.phase != Network.Phase.DISSOLVED,
-    }
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_joint_actions.html).
-
-    A fixed number of queries: counts by status with the user's waiting count (1, shared with
-    the handover readiness), the latest actions and their participants (2), the active members
-    for may-log (shared with the members table), the take-up summary (1).
-    """
-    user = request.user
-    page = page or NetworkPage(network, user)
-    latest = selectors.joint_actions_for(network)[:LATEST_ON_NETWORK_PAGE]
-    counts = page.joint_action_counts
-    # access.can_log_joint_action, with the membership taken from the rows the page has read.
-    may_log = access.is_facilitator_of(user, network) or page.user_firm_is_active_member()
-    return {
-        "ja_counts": counts,
-        "ja_latest": selectors.mark_for_user(latest, user),
-        "ja_waiting": counts["waiting"],
-        "ja_can_log": joint_actions_open(network) and may_log,
-        **_uptake_context(request, network),
-    }
 
 
 # --- joint actions --------------------------------------------------------------------------
@@ -73,14 +38,14 @@ def joint_action_list(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     filters = JointActionFilterForm(request.GET or None, network=network)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    joint_actions = selectors.joint_actions_for(
+    joint_actions = joint_action_selectors.joint_actions_for(
         network, status=chosen.get("status") or None, type_slug=chosen.get("type") or None
     )
-    waiting = selectors.waiting_for_confirmation(network, request.user)
+    waiting = joint_action_selectors.waiting_for_confirmation(network, request.user)
     if chosen.get("waiting"):
         joint_actions = joint_actions.filter(pk__in=waiting.values("pk"))
     page = Paginator(joint_actions, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.mark_for_user(page.object_list, request.user)
+    page.object_list = joint_action_selectors.mark_for_user(page.object_list, request.user)
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     context = {
         "network": network,
@@ -129,10 +94,12 @@ def joint_action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def joint_action_detail(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     joint_action = access.get_or_404(
-        selectors.joint_action_lookup(request.user, network=network), ja_pk, "No such joint action."
+        joint_action_selectors.joint_action_lookup(request.user, network=network),
+        ja_pk,
+        "No such joint action.",
     )
-    selectors.mark_for_user([joint_action], request.user)
-    selectors.attach_declines([joint_action])
+    joint_action_selectors.mark_for_user([joint_action], request.user)
+    joint_action_selectors.attach_declines([joint_action])
     is_open = joint_actions_open(network)
     mine = joint_action.mine
     context = {
@@ -152,7 +119,9 @@ def joint_action_detail(request: HttpRequest, pk: int, ja_pk: int) -> HttpRespon
 def joint_action_edit(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     joint_action = access.get_or_404(
-        selectors.joint_action_lookup(request.user, network=network), ja_pk, "No such joint action."
+        joint_action_selectors.joint_action_lookup(request.user, network=network),
+        ja_pk,
+        "No such joint action.",
     )
     access.require(access.can_edit_joint_action(request.user, joint_action))
     form = JointActionForm(
@@ -191,7 +160,9 @@ def joint_action_edit(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse
 def _participation(request: HttpRequest, pk: int, ja_pk: int, service, done_message: str):
     network = access.get_network_or_404(request.user, pk)
     joint_action = access.get_or_404(
-        selectors.joint_action_lookup(request.user, network=network), ja_pk, "No such joint action."
+        joint_action_selectors.joint_action_lookup(request.user, network=network),
+        ja_pk,
+        "No such joint action.",
     )
     try:
         service(joint_action=joint_action, actor=request.user)
@@ -227,9 +198,13 @@ def joint_action_decline(request: HttpRequest, pk: int, ja_pk: int) -> HttpRespo
 @login_required
 def uptake_list(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    uptakes = selectors.uptakes_for(request.user, network)
+    uptakes = support_selectors.uptakes_for(request.user, network)
     page = Paginator(uptakes, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"network": network, "page": page, **_uptake_context(request, network)}
+    context = {
+        "network": network,
+        "page": page,
+        **support_selectors.uptake_context(request.user, network),
+    }
     return render(request, "networks/uptake_list.html", context)
 
 
@@ -261,7 +236,7 @@ def uptake_create(request: HttpRequest, pk: int) -> HttpResponse:
 def uptake_edit(request: HttpRequest, pk: int, uptake_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     uptake = access.get_or_404(
-        selectors.uptake_lookup(request.user, network=network),
+        support_selectors.uptake_lookup(request.user, network=network),
         uptake_pk,
         "No such service take-up.",
     )
@@ -316,7 +291,7 @@ def support_catalogue(request: HttpRequest) -> HttpResponse:
             )
             return redirect("networks:support-catalogue")
     context = {
-        "providers": list(selectors.catalogue(user)),
+        "providers": list(support_selectors.catalogue(user)),
         "can_manage": can_manage,
         "provider_form": provider_form,
         "service_form": service_form,

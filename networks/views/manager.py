@@ -7,16 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks import access, selectors
+from networks import access
 from networks.forms import AppointManagerForm, ReplaceManagerForm
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError
-from networks.views.common import (
-    once_per_form,
-    posted,
-    show_conflict,
-    show_errors,
-)
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 
 def _name(person) -> str:
@@ -58,7 +54,7 @@ def manager_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 @once_per_form
 def manager_replace(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_agency_network_or_404(request.user, pk)
-    current = selectors.current_appointment(network)
+    current = lifecycle_selectors.current_appointment(network)
     form = ReplaceManagerForm(posted(request), network=network)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

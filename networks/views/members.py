@@ -11,10 +11,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors
+from networks import access
 from networks.forms import AddMemberForm, FirmForm, RemoveMemberForm
 from networks.models import Network
 from networks.rules import leaving_needs_reason
+from networks.selectors import firms as firm_selectors
+from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import firms as firm_services
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError
@@ -24,7 +26,7 @@ from networks.views.common import frozen_because, once_per_form, posted, show_co
 
 def _search(request: HttpRequest, network: Network, query: str | None = None) -> tuple[str, list]:
     query = (request.GET.get("q", "") if query is None else query).strip()
-    firms = selectors.firm_search(user=request.user, query=query, exclude_network=network)
+    firms = firm_selectors.firm_search(user=request.user, query=query, exclude_network=network)
     return query, list(firms)
 
 
@@ -66,11 +68,11 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         "programme": network.programme,
-        "members": list(selectors.active_memberships(network)),
+        "members": list(lifecycle_selectors.active_memberships(network)),
         "query": query,
         "results": results,
         "form": form,
-        "frozen": frozen_because(network, selectors.application_for(network)),
+        "frozen": frozen_because(network, lifecycle_selectors.application_for(network)),
     }
     return render(request, "networks/network_members.html", context)
 
@@ -90,7 +92,7 @@ def member_search(request: HttpRequest, pk: int) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     form = AddMemberForm(request.POST)
-    firm = selectors.firm_by_tax_id(form.cleaned_data["tax_id"]) if form.is_valid() else None
+    firm = firm_selectors.firm_by_tax_id(form.cleaned_data["tax_id"]) if form.is_valid() else None
     query = request.POST.get("q", "")
     if firm is None:
         messages.error(request, _("No firm has that tax id. Search again."))
@@ -112,10 +114,11 @@ def member_remove(request: HttpRequest, pk: int, firm_pk: int) -> HttpResponse:
     """Confirm, then take the firm out; after approval the firm leaves with a reason."""
     network = access.get_network_or_404(request.user, pk, change=True)
     membership = access.found_or_404(
-        selectors.active_memberships(network).filter(firm_id=firm_pk).first(), "No such member."
+        lifecycle_selectors.active_memberships(network).filter(firm_id=firm_pk).first(),
+        "No such member.",
     )
     firm = membership.firm
-    reason_required = leaving_needs_reason(network, selectors.application_for(network))
+    reason_required = leaving_needs_reason(network, lifecycle_selectors.application_for(network))
     form = RemoveMemberForm(posted(request), reason_required=reason_required)
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,19 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks import access, selectors
+from networks import access, exports
 from networks.forms import DissolveForm, NetworkForm
 from networks.models import Network, User
+from networks.selectors import lifecycle as lifecycle_selectors
+from networks.selectors import network_page
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError
-from networks.views import activities, data, evaluation, joint_actions, progress, term
-from networks.views.common import (
-    frozen_because,
-    once_per_form,
-    posted,
-    show_conflict,
-    show_errors,
-)
+from networks.views.common import frozen_because, once_per_form, posted, show_conflict, show_errors
 from networks.views.diagnosis import diagnosis_rows
 
 
@@ -51,7 +46,7 @@ def _group_context(network: Network, members: list, diagnosis, goals: list) -> d
         "diagnosis": diagnosis,
         "diagnosis_rows": diagnosis_rows(diagnosis),
         "goals": goals,
-        "below_minimum": selectors.below_minimum(network),
+        "below_minimum": lifecycle_selectors.below_minimum(network),
     }
 
 
@@ -59,19 +54,21 @@ def network_context(network: Network) -> dict:
     """What the network page and the application page both show: members, diagnosis, goals."""
     return _group_context(
         network,
-        list(selectors.active_memberships(network)),
-        selectors.diagnosis_for(network),
-        list(selectors.goals(network)),
+        list(lifecycle_selectors.active_memberships(network)),
+        lifecycle_selectors.diagnosis_for(network),
+        list(lifecycle_selectors.goals(network)),
     )
 
 
 @login_required
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network = access.found_or_404(selectors.network_for_page(request.user, pk), "No such network.")
+    network = access.found_or_404(
+        network_page.network_for_page(request.user, pk), "No such network."
+    )
     # Read once, shared by the page and every section (see NetworkPage).
-    page = selectors.NetworkPage(network, request.user)
+    page = network_page.NetworkPage(network, request.user)
     is_open = network.phase != Network.Phase.DISSOLVED
-    application = selectors.one_to_one(network, "application")
+    application = network_page.one_to_one(network, "application")
     appointment = page.current_appointment
     is_agency = access.is_agency_of(request.user, network)
     may_change = access.can_change_network(request.user, network)
@@ -79,7 +76,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     goals = [row.goal for row in page.goal_progress]
     context = {
         **_group_context(
-            network, page.active_members, selectors.one_to_one(network, "diagnosis"), goals
+            network, page.active_members, network_page.one_to_one(network, "diagnosis"), goals
         ),
         "former_members": page.former_members,
         "application": application,
@@ -101,8 +98,15 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_dissolve": is_agency and is_open,
     }
     # Each subject of consolidation work adds its own section to the page.
-    for section in (term, activities, joint_actions, progress, evaluation, data):
-        context.update(section.detail_context(request, network, page))
+    for section in (
+        network_page.term_section,
+        network_page.activities_section,
+        network_page.joint_actions_section,
+        network_page.progress_section,
+        network_page.evaluation_section,
+    ):
+        context.update(section(page))
+    context.update(_data_section(request.user, network))
     return render(request, "networks/network_detail.html", context)
 
 
@@ -124,3 +128,13 @@ def network_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Network “%(name)s” dissolved.") % {"name": network.name})
             return redirect("networks:network-detail", network.pk)
     return render(request, "networks/network_dissolve.html", {"network": network, "form": form})
+
+
+def _data_section(user, network: Network) -> dict:
+    """What the data subject adds to the network page (templates/networks/_detail_data.html).
+
+    No query. A view helper, not a selector: it reads the export kinds (networks.files)."""
+    return {
+        "data_exports": exports.kinds_for(user),
+        "can_import": access.can_change_network(user, network),
+    }

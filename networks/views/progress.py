@@ -10,12 +10,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors
-from networks import selectors_progress as sp
+from networks import access
 from networks.forms_progress import FirmIndicatorForm, GoalActualForm
 from networks.models import Network
 from networks.rules import DRIFT_DAYS, FIGURES, MIN_FIRMS_FOR_AGGREGATE, PARTICIPATION_WINDOW_MONTHS
-from networks.selectors import NetworkPage
+from networks.selectors import lifecycle as lifecycle_selectors
+from networks.selectors import progress as progress_selectors
 from networks.services.common import ConflictError
 from networks.services.progress import (
     figure_label,
@@ -30,29 +30,6 @@ def _figure_labels() -> list[str]:
     return [figure_label(name) for name in FIGURES]
 
 
-def _participation_summary(rows: list[sp.Participation]) -> dict:
-    return {
-        "participation": rows,
-        "average_percent_6m": sp.average_percent(rows),
-        "drifting": [row for row in rows if row.drifting],
-    }
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_progress.html).
-
-    Three queries whatever the size of the network: the goals with their latest actuals, the
-    memberships with their participation, and the ties of the graph. The page shares the first
-    two with its goals and members tables."""
-    page = page or NetworkPage(network, request.user)
-    progress = sp.network_progress(network, page.today, memberships=page.memberships)
-    return {
-        "goal_progress": page.goal_progress,
-        **_participation_summary(progress["participation"]),
-        "collaboration": progress["collaboration"],
-    }
-
-
 # --- goal progress --------------------------------------------------------------------------
 
 
@@ -61,7 +38,7 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
 def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     # Looked up through the network, so another network's goal is simply not found.
-    goal = access.get_or_404(selectors.goals(network), goal_pk, "No such goal.")
+    goal = access.get_or_404(lifecycle_selectors.goals(network), goal_pk, "No such goal.")
     may_record = access.can_change_network(request.user, network)
     if request.method == "POST":
         access.require(may_record)
@@ -79,12 +56,12 @@ def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
                 request, _("Value for the period ending %(date)s saved.") % {"date": day}
             )
             return redirect("networks:goal-progress", network.pk, goal.pk)
-    actuals = sp.goal_actuals(goal)
+    actuals = progress_selectors.goal_actuals(goal)
     latest = max(actuals, key=lambda a: a.period_end, default=None)
     context = {
         "network": network,
         "goal": goal,
-        "progress": sp.goal_progress(
+        "progress": progress_selectors.goal_progress(
             goal, latest.value if latest else None, latest.period_end if latest else None
         ),
         "actuals": actuals,
@@ -98,7 +75,7 @@ def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 def goal_evidence_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The evidence file, for whoever may see the goal's network; 404 for anyone else."""
     attachment = access.found_or_404(
-        sp.goal_evidence(request.user, pk, attachment_pk), "No such file."
+        progress_selectors.goal_evidence(request.user, pk, attachment_pk), "No such file."
     )
     try:
         handle = attachment.file.open("rb")
@@ -135,7 +112,7 @@ def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Figures saved."))
             return redirect("networks:firm-indicators", firm.pk)
-    panel = sp.firm_panel(firm, request.user)
+    panel = progress_selectors.firm_panel(firm, request.user)
     recordable = {network.pk for network in networks}  # as `access.can_correct_figures`
     for series in panel.series:
         series.correctable = series.network.pk in recordable if series.network else own
@@ -181,7 +158,7 @@ def network_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     """Network totals and medians for all who see the network; per-firm rows only for those
     who may see each firm's figures."""
     network = access.get_network_or_404(request.user, pk)
-    summary = sp.network_indicators(network, request.user)
+    summary = progress_selectors.network_indicators(network, request.user)
     context = {
         "network": network,
         "summary": summary,
@@ -199,10 +176,10 @@ def network_indicators(request: HttpRequest, pk: int) -> HttpResponse:
 def network_participation(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance is not confidential: everyone who may see the network sees this page."""
     network = access.get_network_or_404(request.user, pk)
-    rows = sp.participation(network)
+    rows = progress_selectors.participation(network)
     context = {
         "network": network,
-        **_participation_summary(rows),
+        **progress_selectors.participation_summary(rows),
         "window_months": PARTICIPATION_WINDOW_MONTHS,
         "drift_days": DRIFT_DAYS,
     }
@@ -212,7 +189,7 @@ def network_participation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def network_graph(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    collaboration = sp.collaboration(network)
+    collaboration = progress_selectors.collaboration(network)
     context = {"network": network, "collaboration": collaboration}
     return render(request, "networks/graph_network.html", context)
 

@@ -1,12 +1,10 @@
 """The three-year term: the ledger and payments, share weights, readiness, extensions and the handover."""
 
-import datetime
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -15,131 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors, selectors_term
+from networks import access
 from networks.forms_term import HandoverForm, PaymentForm, ShareWeightsForm, TermChangeForm
-from networks.lib.dates import first_of_month
 from networks.lib.money import format_money
-from networks.models import (
-    Handover,
-    HandoverCommitment,
-    Membership,
-    MonthlyCharge,
-    Network,
-    ShareWeight,
-    TermChange,
-)
-from networks.rules import OPEN_OR_CONFIRMED
-from networks.selectors import NetworkPage
+from networks.models import Handover, Membership, Network, ShareWeight, TermChange
+from networks.selectors import lifecycle as lifecycle_selectors
+from networks.selectors import term as term_selectors
 from networks.services import term as term_services
 from networks.services.common import ConflictError
-from networks.views.common import (
-    once_per_form,
-    posted,
-    show_conflict,
-    show_errors,
-)
-
-# --- reads the pages share ------------------------------------------------------------------
-
-
-def _current_handover(network: Network) -> Handover | None:
-    """The open proposal or the confirmed handover (there is never both), with its commitments
-    (two queries)."""
-    commitments = HandoverCommitment.objects.select_related("firm").order_by("firm__name")
-    return (
-        Handover.objects.filter(network=network, status__in=OPEN_OR_CONFIRMED)
-        .select_related("manager", "proposed_by", "confirmed_by")
-        .prefetch_related(Prefetch("commitments", queryset=commitments))
-        .order_by("-proposed_at", "-pk")
-        .first()
-    )
-
-
-def _month_share(network: Network, today: datetime.date, page: NetworkPage) -> dict | None:
-    """This month's split: as charged when the month's dues exist, else as it would be."""
-    month = first_of_month(today)
-    if month < first_of_month(network.term_start):
-        return None
-    charge = MonthlyCharge.objects.filter(network=network, month=month).first()
-    if charge is not None:
-        figures = {
-            "salary": charge.salary,
-            "agency_percent": charge.agency_percent,
-            "agency_amount": charge.agency_amount,
-            "firms_amount": charge.firms_amount,
-        }
-    else:
-        # month_split's totals, from the appointments and memberships the page has read.
-        figures = selectors_term.month_split_totals(
-            network, month, appointments=page.appointments, memberships=page.memberships
-        )
-    return {**figures, "month": month, "charged": charge is not None}
-
-
-def _readiness_items(readiness: selectors_term.Readiness, *, sees_all: bool) -> dict:
-    items = []
-    for item in readiness.items:
-        detail = item.detail
-        if item.key == "arrears" and not sees_all:
-            # The names of the firms in arrears are theirs and the facilitator's business.
-            detail = ""
-        items.append({"key": item.key, "label": item.label, "met": item.met, "detail": detail})
-    return {"items": items, "score": readiness.score, "total": readiness.total}
-
-
-def _contributions_summary(rows: list, *, sees_all: bool) -> dict:
-    in_arrears = [row for row in rows if row.in_arrears]
-    return {
-        "sees_all": sees_all,
-        "rows": rows,
-        "in_arrears_count": len(in_arrears),
-        "arrears_total": sum((row.arrears for row in in_arrears), Decimal(0)),
-        "owed_total": sum((row.owed for row in rows), Decimal(0)),
-        "paid_total": sum((row.paid for row in rows), Decimal(0)),
-    }
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_term.html).
-
-    A fixed number of queries whatever the number of firms and months (the tests pin it). The
-    handover readiness sums up what other sections show (members, balances, activities, joint
-    actions, the latest evaluation): it takes them from the `page`, which reads each once.
-    """
-    if network.term_start is None:
-        return {"term": None}
-    user = request.user
-    page = page or NetworkPage(network, user)
-    today = page.today
-    may_change = access.can_change_network(user, network)
-    is_agency = access.is_agency_of(user, network)
-    in_consolidation = network.phase == Network.Phase.CONSOLIDATION
-    handover = page.current_handover
-    rows = selectors_term.visible_balances(user, network, page.balances)
-    readiness = selectors_term.readiness(network, today, facts=page.readiness_facts())
-    term = {
-        "currency": network.programme.currency,
-        "clock": selectors_term.clock(network, today),
-        "warning": selectors_term.warning(network, today),
-        "month_share": _month_share(network, today, page),
-        "readiness": _readiness_items(readiness, sees_all=may_change),
-        "contributions": _contributions_summary(rows, sees_all=may_change),
-        "changes": page.term_changes,
-        "handover": handover,
-        "can_record_payment": may_change,
-        "can_generate_dues": may_change and network.phase != Network.Phase.DISSOLVED,
-        "can_set_weights": may_change and in_consolidation,
-        "can_propose_handover": may_change and in_consolidation,
-        "can_change_due_date": is_agency and in_consolidation,
-        "can_confirm_handover": (
-            is_agency
-            and in_consolidation
-            and handover is not None
-            and handover.status == Handover.Status.PROPOSED
-        ),
-    }
-    return {"term": term}
-
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 # --- the ledger -----------------------------------------------------------------------------
 
@@ -150,12 +32,12 @@ def network_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     cost share over the term, month by month."""
     network = access.get_network_or_404(request.user, pk)
     may_change = access.can_change_network(request.user, network)
-    rows = selectors_term.contributions_for(request.user, network)
-    charges = selectors_term.cost_share_over_term(network)
+    rows = term_selectors.contributions_for(request.user, network)
+    charges = term_selectors.cost_share_over_term(network)
     context = {
         "network": network,
         "currency": network.programme.currency,
-        "contributions": _contributions_summary(rows, sees_all=may_change),
+        "contributions": term_selectors.contributions_summary(rows, sees_all=may_change),
         "charges": charges,
         "charges_total": {
             "salary": sum((c.salary for c in charges), Decimal(0)),
@@ -177,12 +59,12 @@ def firm_ledger(request: HttpRequest, pk: int, firm_pk: int) -> HttpResponse:
     firm = access.get_firm_figures_or_404(request.user, firm_pk)
     if not Membership.objects.filter(network=network, firm=firm).exists():
         raise Http404("No such member.")
-    summary = selectors_term.balances(network, firms=[firm])
+    summary = term_selectors.balances(network, firms=[firm])
     context = {
         "network": network,
         "firm": firm,
         "currency": network.programme.currency,
-        "lines": selectors_term.firm_ledger(network, firm),
+        "lines": term_selectors.firm_ledger(network, firm),
         "balance": summary[0] if summary else None,
         "may_change": access.can_change_network(request.user, network),
     }
@@ -218,7 +100,7 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def share_weights(request: HttpRequest, pk: int) -> HttpResponse:
     """Equal shares, or one weight per active member adding up to 100%."""
     network = access.get_network_or_404(request.user, pk, change=True)
-    memberships = list(selectors.active_memberships(network))
+    memberships = list(lifecycle_selectors.active_memberships(network))
     current = dict(ShareWeight.objects.filter(network=network).values_list("firm_id", "percent"))
     form = ShareWeightsForm(
         posted(request), network=network, memberships=memberships, weights=current
@@ -334,8 +216,8 @@ def _initial_shares(network: Network, handover: Handover | None) -> dict:
 def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The facilitator (or agency staff) proposes the handover; every refusal is listed."""
     network = access.get_network_or_404(request.user, pk, change=True)
-    handover = _current_handover(network)
-    memberships = list(selectors.active_memberships(network))
+    handover = term_selectors.current_handover(network)
+    memberships = list(lifecycle_selectors.active_memberships(network))
     form = HandoverForm(
         posted(request),
         network=network,

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from networks.models import Activity, Attachment, Attendance, Network
+from networks.selectors import network_page
 from networks.services import activities as A
 from networks.uploads import UPLOAD_TYPE_REFUSED
-from networks.views import activities as activity_views
 from tests import factories
 from tests.factories_activities import (
     ELF,
@@ -492,7 +492,7 @@ def _section_queries(user, network) -> int:
     request = RequestFactory().get("/")
     request.user = user
     with CaptureQueriesContext(connection) as queries:
-        context = activity_views.detail_context(request, network)
+        context = network_page.activities_section(network_page.NetworkPage(network, request.user))
         render_to_string("networks/_detail_activities.html", {**context, "network": network})
     return len(queries)
 

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from networks import rules, selectors_term
-from networks import selectors_dashboard as D
+from networks import rules
 from networks.lib.dates import add_months, first_of_month
 from networks.models import (
     Activity,
@@ -29,6 +28,10 @@ from networks.models import (
     Payment,
     ServiceUptake,
 )
+from networks.selectors import term as term_selectors
+from networks.selectors.dashboard import aggregates as dashboard_aggregates
+from networks.selectors.dashboard import facts as dashboard_facts
+from networks.selectors.dashboard import homes as dashboard_homes
 from networks.services.lifecycle import submit_checklist
 from networks.views.home import AT_RISK_SHOWN
 from tests import builders, factories
@@ -139,7 +142,7 @@ def the_worked_example(network, officer):
     return {"firms": firms, "k": k, "left": left, "j": j, "done": done}
 
 
-def card_for(dashboard, network) -> D.NetworkFacts:
+def card_for(dashboard, network) -> dashboard_facts.NetworkFacts:
     return next(card for card in dashboard.cards if card.network.pk == network.pk)
 
 
@@ -148,7 +151,7 @@ def card_for(dashboard, network) -> D.NetworkFacts:
 
 def test_facilitator_card_figures_on_the_worked_example(facilitator, network, officer):
     the_worked_example(network, officer)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     assert card.member_count == 11
     assert card.last_activity == days_ago(10)
     assert card.activities_90d == 3
@@ -167,14 +170,14 @@ def test_facilitator_card_figures_on_the_worked_example(facilitator, network, of
 
 def test_facilitator_figures_agree_with_the_network_pages(facilitator, network, officer):
     """The aggregate queries restate selectors_term and selectors_progress: same answers."""
-    from networks.selectors_progress import participation
+    from networks.selectors.progress import participation
 
     the_worked_example(network, officer)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
-    readiness = selectors_term.readiness(network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
+    readiness = term_selectors.readiness(network)
     assert card.readiness == {item.key: bool(item.met) for item in readiness.items}
     assert card.readiness_score == readiness.score
-    arrears = [b for b in selectors_term.balances(network) if b.in_arrears]
+    arrears = [b for b in term_selectors.balances(network) if b.in_arrears]
     assert card.in_arrears == len(arrears)
     assert card.drifting == sum(1 for row in participation(network) if row.drifting)
 
@@ -189,19 +192,19 @@ def test_readiness_counts_the_open_handovers_commitments(facilitator, network):
         HandoverCommitment(handover=handover, firm=firm, share_percent=share)
         for firm, share in ((firms[0], Decimal(60)), (firms[1], Decimal(40)))
     )
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     assert card.commitments == Decimal(100) and card.readiness["commitments"]
     assert card.readiness == {
-        item.key: bool(item.met) for item in selectors_term.readiness(network).items
+        item.key: bool(item.met) for item in term_selectors.readiness(network).items
     }
     Handover.objects.filter(pk=handover.pk).update(status=Handover.Status.WITHDRAWN)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     assert card.commitments is None and not card.readiness["commitments"]
 
 
 def test_facilitator_next_steps_say_what_to_do(client, facilitator, network, officer):
     the_worked_example(network, officer)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     month = date_format(
         days_ago(100), "F" if days_ago(100).year == today().year else "YEAR_MONTH_FORMAT"
     )
@@ -220,21 +223,21 @@ def test_facilitator_next_steps_say_what_to_do(client, facilitator, network, off
         in response.content.decode()
     )
     assert shows(response, "41 days left")
-    assert shows(response, selectors_term.warning(network))
+    assert shows(response, term_selectors.warning(network))
 
 
 def test_a_quiet_network_is_told_to_log_an_activity(facilitator, network):
     running(network)
     members(network, 10)
     activity(network, date=days_ago(31))
-    steps = card_for(D.facilitator_dashboard(user=facilitator), network).next_steps
+    steps = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network).next_steps
     assert ("log_activity", "Log this month's activity") in [(s.code, s.text) for s in steps]
     assert steps[-1].url == reverse("networks:activity-create", args=[network.pk])
 
 
 def test_a_network_under_the_minimum_is_told_so(facilitator, network):
     healthy(network, count=8)
-    steps = card_for(D.facilitator_dashboard(user=facilitator), network).next_steps
+    steps = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network).next_steps
     assert [s.text for s in steps] == ["8 active members: the programme asks for at least 10"]
 
 
@@ -244,7 +247,7 @@ def test_the_arrears_cutoff_is_the_term_pages_own(network):
     for days in days_list:
         network.programme.arrears_days = days
         for day in dates:
-            assert rules.arrears_cutoff(days, day) == selectors_term.arrears_cutoff(network, day)
+            assert rules.arrears_cutoff(days, day) == term_selectors.arrears_cutoff(network, day)
 
 
 def test_each_programme_counts_arrears_by_its_own_limit(facilitator, agency):
@@ -254,21 +257,21 @@ def test_each_programme_counts_arrears_by_its_own_limit(facilitator, agency):
         network = factories.NetworkFactory(programme=programme, facilitator=facilitator)
         firms = healthy(network)
         due(network, firms[0], 1000, months_ago=3)
-    dashboard = D.facilitator_dashboard(user=facilitator)
+    dashboard = dashboard_homes.facilitator_dashboard(user=facilitator)
     counts = {card.network.programme_id: card.in_arrears for card in dashboard.cards}
     assert counts == {strict.pk: 1, lenient.pk: 0}
 
 
 def test_preparation_cards_count_the_unmet_conditions(facilitator, network, programme):
     members(network, 3)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     unmet = [item for item in submit_checklist(network) if not item.met]
     assert card.checklist_unmet == len(unmet) == 4
     assert [s.text for s in card.next_steps] == ["Submit the application: 4 conditions unmet"]
     ready = builders.submittable_network(
         factories.NetworkFactory(programme=programme, facilitator=facilitator)
     )
-    card = card_for(D.facilitator_dashboard(user=facilitator), ready)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), ready)
     assert card.checklist_unmet == 0
     assert [s.text for s in card.next_steps] == ["Submit the application: every condition is met"]
 
@@ -278,14 +281,14 @@ def test_a_submitted_application_waits_for_the_agency(facilitator, network):
     Application.objects.filter(network=network).update(
         submitted_at=timezone.now() - datetime.timedelta(days=12)
     )
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     assert [s.text for s in card.next_steps] == ["Waiting for the agency's decision (12 days)"]
 
 
 def test_an_overdue_handover_leads_the_steps(client, facilitator, network):
     healthy(network)
     Network.objects.filter(pk=network.pk).update(handover_due=days_ago(12))
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     assert card.next_steps[0].text.startswith("Handover 12 days overdue: readiness ")
     client.force_login(facilitator)
     assert shows(client.get(reverse("networks:facilitator-home")), "12 days overdue")
@@ -345,7 +348,7 @@ def test_each_risk_is_triggered_by_its_own_case(officer, programme, facilitator,
     running(young, started_months_ago=1)
     members(young, 10)
 
-    dashboard = D.agency_dashboard(user=officer)
+    dashboard = dashboard_homes.agency_dashboard(user=officer)
     assert risks(dashboard) == {
         "Quiet": ["no_activity"],
         "Small": ["below_minimum"],
@@ -364,8 +367,8 @@ def test_each_risk_is_triggered_by_its_own_case(officer, programme, facilitator,
     assert texts["Quiet"] == ["No activity logged yet"]
 
 
-def running_facts(officer, network) -> D.NetworkFacts:
-    dashboard = D.agency_dashboard(user=officer)
+def running_facts(officer, network) -> dashboard_facts.NetworkFacts:
+    dashboard = dashboard_homes.agency_dashboard(user=officer)
     return next(f for f in dashboard.running if f.network.pk == network.pk)
 
 
@@ -421,7 +424,11 @@ def expire_agency_figures(officer):
     """What DASHBOARD_FIGURES_SECONDS later does: the agency's aggregates are computed again."""
     from django.core.cache import cache
 
-    cache.delete(D.AGENCY_FIGURES_CACHE.format(agency=officer.agency_id, day=today().isoformat()))
+    cache.delete(
+        dashboard_aggregates.AGENCY_FIGURES_CACHE.format(
+            agency=officer.agency_id, day=today().isoformat()
+        )
+    )
 
 
 def test_the_agency_figures_are_kept_for_a_while_and_say_how_old_they_are(
@@ -442,11 +449,11 @@ def test_the_agency_figures_are_kept_for_a_while_and_say_how_old_they_are(
     # A new activity: the kept figures stand until they expire, the live ones move at once.
     activity(network, *firms, date=days_ago(1))
     Membership.objects.filter(network=network, firm=firms[0]).update(left_on=days_ago(0))
-    kept = D.agency_dashboard(user=officer)
+    kept = dashboard_homes.agency_dashboard(user=officer)
     assert kept.totals.activities == 1 and kept.figures_as_of == as_of
     assert running_facts(officer, network).member_count == 3
     expire_agency_figures(officer)
-    fresh = D.agency_dashboard(user=officer)
+    fresh = dashboard_homes.agency_dashboard(user=officer)
     assert fresh.totals.activities == 2 and fresh.figures_as_of > as_of
 
 
@@ -466,7 +473,7 @@ def test_risks_add_up_and_the_most_worrying_come_first(officer, network, program
     activity(network, firms[0], date=days_ago(70))
     due(network, firms[1], 1000, months_ago=5)
     healthy(factories.NetworkFactory(programme=programme, name="Aaa fine"), count=9)
-    dashboard = D.agency_dashboard(user=officer)
+    dashboard = dashboard_homes.agency_dashboard(user=officer)
     first = dashboard.at_risk[0]
     assert first.network == network
     assert [r.code for r in first.reasons] == [
@@ -498,7 +505,7 @@ def test_agency_totals(officer, network, programme, other_network):
     activity(other_network, date=days_ago(3))
     ServiceUptakeFactory(network=other_network, status="taken_up", date=this_year)
 
-    totals = D.agency_dashboard(user=officer).totals
+    totals = dashboard_homes.agency_dashboard(user=officer).totals
     assert totals.networks == 2
     assert totals.firms_reached == 12
     assert totals.activities == 2

@@ -12,7 +12,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from networks.models import ActivityType, Criterion, Goal, Membership, Network, Payment
-from networks.selectors_history import PAGE_SIZE, TRACKED
+from networks.selectors.history import PAGE_SIZE, TRACKED
 from networks.services import progress
 from tests import builders, factories
 from tests.views.conftest import shows

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from networks.models import JointAction, JointActionParticipant, Network
+from networks.selectors import network_page
 from networks.services import joint_actions as S
 from tests import factories
 from tests import factories_joint_actions as jf
@@ -376,7 +377,6 @@ def test_network_page_shows_the_latest_five(client, facilitator, network, firms)
 def test_network_page_section_queries_are_fixed(
     rf, second_user, network, firms, count, per_action, django_assert_max_num_queries
 ):
-    from networks.views import joint_actions as view
 
     firms = firms + jf.open_for_joint_actions(network, members=6)
     _many(network, firms, count, per_action)
@@ -387,7 +387,9 @@ def test_network_page_section_queries_are_fixed(
     network = Network.objects.select_related("programme__agency").get(pk=network.pk)
     # counts, latest, participants, waiting, may-log, take-up summary
     with django_assert_max_num_queries(6):
-        context = view.detail_context(request, network)
+        context = network_page.joint_actions_section(
+            network_page.NetworkPage(network, request.user)
+        )
     assert context["ja_counts"]["total"] == count
     assert context["uptake_summary"].overall.total == count  # the firm's own rows only
 

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from networks import access, selectors, selectors_term
-from networks import selectors_joint_actions as sja
+from networks import access
 from networks.models import (
     ActivityType,
     Application,
@@ -22,6 +21,10 @@ from networks.models import (
     Network,
     PhaseTransition,
 )
+from networks.selectors import joint_actions as joint_action_selectors
+from networks.selectors import lifecycle as lifecycle_selectors
+from networks.selectors import network_page
+from networks.selectors import term as term_selectors
 from networks.services import activities as activity_services
 from networks.services import joint_actions as joint_action_services
 from networks.services import lifecycle as lifecycle_services
@@ -356,31 +359,34 @@ def test_network_page_shares_reads_without_changing_answers(client, officer, per
     context = client.get(reverse("networks:network-detail", args=[network.pk])).context
     network = Network.objects.select_related("programme").get(pk=network.pk)
 
-    readiness = selectors_term.readiness(network)
+    readiness = term_selectors.readiness(network)
     assert [
         (i["key"], i["met"], str(i["label"])) for i in context["term"]["readiness"]["items"]
     ] == [(i.key, i.met, str(i.label)) for i in readiness.items]
     assert context["term"]["readiness"]["score"] == readiness.score
     page_rows = context["term"]["contributions"]["rows"]
-    own_rows = selectors_term.contributions_for(user, network)
+    own_rows = term_selectors.contributions_for(user, network)
     assert [(b.firm, b.owed, b.paid, b.arrears) for b in page_rows] == [
         (b.firm, b.owed, b.paid, b.arrears) for b in own_rows
     ]
     assert len(page_rows) == (1 if persona == "firm_user" else 13)
-    assert context["members"] == list(selectors.active_memberships(network))
-    assert context["former_members"] == list(selectors.former_memberships(network))
-    assert context["appointment"] == selectors.current_appointment(network)
+    assert context["members"] == list(lifecycle_selectors.active_memberships(network))
+    assert context["former_members"] == list(lifecycle_selectors.former_memberships(network))
+    assert context["appointment"] == lifecycle_selectors.current_appointment(network)
     timeline = [
         (e.at, e.kind, str(e.title), e.actor.username, e.reason) for e in context["timeline"]
     ]
     assert timeline == [
         (e.at, e.kind, str(e.title), e.actor.username, e.reason)
-        for e in selectors.timeline(network)
+        for e in lifecycle_selectors.timeline(network)
     ]
     assert {kind for _at, kind, *_rest in timeline} == {
         "transition", "application", "appointment", "term_change"
     }  # fmt: skip
-    assert context["ja_waiting"] == sja.waiting_for_confirmation(network, user).count()
+    assert (
+        context["ja_waiting"]
+        == joint_action_selectors.waiting_for_confirmation(network, user).count()
+    )
     assert context["ja_can_log"] == access.can_log_joint_action(user, network)
     assert context["latest_evaluation"] == network.evaluations.order_by("-date", "-pk").first()
 
@@ -404,12 +410,12 @@ def test_this_months_split_before_charging_is_the_one_charged(officer, network):
         reason="Moved on.",
     )  # fmt: skip
     network.refresh_from_db()
-    page = selectors.NetworkPage(network, officer)
+    page = network_page.NetworkPage(network, officer)
     keys = ("salary", "agency_percent", "agency_amount", "firms_amount")
     for month in (1, 2, 3, 4, 6, 7, 12, 13, 30):
         day = datetime.date(2024 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
         charged = term_services.month_split(network, day)
-        shown = selectors_term.month_split_totals(
+        shown = term_selectors.month_split_totals(
             network, day, appointments=page.appointments, memberships=page.memberships
         )
         assert shown == {key: charged[key] for key in keys}, day

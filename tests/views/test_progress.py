@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from networks import rules
 from networks.models import Attachment, FirmIndicator, GoalActual, Network
+from networks.selectors import network_page
 from networks.services import progress as P
-from networks.views import progress as views
 from tests import factories
 from tests.factories_progress import (
     FirmIndicatorFactory,
@@ -591,7 +591,7 @@ def test_network_page_section_queries_do_not_grow(facilitator, network, django_a
     network = Network.objects.select_related("programme").get(pk=network.pk)
 
     def section():
-        context = views.detail_context(request, network)
+        context = network_page.progress_section(network_page.NetworkPage(network, request.user))
         return context, render_to_string(
             "networks/_detail_progress.html", {**context, "network": network}, request=request
         )

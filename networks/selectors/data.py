@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 
-from networks import access, selectors, selectors_term
+from networks import access
 from networks.lib.dates import add_months
 from networks.models import (
     Activity,
@@ -23,6 +23,8 @@ from networks.models import (
     JointAction,
     Network,
 )
+from networks.selectors import lifecycle as lifecycle_selectors
+from networks.selectors import term as term_selectors
 
 # The geometry of the bar charts, in SVG user units (the drawing scales to the page width).
 CHART_LABEL_WIDTH = 230
@@ -163,9 +165,9 @@ def network_report(network: Network, user, today: datetime.date | None = None) -
     """Everything the printable report shows, as the user may read it."""
     today = today or timezone.localdate()
     sees_all = access.can_change_network(user, network)
-    members = list(selectors.active_memberships(network))
-    contributions = selectors_term.contributions_for(user, network)
-    readiness = selectors_term.readiness(network, today=today)
+    members = list(lifecycle_selectors.active_memberships(network))
+    contributions = term_selectors.contributions_for(user, network)
+    readiness = term_selectors.readiness(network, today=today)
     readiness_items = [
         {
             "label": item.label,
@@ -180,8 +182,8 @@ def network_report(network: Network, user, today: datetime.date | None = None) -
     return {
         "today": today,
         "sees_all": sees_all,
-        "appointment": selectors.current_appointment(network),
-        "timeline": selectors.timeline(network),
+        "appointment": lifecycle_selectors.current_appointment(network),
+        "timeline": lifecycle_selectors.timeline(network),
         "members": members,
         "goals": goals,
         "goals_chart": chart(

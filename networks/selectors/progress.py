@@ -10,18 +10,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    Count,
-    DateField,
-    F,
-    Func,
-    IntegerField,
-    Min,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Value,
-)
+from django.db.models import Count, F, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -42,20 +31,8 @@ from networks.models import (
     Network,
 )
 from networks.rules import DRIFT_DAYS, FIGURES, MIN_FIRMS_FOR_AGGREGATE, PARTICIPATION_WINDOW_MONTHS
-
-# --- shared SQL pieces ----------------------------------------------------------------------
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """COUNT(*) of a correlated subquery (no GROUP BY: one number per outer row)."""
-    counted = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _latest(queryset: QuerySet, field_name: str) -> Subquery:
-    """MAX(field) of a correlated subquery, or NULL."""
-    latest = queryset.order_by().values(d=Func(F(field_name), function="MAX"))[:1]
-    return Subquery(latest, output_field=DateField())
+from networks.selectors import progress as progress_selectors
+from networks.selectors.sql import count_subquery, latest_subquery
 
 
 def _joint_action_day():
@@ -397,18 +374,18 @@ def participation_memberships(
     return (
         memberships.select_related("firm")
         .annotate(
-            held_6m=_count(held.filter(date__gte=window_start)),
-            held_all=_count(held),
-            attended_6m=_count(attended.filter(activity__date__gte=window_start)),
+            held_6m=count_subquery(held.filter(date__gte=window_start)),
+            held_all=count_subquery(held),
+            attended_6m=count_subquery(attended.filter(activity__date__gte=window_start)),
             # Everything up to today minus what came before joining, rather than "since
             # joining": with the membership's own date as the only lower bound, PostgreSQL
             # probed every activity of the network for each firm (1.4 ms a firm at scale);
             # these two read the firm's attendance through its index (0.1 ms).
-            attended_all=_count(any_attendance)
-            - _count(any_attendance.filter(activity__date__lt=OuterRef("joined_on"))),
-            joint_count=_count(joint),
-            last_attended=_latest(any_attendance, "activity__date"),
-            last_joint=_latest(joint_days, "day"),
+            attended_all=count_subquery(any_attendance)
+            - count_subquery(any_attendance.filter(activity__date__lt=OuterRef("joined_on"))),
+            joint_count=count_subquery(joint),
+            last_attended=latest_subquery(any_attendance, "activity__date"),
+            last_joint=latest_subquery(joint_days, "day"),
         )
         .order_by("firm__name", "firm_id", "joined_on")
     )
@@ -557,4 +534,12 @@ def network_progress(
     return {
         "participation": [row for row in rows if row.left_on is None],
         "collaboration": collaboration(network, today, memberships=pairs),
+    }
+
+
+def participation_summary(rows: list[progress_selectors.Participation]) -> dict:
+    return {
+        "participation": rows,
+        "average_percent_6m": progress_selectors.average_percent(rows),
+        "drifting": [row for row in rows if row.drifting],
     }

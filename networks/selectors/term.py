@@ -4,18 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    DateField,
-    DecimalField,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import DateField, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -44,8 +33,7 @@ from networks.rules import (
     READINESS_WINDOW_MONTHS,
     agency_percent,
 )
-
-ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+from networks.selectors.sql import ZERO_MONEY
 
 
 def arrears_cutoff(network: Network, today: datetime.date | None = None) -> datetime.date:
@@ -94,10 +82,10 @@ def balances(
         dues, payments = dues.filter(firm__in=firms), payments.filter(firm__in=firms)
     owed_and_old = dues.values("firm").annotate(
         owed=Sum("amount"),
-        old=Coalesce(Sum("amount", filter=Q(month__lte=cutoff)), ZERO),
-        paid=ZERO,
+        old=Coalesce(Sum("amount", filter=Q(month__lte=cutoff)), ZERO_MONEY),
+        paid=ZERO_MONEY,
     )
-    paid = payments.values("firm").annotate(owed=ZERO, old=ZERO, paid=Sum("amount"))
+    paid = payments.values("firm").annotate(owed=ZERO_MONEY, old=ZERO_MONEY, paid=Sum("amount"))
     sums: dict[int, dict] = {}
     for row in owed_and_old.order_by().union(paid.order_by(), all=True):
         firm_sums = sums.setdefault(row["firm"], dict.fromkeys(("owed", "old", "paid"), Decimal(0)))
@@ -391,3 +379,31 @@ def readiness(
         ),
     ]
     return Readiness(items)
+
+
+# --- reads the pages share ------------------------------------------------------------------
+
+
+def current_handover(network: Network) -> Handover | None:
+    """The open proposal or the confirmed handover (there is never both), with its commitments
+    (two queries)."""
+    commitments = HandoverCommitment.objects.select_related("firm").order_by("firm__name")
+    return (
+        Handover.objects.filter(network=network, status__in=OPEN_OR_CONFIRMED)
+        .select_related("manager", "proposed_by", "confirmed_by")
+        .prefetch_related(Prefetch("commitments", queryset=commitments))
+        .order_by("-proposed_at", "-pk")
+        .first()
+    )
+
+
+def contributions_summary(rows: list, *, sees_all: bool) -> dict:
+    in_arrears = [row for row in rows if row.in_arrears]
+    return {
+        "sees_all": sees_all,
+        "rows": rows,
+        "in_arrears_count": len(in_arrears),
+        "arrears_total": sum((row.arrears for row in in_arrears), Decimal(0)),
+        "owed_total": sum((row.owed for row in rows), Decimal(0)),
+        "paid_total": sum((row.paid for row in rows), Decimal(0)),
+    }

@@ -39,13 +39,6 @@ def member_firms(network: Network, *, include: tuple[int, ...] = ()) -> QuerySet
     return Firm.objects.filter(Q(pk__in=active) | Q(pk__in=include)).order_by("name")
 
 
-def network_firms(network: Network) -> QuerySet[Firm]:
-    """Firms that are or were members: the only ones an activity of this network may name."""
-    return Firm.objects.filter(
-        pk__in=Membership.objects.filter(network=network).values("firm_id")
-    ).order_by("name")
-
-
 def activities(
     network: Network,
     *,
