@@ -27,7 +27,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from networks import imports  # noqa: E402
+from networks.files import imports  # noqa: E402
 from networks.lib.taxid import rut_check_digit  # noqa: E402
 from networks.models import Agency, Firm, Membership, Network, Programme, User  # noqa: E402
 from networks.services.imports import import_apply  # noqa: E402

@@ -33,13 +33,13 @@ from networks.api_input import (
     require_no_input,
 )
 from networks.api_views import NetworkScopedView
+from networks.files.uploads import attachment_response
 from networks.models import Activity, ActivityType, Attachment, Attendance, Firm
 from networks.selectors import activities as activity_selectors
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import activities as activity_services
 from networks.services import history as history_services
 from networks.services.activities import ACTIVITY_TYPE_INVALID
-from networks.views.activities import attachment_response
 
 ATTENDEE_NOT_OF_NETWORK = "Firm {pk_value} is not a member firm of this network."
 

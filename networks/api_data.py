@@ -2,7 +2,7 @@
 
 - GET /exports/{kind}/?format=csv|xlsx&network={id}
 
-The same file as the page's download, under the same rules (`networks.exports`): the user's
+The same file as the page's download, under the same rules (`networks.files.exports`): the user's
 visible networks, one of them with ?network= (404 for any other id), and a firm member gets
 only their own firm's contributions, take-ups and indicators.
 """
@@ -14,7 +14,8 @@ from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
-from networks import access, exports
+from networks import access
+from networks.files import exports
 
 FORMAT_INVALID = "Choose csv or xlsx."
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
-from networks.imports import COLUMNS
+from networks.files.imports import COLUMNS
 
 
 class ExportFilterForm(forms.Form):

@@ -354,7 +354,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Uploads (activity attachments, goal evidence): checked by content in networks/uploads.py.
+# Uploads (activity attachments, goal evidence): checked by content in networks/files/uploads.py.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

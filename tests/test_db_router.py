@@ -243,7 +243,7 @@ def test_replica_urls_become_mirrored_aliases():
 
 def test_a_streamed_export_after_a_write_reads_the_primary(one_replica):
     """The stream runs after the request's scope has ended; it carries the request's write."""
-    from networks.exports import _on_replica
+    from networks.files.exports import _on_replica
 
     def where():
         yield router.db_for_read(Network)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from networks import exports
+from networks.files import export_tables, exports
 from tests import factories
 from tests import factories_data as data
 
@@ -140,7 +140,7 @@ def test_activities_export_without_string_agg(client, facilitator, network, monk
     """The SQLite path (names prefetched per chunk) gives the same rows."""
     firms = data.working(network, 2)
     data.activity(network, attendees=firms, title="Visit")
-    monkeypatch.setattr(exports, "_on_postgres", lambda: False)
+    monkeypatch.setattr(export_tables, "_on_postgres", lambda: False)
     client.force_login(facilitator)
     rows = read_csv(client.get(url("activities")))
     assert rows[1][rows[0].index("Attending firms")] == "; ".join(sorted(f.name for f in firms))

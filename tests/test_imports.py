@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
-from networks import imports
-from networks.imports import Status
+from networks.files import imports
+from networks.files.imports import Status
 from networks.lib.taxid import RUT_BAD_CHECK_DIGIT, rut_check_digit
 from networks.models import Firm, Membership, Network
 from networks.services import imports as service

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from networks.files.uploads import UPLOAD_TYPE_REFUSED
 from networks.lib.dates import add_months
 from networks.models import Activity, ActivityType, Attachment, Attendance, Membership, Network
 from networks.services import activities as A
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
-from networks.uploads import UPLOAD_TYPE_REFUSED
 from tests import builders, factories
 from tests.factories_activities import (
     ELF,

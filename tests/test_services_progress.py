@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from networks.files.uploads import UPLOAD_TYPE_REFUSED
 from networks.models import Attachment, FirmIndicator, GoalActual, Network
 from networks.services import progress as P
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
-from networks.uploads import UPLOAD_TYPE_REFUSED
 from tests import factories
 from tests.factories_progress import FirmIndicatorFactory, GoalFactory, days_ago, pdf
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from networks.uploads import (
+from networks.files.uploads import (
     UPLOAD_EMPTY,
     UPLOAD_NAME_MISMATCH,
     UPLOAD_TOO_LARGE,

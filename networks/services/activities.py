@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from networks import access
+from networks.files.uploads import check_upload
 from networks.lib.dates import add_months
 from networks.models import (
     Activity,
@@ -26,7 +27,6 @@ from networks.rules import ACTIVITY_MONTHS_AHEAD, HOST_REQUIRED_ACTIVITY, activi
 from networks.services import history as history_services
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
-from networks.uploads import check_upload
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
 ACTIVITY_WRONG_PHASE = _(

@@ -3,7 +3,7 @@
 The rules are those of `firm_create`, `firm_update` and `membership_add` (a checked tax id that
 is unique, a firm's details changed only by those who may, a firm active once per network, no
 new member in a dissolved network or one whose application is under review), applied to every
-row in memory first (`networks.imports.plan_import`) and then written with a handful of bulk
+row in memory first (`networks.files.imports.plan_import`) and then written with a handful of bulk
 statements, so that a file of 10,000 rows imports in seconds.
 """
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
-from networks.imports import FIRM_FIELDS, ImportPlan, ImportRow, RowPlan, plan_import
+from networks.files.imports import FIRM_FIELDS, ImportPlan, ImportRow, RowPlan, plan_import
 from networks.models import Application, Firm, Membership, Network
 from networks.services.common import ConflictError
 

@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
+from networks.files.uploads import check_upload
 from networks.models import (
     Attachment,
     Firm,
@@ -25,7 +26,6 @@ from networks.rules import FIGURES
 from networks.services import history as history_services
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
-from networks.uploads import check_upload
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
 ACTUAL_PERIOD_TAKEN = _(

@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from networks import access
+from networks.files.uploads import attachment_response
 from networks.forms_activities import ActivityFilterForm, ActivityForm, AttachmentForm
 from networks.forms_history import ActivityDeleteForm
-from networks.models import Activity, Attachment, Network
+from networks.models import Activity, Network
 from networks.rules import activities_open
 from networks.selectors import activities as activity_selectors
 from networks.services import activities as activity_services
@@ -206,25 +207,6 @@ def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpRespo
             return redirect("networks:activity-detail", network.pk, activity.pk)
     # The page again, with the reason next to the file field.
     return _render_detail(request, network, activity, upload_form=form)
-
-
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """The stored file as a download under its original name; 404 if the file is gone."""
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    # Never let a browser guess a type (and run it) from the bytes.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from networks import access, exports, imports
+from networks import access
+from networks.files import exports, imports
 from networks.forms_data import ExportFilterForm, ImportConfirmForm, ImportUploadForm
 from networks.selectors import data as data_selectors
 from networks.services.common import ConflictError

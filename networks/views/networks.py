@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from networks import access, exports
+from networks import access
+from networks.files import exports
 from networks.forms import DissolveForm, NetworkForm
 from networks.models import Network, User
 from networks.selectors import lifecycle as lifecycle_selectors

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from networks.files.uploads import UPLOAD_TYPE_REFUSED
 from networks.models import Activity, ActivityType, Attachment, Attendance, Network
 from networks.services import activities as A
-from networks.uploads import UPLOAD_TYPE_REFUSED
 from tests import factories
 from tests.factories_activities import (
     ELF,

@@ -8,7 +8,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
-from networks import exports
+from networks.files import exports
 from tests import factories
 from tests import factories_data as data
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from networks import imports, uploads
+from networks.files import imports, uploads
 from networks.lib.taxid import rut_check_digit
 from networks.models import Attachment, Firm, GoalActual, Membership
 from tests.security.conftest import PDF, PNG

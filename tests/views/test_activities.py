@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from networks.files.uploads import UPLOAD_TYPE_REFUSED
 from networks.models import Activity, Attachment, Attendance, Network
 from networks.selectors import network_page
 from networks.services import activities as A
-from networks.uploads import UPLOAD_TYPE_REFUSED
 from tests import factories
 from tests.factories_activities import (
     ELF,

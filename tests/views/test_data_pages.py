@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from networks import imports
+from networks.files import imports
 from networks.lib.taxid import rut_check_digit
 from networks.models import Firm, Membership
 from networks.services.imports import IMPORT_HAS_ERRORS

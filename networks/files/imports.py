@@ -31,7 +31,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from networks import access, uploads
+from networks import access
+from networks.files import uploads
 from networks.lib.taxid import normalize_tax_id
 from networks.models import Application, Firm, Membership, Network, Programme
 
