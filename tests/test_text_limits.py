@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-import networks
+import networks.forms
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, clip
 from networks.models import Diagnosis
 
@@ -77,12 +77,11 @@ def test_model_validation_names_the_limit(network):
 
 
 def _form_classes():
-    for module_info in pkgutil.iter_modules(networks.__path__):
-        if module_info.name.startswith("forms"):
-            module = importlib.import_module(f"networks.{module_info.name}")
-            for _name, cls in inspect.getmembers(module, inspect.isclass):
-                if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                    yield cls
+    for module_info in pkgutil.iter_modules(networks.forms.__path__):
+        module = importlib.import_module(f"networks.forms.{module_info.name}")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                yield cls
 
 
 def test_every_text_of_every_form_has_a_maximum_length():

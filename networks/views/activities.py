@@ -12,8 +12,12 @@ from django.views.decorators.http import require_POST
 
 from networks import access
 from networks.files.uploads import attachment_response
-from networks.forms_activities import ActivityFilterForm, ActivityForm, AttachmentForm
-from networks.forms_history import ActivityDeleteForm
+from networks.forms.activities import (
+    ActivityDeleteForm,
+    ActivityFilterForm,
+    ActivityForm,
+    AttachmentForm,
+)
 from networks.models import Activity, Network
 from networks.rules import activities_open
 from networks.selectors import activities as activity_selectors

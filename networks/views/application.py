@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks.forms import DecisionForm
+from networks.forms.lifecycle import DecisionForm
 from networks.models import Application, Network, User
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import lifecycle as lifecycle_services

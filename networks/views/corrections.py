@@ -12,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from networks import access
-from networks.forms_history import FirmIndicatorChangeForm, GoalActualChangeForm, PaymentChangeForm
+from networks.forms.progress import FirmIndicatorChangeForm, GoalActualChangeForm
+from networks.forms.term import PaymentChangeForm
 from networks.services import progress as progress_services
 from networks.services import term as term_services
 from networks.services.common import ConflictError

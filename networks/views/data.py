@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from networks import access
 from networks.files import exports, imports
-from networks.forms_data import ExportFilterForm, ImportConfirmForm, ImportUploadForm
+from networks.forms.data import ExportFilterForm, ImportConfirmForm, ImportUploadForm
 from networks.selectors import data as data_selectors
 from networks.services.common import ConflictError
 from networks.services.imports import import_apply

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from networks import access
-from networks.forms import DiagnosisForm, GoalForm
+from networks.forms.lifecycle import DiagnosisForm, GoalForm
 from networks.lib.typology import DIMENSIONS, PROFILES_BY_KEY, SCALE_LABELS, distances
 from networks.models import Diagnosis
 from networks.selectors import lifecycle as lifecycle_selectors

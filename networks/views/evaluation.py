@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks.forms_evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
+from networks.forms.evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
 from networks.models import Criterion, Network, Programme
 from networks.rules import default_thresholds
 from networks.selectors import evaluation as evaluation_selectors

@@ -12,13 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks.forms_joint_actions import (
-    JointActionFilterForm,
-    JointActionForm,
-    ProviderForm,
-    ServiceForm,
-    UptakeForm,
-)
+from networks.forms.joint_actions import JointActionFilterForm, JointActionForm
+from networks.forms.support import ProviderForm, ServiceForm, UptakeForm
 from networks.rules import joint_actions_open
 from networks.selectors import joint_actions as joint_action_selectors
 from networks.selectors import support as support_selectors

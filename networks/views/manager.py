@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from networks import access
-from networks.forms import AppointManagerForm, ReplaceManagerForm
+from networks.forms.lifecycle import AppointManagerForm, ReplaceManagerForm
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError

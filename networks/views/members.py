@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks.forms import AddMemberForm, FirmForm, RemoveMemberForm
+from networks.forms.firms import FirmForm
+from networks.forms.lifecycle import AddMemberForm, RemoveMemberForm
 from networks.models import Network
 from networks.rules import leaving_needs_reason
 from networks.selectors import firms as firm_selectors

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from networks import access
 from networks.files import exports
-from networks.forms import DissolveForm, NetworkForm
+from networks.forms.lifecycle import DissolveForm, NetworkForm
 from networks.models import Network, User
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.selectors import network_page

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks.forms_progress import FirmIndicatorForm, GoalActualForm
+from networks.forms.progress import FirmIndicatorForm, GoalActualForm
 from networks.models import Network
 from networks.rules import DRIFT_DAYS, FIGURES, MIN_FIRMS_FOR_AGGREGATE, PARTICIPATION_WINDOW_MONTHS
 from networks.selectors import lifecycle as lifecycle_selectors

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks.forms_term import HandoverForm, PaymentForm, ShareWeightsForm, TermChangeForm
+from networks.forms.term import HandoverForm, PaymentForm, ShareWeightsForm, TermChangeForm
 from networks.lib.money import format_money
 from networks.models import Handover, Membership, Network, ShareWeight, TermChange
 from networks.selectors import lifecycle as lifecycle_selectors

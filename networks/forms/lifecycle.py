@@ -5,6 +5,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from networks.forms.common import AmountInput, DateInput, PersonChoiceField
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.lib.typology import DIMENSIONS, SCALE_LABELS
 from networks.models import Diagnosis, Goal, Network
@@ -14,31 +15,6 @@ from networks.services.lifecycle import (
     MANAGER_REPLACE_REASON_REQUIRED,
     MEMBER_LEAVE_REASON_REQUIRED,
 )
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it sends and expects ISO dates whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class AmountInput(forms.TextInput):
-    """An amount typed as the reader writes it: 1.234.567,5 in Spanish, 1,234,567.5 in English.
-
-    A text box with the phone's number keypad, for a field with localize=True: a number box
-    (type=number) takes no thousands separators, and shows the amount without them.
-    """
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", **(attrs or {})})
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
 
 
 def _reason_field(label, required_message, *, required: bool = True) -> forms.CharField:
@@ -80,28 +56,6 @@ class NetworkForm(forms.Form):
 
 class DissolveForm(forms.Form):
     reason = _reason_field(_("Reason for dissolving the network"), DISSOLVE_REASON_REQUIRED)
-
-
-# --- members --------------------------------------------------------------------------------
-
-
-class FirmForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=NAME_MAX_LENGTH)
-    tax_id = forms.CharField(
-        label=_("Tax id"), max_length=20, help_text=_("In Chile the RUT, e.g. 76.123.456-7.")
-    )
-    sector = forms.CharField(label=_("Sector"), max_length=120, required=False)
-    region = forms.CharField(label=_("Region"), max_length=120, required=False)
-    commune = forms.CharField(label=_("Commune"), max_length=120, required=False)
-    # The column is a PostgreSQL integer: a larger count is a field error, not a server error.
-    employees = forms.IntegerField(
-        label=_("Employees"), min_value=0, max_value=2_147_483_647, required=False
-    )
-    contact_name = forms.CharField(
-        label=_("Contact person"), max_length=NAME_MAX_LENGTH, required=False
-    )
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
 
 class AddMemberForm(forms.Form):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms import DateInput
+from networks.forms.common import DateInput
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Criterion, Network
 from networks.selectors.evaluation import Suggestion

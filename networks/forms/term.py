@@ -9,8 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms import AmountInput, DateInput, PersonChoiceField
-from networks.forms_history import add_reason_field
+from networks.forms.common import AmountInput, DateInput, PersonChoiceField, add_reason_field
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Membership, Network
 from networks.selectors import lifecycle as lifecycle_selectors
@@ -136,4 +135,28 @@ class HandoverForm(ShareInputsMixin, forms.Form):
         add_reason_field(
             self, needed=history_services.handover_needs_reason(network),
             help_text=history_services.HANDOVER_REASON_HELP, message=history_services.HANDOVER_REASON_REQUIRED,
+        )  # fmt: skip
+
+
+class PaymentChangeForm(forms.Form):
+    """Correct a payment (date, amount, reference) or remove it; always with a reason."""
+
+    date = forms.DateField(label=_("Date paid"), widget=DateInput())
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, localize=True, widget=AmountInput()
+    )
+    reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
+
+    def __init__(self, *args, payment, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"date": payment.date, "amount": payment.amount, "reference": payment.reference},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].help_text = _("In %(currency)s.") % {
+            "currency": payment.network.programme.currency
+        }
+        add_reason_field(
+            self, needed=history_services.payment_needs_reason(payment),
+            help_text=history_services.PAYMENT_REASON_HELP, message=history_services.PAYMENT_REASON_REQUIRED,
         )  # fmt: skip

@@ -4,9 +4,10 @@ period, one baseline, dates in order) are the services', whose messages the view
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms import AmountInput, DateInput
+from networks.forms.common import AmountInput, DateInput, add_reason_field
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.rules import MAX_INTEGER
+from networks.services import history as history_services
 from networks.services.progress import INDICATOR_NEGATIVE, UNSET, figure_label
 
 
@@ -118,3 +119,39 @@ class FirmIndicatorForm(forms.Form):
         if value in ("", None):
             return UNSET
         return None if value == OWN_RECORD else int(value)
+
+
+class GoalActualChangeForm(forms.Form):
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=16, decimal_places=2, localize=True, widget=AmountInput()
+    )
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=TEXT_MAX_LENGTH,
+    )  # fmt: skip
+
+    def __init__(self, *args, actual, **kwargs):
+        kwargs.setdefault("initial", {"value": actual.value, "comment": actual.comment})
+        super().__init__(*args, **kwargs)
+        add_reason_field(
+            self, needed=history_services.goal_actual_needs_reason(actual),
+            help_text=history_services.GOAL_ACTUAL_REASON_HELP,
+            message=history_services.GOAL_ACTUAL_REASON_REQUIRED,
+        )  # fmt: skip
+
+
+class FirmIndicatorChangeForm(FirmIndicatorForm):
+    """The figures and notes of one report; its date and baseline flag stay."""
+
+    def __init__(self, *args, report, **kwargs):
+        fixed = ("network", "date", "is_baseline")  # what the report is, not what it says
+        names = [name for name in self.base_fields if name not in fixed]
+        kwargs.setdefault("initial", {name: getattr(report, name) for name in names})
+        super().__init__(*args, **kwargs)
+        for name in fixed:
+            del self.fields[name]
+        self.network_hidden = False
+        add_reason_field(
+            self, needed=history_services.firm_indicator_needs_reason(report),
+            help_text=history_services.INDICATOR_REASON_HELP, message=history_services.INDICATOR_REASON_REQUIRED,
+        )  # fmt: skip

@@ -5,8 +5,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms import AmountInput, DateInput
-from networks.forms_history import add_reason_field
+from networks.forms.common import AmountInput, DateInput, add_reason_field
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Network
 from networks.selectors import activities as activity_selectors
@@ -145,3 +144,12 @@ class AttachmentForm(forms.Form):
             "A photo, attendance sheet or minutes: PDF, JPEG, PNG, DOCX, XLSX, ODT or ODS."
         ),
     )
+
+
+class ActivityDeleteForm(forms.Form):
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_reason_field(
+            self, needed=history_services.activity_needs_reason(activity),
+            help_text=history_services.ACTIVITY_REASON_HELP, message=history_services.ACTIVITY_REASON_REQUIRED,
+        )  # fmt: skip
