@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from networks.views.language import set_language
+from networks.views.accounts import set_language
 from profo.health import healthz
 
 urlpatterns = [

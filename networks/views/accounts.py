@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.views import i18n
 from django.views.decorators.http import require_POST, require_safe
 
 from networks import access
@@ -30,7 +30,18 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("networks:token-list")
 
 
-urlpatterns = [
-    path("account/tokens/", token_list, name="token-list"),
-    path("account/tokens/<int:pk>/revoke/", token_revoke, name="token-revoke"),
-]
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (a cookie remembers the choice in this browser), and for a
+    logged-in user the choice saved on the account too, so that e-mails come in it."""
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    user = request.user
+    if (
+        request.method == "POST"
+        and user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and user.language != language
+    ):
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

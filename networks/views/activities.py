@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -243,44 +242,3 @@ def attachment_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
         return redirect("networks:activity-detail", network.pk, activity.pk)
     context = {"network": network, "activity": activity, "attachment": attachment}
     return render(request, "networks/activity_attachment_delete.html", context)
-
-
-urlpatterns = [
-    path("networks/<int:pk>/activities/", activity_list, name="activity-list"),
-    path("networks/<int:pk>/activities/new/", activity_create, name="activity-create"),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/",
-        activity_detail,
-        name="activity-detail",
-    ),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/edit/",
-        activity_edit,
-        name="activity-edit",
-    ),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/delete/",
-        activity_delete,
-        name="activity-delete",
-    ),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/confirm/",
-        attendance_confirm,
-        name="attendance-confirm",
-    ),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/attachments/",
-        attachment_add,
-        name="attachment-add",
-    ),
-    path(
-        "attachments/<int:attachment_pk>/download/",
-        attachment_download,
-        name="attachment-download",
-    ),
-    path(
-        "attachments/<int:attachment_pk>/delete/",
-        attachment_delete,
-        name="attachment-delete",
-    ),
-]

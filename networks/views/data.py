@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -243,14 +242,3 @@ def network_report(request: HttpRequest, pk: int) -> HttpResponse:
         **data_selectors.network_report(network, request.user),
     }
     return render(request, "networks/report_network.html", context)
-
-
-urlpatterns = [
-    path("exports/", export_list, name="export-list"),
-    path("exports/<slug:kind>.<slug:fmt>", export_download, name="export"),
-    path("imports/", import_upload, name="import"),
-    path("imports/confirm/", import_confirm, name="import-confirm"),
-    path("imports/cancel/", import_cancel, name="import-cancel"),
-    path("imports/template.csv", import_template, name="import-template"),
-    path("networks/<int:pk>/report/", network_report, name="network-report"),
-]

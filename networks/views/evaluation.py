@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -308,44 +307,3 @@ def report_portfolio(request: HttpRequest) -> HttpResponse:
                 }
             )
         return render(request, "networks/report_portfolio.html", context)
-
-
-urlpatterns = [
-    path(
-        "networks/<int:pk>/evaluations/",
-        evaluation_list,
-        name="evaluation-list",
-    ),
-    path(
-        "networks/<int:pk>/evaluations/new/",
-        evaluation_create,
-        name="evaluation-create",
-    ),
-    path(
-        "networks/<int:pk>/evaluations/<int:evaluation_pk>/",
-        evaluation_detail,
-        name="evaluation-detail",
-    ),
-    path("programmes/<int:programme_pk>/criteria/", criteria_set, name="criteria-set"),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/edit/",
-        criterion_edit,
-        name="criterion-edit",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/move/",
-        criterion_move,
-        name="criterion-move",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/deactivate/",
-        criterion_deactivate,
-        name="criterion-deactivate",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/reactivate/",
-        criterion_reactivate,
-        name="criterion-reactivate",
-    ),
-    path("reports/portfolio/", report_portfolio, name="report-portfolio"),
-]

@@ -6,7 +6,6 @@ Read-only on purpose: no page or endpoint edits or deletes a history row.
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.http import require_safe
 
 from networks import access
@@ -21,8 +20,3 @@ def network_history(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_agency_network_or_404(request.user, pk)
     page = history_page(network, request.GET.get("page"))
     return render(request, "networks/history_network.html", {"network": network, "page": page})
-
-
-urlpatterns = [
-    path("networks/<int:pk>/history/", network_history, name="network-history"),
-]

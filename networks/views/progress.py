@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -192,22 +191,3 @@ def network_graph(request: HttpRequest, pk: int) -> HttpResponse:
     collaboration = progress_selectors.collaboration(network)
     context = {"network": network, "collaboration": collaboration}
     return render(request, "networks/graph_network.html", context)
-
-
-urlpatterns = [
-    path("networks/<int:pk>/goals/<int:goal_pk>/progress/", goal_progress, name="goal-progress"),
-    path(
-        "goal-actuals/<int:pk>/evidence/<int:attachment_pk>/",
-        goal_evidence_download,
-        name="goal-evidence-download",
-    ),
-    path("firms/<int:firm_pk>/indicators/", firm_indicators, name="firm-indicators"),
-    path(
-        "firms/<int:firm_pk>/indicators/sharing/<int:network_pk>/",
-        firm_figures_sharing,
-        name="firm-figures-sharing",
-    ),
-    path("networks/<int:pk>/indicators/", network_indicators, name="network-indicators"),
-    path("networks/<int:pk>/participation/", network_participation, name="network-participation"),
-    path("networks/<int:pk>/graph/", network_graph, name="network-graph"),
-]

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -272,16 +271,3 @@ def handover_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     return redirect("networks:network-detail", network.pk)
-
-
-urlpatterns = [
-    path("networks/<int:pk>/ledger/", network_ledger, name="network-ledger"),
-    path("networks/<int:pk>/ledger/<int:firm_pk>/", firm_ledger, name="firm-ledger"),
-    path("networks/<int:pk>/payments/new/", payment_create, name="payment-create"),
-    path("networks/<int:pk>/shares/", share_weights, name="share-weights"),
-    path("networks/<int:pk>/dues/generate/", dues_generate, name="dues-generate"),
-    path("networks/<int:pk>/term/extend/", term_extend, name="term-extend"),
-    path("networks/<int:pk>/term/early-handover/", early_handover, name="early-handover"),
-    path("networks/<int:pk>/handover/", handover_propose, name="handover-propose"),
-    path("networks/<int:pk>/handover/confirm/", handover_confirm, name="handover-confirm"),
-]

@@ -33,7 +33,7 @@ from networks.selectors.dashboard import aggregates as dashboard_aggregates
 from networks.selectors.dashboard import facts as dashboard_facts
 from networks.selectors.dashboard import homes as dashboard_homes
 from networks.services.lifecycle import submit_checklist
-from networks.views.home import AT_RISK_SHOWN
+from networks.views.dashboard import AT_RISK_SHOWN
 from tests import builders, factories
 from tests.factories_joint_actions import ServiceUptakeFactory
 from tests.factories_progress import activity, joint_action, members
