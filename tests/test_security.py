@@ -163,7 +163,7 @@ def test_database_outage_is_503_not_500(client, officer, settings):
     api = APIClient()
     api.raise_request_exception = False
     api.force_authenticate(officer)
-    with mock.patch("networks.api.access.visible_networks",
+    with mock.patch("networks.access.visible_networks",
                     side_effect=OperationalError("down")):  # fmt: skip
         response = api.get("/api/v1/me/")
     assert response.status_code == 503

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from networks.api_idempotency import IDEMPOTENCY_HEADER, IdempotentCreateMixin
+from networks.api.idempotency import IDEMPOTENCY_HEADER, IdempotentCreateMixin
 from networks.models import (
     Activity,
     Attachment,

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from networks import access
+from networks.api.serializers.common import NO_SUCH_FACILITATOR
 from networks.lib.dates import add_months
 from networks.models import ManagerAppointment, Network, PhaseTransition
-from networks.serializers import NO_SUCH_FACILITATOR
 from networks.services import lifecycle as L
 from tests import factories
 from tests.api.states import make_approved, make_consolidating

@@ -1,23 +1,14 @@
-"""REST API: the numbers of the caller's own home page (GET /api/v1/dashboard/).
+"""Serializers for the three shapes of GET /api/v1/dashboard/.
 
-One endpoint, one shape per role, told apart by "role": a facilitator gets a card per network,
-agency people their agency's portfolio, a firm member their own firm's rows only. Read from
-networks.selectors_dashboard, the same reads as the home pages (a fixed number of queries).
+They check types and shapes; the services check the business rules. Text fields the services
+validate accept blanks here, so that the API answers with the service's own message.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.urls import path
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from networks.api.serializers.common import money_field
 from networks.models import JointAction, Network, User
-from networks.selectors.dashboard import homes as dashboard_homes
-
-
-def _money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, **kwargs)
 
 
 class DashboardStepSerializer(serializers.Serializer):
@@ -126,7 +117,7 @@ class DashboardTotalsSerializer(serializers.Serializer):
     activities = serializers.IntegerField()
     joint_actions_done = serializers.IntegerField()
     joint_actions_value = serializers.DictField(
-        child=_money(), help_text="The done joint actions' money value, by currency."
+        child=money_field(), help_text="The done joint actions' money value, by currency."
     )
     service_uptakes_this_year = serializers.IntegerField(source="uptakes_this_year")
     year = serializers.IntegerField()
@@ -185,10 +176,10 @@ class DashboardFirmJointActionSerializer(serializers.Serializer):
 class DashboardFirmBalanceSerializer(serializers.Serializer):
     network = serializers.IntegerField(source="network.pk")
     currency = serializers.CharField()
-    owed = _money()
-    paid = _money()
-    balance = _money()
-    arrears = _money()
+    owed = money_field()
+    paid = money_field()
+    balance = money_field()
+    arrears = money_field()
     in_arrears = serializers.BooleanField()
 
 
@@ -212,25 +203,3 @@ DASHBOARD = PolymorphicProxySerializer(
     },
     resource_type_field_name="role",
 )
-
-
-class DashboardView(APIView):
-    """The caller's home page in numbers; its shape depends on the caller's role."""
-
-    @extend_schema(responses=DASHBOARD)
-    def get(self, request):
-        user = request.user
-        context = {"role": user.role}
-        if user.is_agency:
-            dashboard = dashboard_homes.agency_dashboard(user=user)
-            return Response(AgencyDashboardSerializer(dashboard, context=context).data)
-        if user.is_facilitator:
-            dashboard = dashboard_homes.facilitator_dashboard(user=user)
-            return Response(FacilitatorDashboardSerializer(dashboard, context=context).data)
-        if user.is_firm_member:
-            dashboard = dashboard_homes.firm_dashboard(user=user)
-            return Response(FirmDashboardSerializer(dashboard, context=context).data)
-        raise PermissionDenied  # no role yet: no home page either
-
-
-urlpatterns = [path("dashboard/", DashboardView.as_view(), name="dashboard")]

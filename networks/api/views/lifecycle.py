@@ -1,11 +1,12 @@
-"""The API's endpoints under /api/v1/ (errors and /me/ are in `networks.api`, the token and
-the user's own credentials in `networks.api_accounts`).
+"""REST API: networks, their members, the diagnosis and goals, the application and its
+decision, the manager, dissolution and the phase transitions.
 
 Every view under /networks/{pk}/ follows one order:
 1. the network is looked up among those the user may see: otherwise 404;
 2. for writes, the user must be allowed to change it (`write_check`): otherwise 403;
 3. the serializer checks the input's types: otherwise 400 naming the field;
-4. the service checks the business rules and writes (400, 403 or 409 via `api.exception_handler`).
+4. the service checks the business rules and writes (400, 403 or 409 via
+   `errors.exception_handler`).
 """
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,19 +15,29 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from networks import access
-from networks import serializers as s
-from networks.api_idempotency import IdempotentCreateMixin
-from networks.api_input import require_no_input
+from networks.api.idempotency import IdempotentCreateMixin
+from networks.api.input import require_no_input
+from networks.api.serializers.lifecycle import (
+    ApplicationSerializer,
+    AppointmentSerializer,
+    DecisionSerializer,
+    DiagnosisSerializer,
+    DissolveSerializer,
+    GoalSerializer,
+    ManagerAppointSerializer,
+    ManagerReplaceSerializer,
+    MembershipRemoveSerializer,
+    MembershipSerializer,
+    NetworkCreateSerializer,
+    NetworkSerializer,
+    PhaseTransitionSerializer,
+)
+from networks.api.views.common import NetworkScopedView
 from networks.models import Application, Diagnosis, Network, PhaseTransition
-from networks.selectors import firms as firm_selectors
 from networks.selectors import lifecycle as lifecycle_selectors
-from networks.services import firms as firm_services
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError
-from networks.services.lifecycle import (
-    APPLICATION_NOT_SUBMITTED,
-    NETWORK_PROGRAMME_NOT_YOURS,
-)
+from networks.services.lifecycle import APPLICATION_NOT_SUBMITTED, NETWORK_PROGRAMME_NOT_YOURS
 
 
 def _network_row(user, pk) -> Network:
@@ -49,15 +60,15 @@ PHASE_PARAMETER = OpenApiParameter(
 
 @extend_schema_view(
     get=extend_schema(parameters=[PHASE_PARAMETER]),
-    post=extend_schema(request=s.NetworkCreateSerializer, responses={201: s.NetworkSerializer}),
+    post=extend_schema(request=NetworkCreateSerializer, responses={201: NetworkSerializer}),
 )
 class NetworkListView(IdempotentCreateMixin, generics.ListCreateAPIView):
-    serializer_class = s.NetworkSerializer
+    serializer_class = NetworkSerializer
 
     def get_serializer_class(self):
         if self.request.method == "POST":
-            return s.NetworkCreateSerializer
-        return s.NetworkSerializer
+            return NetworkCreateSerializer
+        return NetworkSerializer
 
     def get_queryset(self):
         phase = self.request.query_params.get("phase")
@@ -83,7 +94,7 @@ class NetworkListView(IdempotentCreateMixin, generics.ListCreateAPIView):
             sector=data.get("sector", ""),
             facilitator=data.get("facilitator"),
         )
-        body = s.NetworkSerializer(_network_row(request.user, network.pk)).data
+        body = NetworkSerializer(_network_row(request.user, network.pk)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -91,7 +102,7 @@ class NetworkDetailView(generics.RetrieveUpdateAPIView):
     """Read a network; PATCH its name, region, commune or sector (a read-only field is refused
     unless sent with the value it has)."""
 
-    serializer_class = s.NetworkSerializer
+    serializer_class = NetworkSerializer
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -109,62 +120,13 @@ class NetworkDetailView(generics.RetrieveUpdateAPIView):
         )
 
 
-class NetworkScopedView(generics.GenericAPIView):
-    """Base of the views under /networks/{pk}/: sets `self.network` before anything else runs."""
-
-    write_check = staticmethod(access.require_change)
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # authentication first: anonymous is 401
-        self.network = access.get_network_or_404(request.user, kwargs["pk"])
-        if request.method not in SAFE_METHODS:
-            self.write_check(request.user, self.network)
-
-
-# --- firms ----------------------------------------------------------------------------------
-
-
-@extend_schema_view(
-    get=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "search", description="Part of the name or tax id (2 characters or more)."
-            )
-        ]
-    )
-)
-class FirmListView(IdempotentCreateMixin, generics.ListCreateAPIView):
-    """Firms the user may find; agency people and facilitators register new ones (Chilean RUTs)."""
-
-    serializer_class = s.FirmSerializer
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if request.method == "POST":
-            access.require(access.can_register_firm(request.user))
-
-    def get_queryset(self):
-        search = self.request.query_params.get("search")
-        if search is not None:
-            return firm_selectors.firm_search(user=self.request.user, query=search, limit=None)
-        return access.findable_firms(self.request.user)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        firm = firm_services.firm_create(
-            actor=request.user, country="CL", **serializer.validated_data
-        )
-        return Response(self.get_serializer(firm).data, status=status.HTTP_201_CREATED)
-
-
 # --- members --------------------------------------------------------------------------------
 
 
 class MemberListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
     """The active member firms; POST {firm} adds one."""
 
-    serializer_class = s.MembershipSerializer
+    serializer_class = MembershipSerializer
 
     def get_queryset(self):
         return lifecycle_selectors.active_memberships(self.network)
@@ -184,10 +146,10 @@ class MemberDetailView(NetworkScopedView):
     Before approval the membership is simply removed; after it, it is closed with a reason.
     """
 
-    serializer_class = s.MembershipRemoveSerializer
+    serializer_class = MembershipRemoveSerializer
 
     @extend_schema(
-        request=s.MembershipRemoveSerializer,
+        request=MembershipRemoveSerializer,
         parameters=[
             OpenApiParameter(
                 "reason", description="Why the firm leaves (required after approval)."
@@ -216,7 +178,7 @@ class MemberDetailView(NetworkScopedView):
 class DiagnosisView(NetworkScopedView, generics.RetrieveUpdateAPIView):
     """The group's diagnosis. PUT writes the fields it is given; the others keep their value."""
 
-    serializer_class = s.DiagnosisSerializer
+    serializer_class = DiagnosisSerializer
     http_method_names = ["get", "put", "head", "options"]
 
     def get_object(self):
@@ -234,7 +196,7 @@ class DiagnosisView(NetworkScopedView, generics.RetrieveUpdateAPIView):
 
 
 class GoalListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreateAPIView):
-    serializer_class = s.GoalSerializer
+    serializer_class = GoalSerializer
 
     def get_queryset(self):
         return lifecycle_selectors.goals(self.network)
@@ -254,16 +216,16 @@ class GoalListView(IdempotentCreateMixin, NetworkScopedView, generics.ListCreate
 class ApplicationView(NetworkScopedView, generics.RetrieveAPIView):
     """The application: status, decision, the checklist for submitting, and its events."""
 
-    serializer_class = s.ApplicationSerializer
+    serializer_class = ApplicationSerializer
 
     def get_object(self):
         return _application(self.network)
 
 
 class SubmitView(NetworkScopedView):
-    serializer_class = s.ApplicationSerializer
+    serializer_class = ApplicationSerializer
 
-    @extend_schema(request=None, responses=s.ApplicationSerializer)
+    @extend_schema(request=None, responses=ApplicationSerializer)
     def post(self, request, pk):
         require_no_input(request)
         application = lifecycle_services.application_submit(
@@ -275,10 +237,10 @@ class SubmitView(NetworkScopedView):
 class DecideView(NetworkScopedView):
     """Agency staff approve, return or reject a submitted application."""
 
-    serializer_class = s.DecisionSerializer
+    serializer_class = DecisionSerializer
     write_check = staticmethod(access.require_agency)
 
-    @extend_schema(request=s.DecisionSerializer, responses=s.ApplicationSerializer)
+    @extend_schema(request=DecisionSerializer, responses=ApplicationSerializer)
     def post(self, request, pk):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -288,7 +250,7 @@ class DecideView(NetworkScopedView):
         application = lifecycle_services.application_decide(
             application=application, actor=request.user, **serializer.validated_data
         )
-        return Response(s.ApplicationSerializer(application).data)
+        return Response(ApplicationSerializer(application).data)
 
 
 # --- the manager and dissolution ------------------------------------------------------------
@@ -297,10 +259,10 @@ class DecideView(NetworkScopedView):
 class AppointManagerView(IdempotentCreateMixin, NetworkScopedView):
     """The first manager: the network enters consolidation and its term starts."""
 
-    serializer_class = s.ManagerAppointSerializer
+    serializer_class = ManagerAppointSerializer
     write_check = staticmethod(access.require_agency)
 
-    @extend_schema(request=s.ManagerAppointSerializer, responses={201: s.AppointmentSerializer})
+    @extend_schema(request=ManagerAppointSerializer, responses={201: AppointmentSerializer})
     def post(self, request, pk):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -309,16 +271,16 @@ class AppointManagerView(IdempotentCreateMixin, NetworkScopedView):
             network=self.network, actor=request.user, person=data["manager"],
             start=data["start_date"], monthly_salary=data["monthly_salary"],
         )  # fmt: skip
-        return Response(s.AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
 
 class ReplaceManagerView(IdempotentCreateMixin, NetworkScopedView):
     """A new manager; the term keeps its start and due date."""
 
-    serializer_class = s.ManagerReplaceSerializer
+    serializer_class = ManagerReplaceSerializer
     write_check = staticmethod(access.require_agency)
 
-    @extend_schema(request=s.ManagerReplaceSerializer, responses={201: s.AppointmentSerializer})
+    @extend_schema(request=ManagerReplaceSerializer, responses={201: AppointmentSerializer})
     def post(self, request, pk):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -328,27 +290,27 @@ class ReplaceManagerView(IdempotentCreateMixin, NetworkScopedView):
             start=data["start_date"], monthly_salary=data["monthly_salary"],
             reason=data["reason"],
         )  # fmt: skip
-        return Response(s.AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
+        return Response(AppointmentSerializer(appointment).data, status=status.HTTP_201_CREATED)
 
 
 class DissolveView(NetworkScopedView):
-    serializer_class = s.DissolveSerializer
+    serializer_class = DissolveSerializer
     write_check = staticmethod(access.require_agency)
 
-    @extend_schema(request=s.DissolveSerializer, responses=s.NetworkSerializer)
+    @extend_schema(request=DissolveSerializer, responses=NetworkSerializer)
     def post(self, request, pk):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         lifecycle_services.network_dissolve(
             network=self.network, actor=request.user, reason=serializer.validated_data["reason"]
         )
-        return Response(s.NetworkSerializer(_network_row(request.user, self.network.pk)).data)
+        return Response(NetworkSerializer(_network_row(request.user, self.network.pk)).data)
 
 
 class TransitionListView(NetworkScopedView, generics.ListAPIView):
     """Every change of phase, oldest first."""
 
-    serializer_class = s.PhaseTransitionSerializer
+    serializer_class = PhaseTransitionSerializer
 
     def get_queryset(self):
         return PhaseTransition.objects.filter(network=self.network).order_by("at", "pk")

@@ -1,7 +1,7 @@
-"""The API's serializers: they check types and shapes; the services check the business rules.
+"""Serializers for networks, members, the diagnosis and goals, the application, the manager.
 
-Text fields the services validate accept blanks here, so that the API answers with the service's
-own message (e.g. NETWORK_NAME_REQUIRED) rather than a generic "may not be blank".
+They check types and shapes; the services check the business rules. Text fields the services
+validate accept blanks here, so that the API answers with the service's own message.
 """
 
 import contextlib
@@ -12,12 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from networks import access
-from networks.api_input import (
-    StrictIntegerField,
-    StrictModelSerializer,
-    StrictPrimaryKeyRelatedField,
-    StrictSerializer,
-)
+from networks.api.input import StrictModelSerializer, StrictPrimaryKeyRelatedField, StrictSerializer
+from networks.api.serializers.common import AgencyFacilitatorField, LocalityField, LocalityMixin
 from networks.lib import typology
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.lib.taxid import normalize_rut
@@ -34,14 +30,9 @@ from networks.models import (
     Programme,
     User,
 )
-from networks.rules import MAX_INTEGER
 from networks.selectors import firms as firm_selectors
 from networks.services import lifecycle as lifecycle_services
 from networks.services.lifecycle import DECISION_UNKNOWN
-
-# Region and commune hold 120 characters each: "commune, region".
-PLACE_MAX_LENGTH = 120
-LOCALITY_MAX_LENGTH = 2 * PLACE_MAX_LENGTH + len(", ")
 
 
 def _reason(**kwargs) -> serializers.CharField:
@@ -53,53 +44,8 @@ def _reason(**kwargs) -> serializers.CharField:
 # One answer for an id that does not exist and one the user may not reach (another agency's).
 NO_SUCH_FIRM = _("No such firm.")
 NO_SUCH_PROGRAMME = _("No such programme.")
-NO_SUCH_FACILITATOR = _("No such facilitator in the network's agency.")
 MEMBER_FIRM_REQUIRED = _("Give the firm: its id, or its complete tax id.")
 MEMBER_FIRM_TWICE = _("The id and the tax id name two different firms: give one of them.")
-
-
-class LocalityField(serializers.CharField):
-    """ "Talca, Maule" both ways: out from commune and region, in as a plain string.
-
-    On the way in the text is split on its last comma (commune before, region after; no comma:
-    it is the region), and `LocalityMixin.validate` fills in whichever of region and commune the
-    request did not give explicitly.
-    """
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("max_length", LOCALITY_MAX_LENGTH)
-        super().__init__(source="*", **kwargs)
-
-    def to_representation(self, instance) -> str:
-        return ", ".join(part for part in (instance.commune, instance.region) if part)
-
-    def to_internal_value(self, data) -> dict:
-        return {"locality": super().to_internal_value(data)}
-
-    def run_validators(self, value):
-        # The validators (max_length) are for the text, not for the dict it is read into.
-        super().run_validators(value["locality"] if isinstance(value, dict) else value)
-
-
-LOCALITY_PART_TOO_LONG = _("The commune and the region hold at most %(limit)s characters each.")
-
-
-class LocalityMixin:
-    def validate(self, attrs):
-        locality = attrs.pop("locality", None)
-        if locality is not None:
-            commune, _comma, region = locality.rpartition(",")
-            attrs.setdefault("region", region.strip())
-            attrs.setdefault("commune", commune.strip())
-            # Each part must fit its own column, as if it had been sent on its own.
-            for name in ("commune", "region"):
-                if len(attrs[name]) > PLACE_MAX_LENGTH:
-                    raise serializers.ValidationError(
-                        {"locality": [LOCALITY_PART_TOO_LONG % {"limit": PLACE_MAX_LENGTH}]}
-                    )
-        return super().validate(attrs)
 
 
 # --- networks -------------------------------------------------------------------------------
@@ -178,45 +124,6 @@ class NetworkCreateSerializer(LocalityMixin, NetworkSerializer):
         extra_kwargs = {
             field: {"required": False, "allow_blank": True}
             for field in ("name", "region", "commune", "sector")
-        }
-
-
-# --- firms and members ----------------------------------------------------------------------
-
-
-class FirmSerializer(LocalityMixin, StrictModelSerializer):
-    """A firm. One the user found only by its complete tax id (`selectors.firm_search` marks it
-    not `findable`: another agency's firm) shows its id, name and tax id, nothing else."""
-
-    locality = LocalityField(
-        help_text='"Talca, Maule": commune, region. Without a comma, the region.'
-    )
-    # The service gives the messages: a negative count, and a tax id already registered.
-    employees = StrictIntegerField(
-        required=False, allow_null=True, max_value=MAX_INTEGER, min_value=-MAX_INTEGER
-    )
-
-    class Meta:
-        model = Firm
-        fields = [
-            "id", "name", "tax_id", "tax_id_display", "sector", "locality", "region", "commune",
-            "employees", "size_class", "contact_name", "email", "phone",
-        ]  # fmt: skip
-        read_only_fields = ["tax_id_display", "size_class"]
-        extra_kwargs = {
-            "name": {"allow_blank": True},
-            "tax_id": {"validators": [], "help_text": 'Returned as stored: "76123456-0".'},
-        }
-
-    PUBLIC = ("id", "name", "tax_id", "tax_id_display")
-
-    def to_representation(self, firm: Firm) -> dict:
-        data = super().to_representation(firm)
-        if getattr(firm, "findable", True):
-            return data
-        return {
-            key: value if key in self.PUBLIC else ("" if isinstance(value, str) else None)
-            for key, value in data.items()
         }
 
 
@@ -374,28 +281,6 @@ class DecisionSerializer(StrictSerializer):
         error_messages={"invalid_choice": DECISION_UNKNOWN},
     )
     reason = _reason()
-
-
-# --- the manager, dissolution, history ------------------------------------------------------
-
-
-class AgencyFacilitatorField(StrictPrimaryKeyRelatedField):
-    """A facilitator of the agency of the network in the view (`NetworkScopedView`), the only
-    people who may manage it. Anyone else, another agency's facilitator or a user who is no
-    facilitator, is "No such facilitator.", as an id that does not exist."""
-
-    default_error_messages = {"does_not_exist": NO_SUCH_FACILITATOR}
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=User.objects.all(), **kwargs)  # the model, for the schema
-
-    def get_queryset(self):
-        network = self.context.get("network") or getattr(self.context.get("view"), "network", None)
-        if network is None:
-            return User.objects.none()
-        return User.objects.filter(
-            role=User.Role.FACILITATOR, agency_id=network.programme.agency_id
-        )
 
 
 class ManagerAppointSerializer(StrictSerializer):

@@ -5,162 +5,39 @@
 - POST /activities/{id}/attachments/ (multipart `file`); GET /attachments/{id}/download/
 - POST /activities/{id}/confirm-attendance/ (a user of an attending firm)
 
-Same order as `api_views`: what the user may not see is 404, what they may only see is 403,
-then the serializer's types (400), then the service's rules.
+Same order as every endpoint (networks.api): what the user may not see is 404, what they
+may only see is 403, then the serializer's types (400), then the service's rules.
 """
 
-from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
-from rest_framework import generics, serializers, status
-from rest_framework.negotiation import BaseContentNegotiation
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 
 from networks import access
-from networks.api_idempotency import IdempotentCreateMixin
-from networks.api_input import (
-    StrictModelSerializer,
-    StrictPrimaryKeyRelatedField,
-    StrictSerializer,
-    require_no_input,
+from networks.api.idempotency import IdempotentCreateMixin
+from networks.api.input import require_no_input
+from networks.api.serializers.activities import (
+    ActivityAttachmentSerializer,
+    ActivityAttendanceSerializer,
+    ActivityFilterSerializer,
+    ActivitySerializer,
+    AttachmentUploadSerializer,
 )
-from networks.api_views import NetworkScopedView
+from networks.api.views.common import FileNegotiation, NetworkScopedView
 from networks.files.uploads import attachment_response
-from networks.models import Activity, ActivityType, Attachment, Attendance, Firm
+from networks.models import Activity
 from networks.selectors import activities as activity_selectors
-from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import activities as activity_services
 from networks.services import history as history_services
-from networks.services.activities import ACTIVITY_TYPE_INVALID
-
-ATTENDEE_NOT_OF_NETWORK = "Firm {pk_value} is not a member firm of this network."
-
-# --- serializers ----------------------------------------------------------------------------
-
-
-class ActivityAttachmentSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="original_name", read_only=True)
-    download_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Attachment
-        fields = ["id", "name", "size", "content_type", "download_url"]
-        read_only_fields = fields
-
-    def get_download_url(self, attachment: Attachment) -> str:
-        # The API's own download, so that a token works as well as a session.
-        url = reverse("api:attachment-download", args=[attachment.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
-
-
-class ActivityAttendanceSerializer(serializers.ModelSerializer):
-    firm_name = serializers.CharField(source="firm.name", read_only=True)
-
-    class Meta:
-        model = Attendance
-        fields = ["firm", "firm_name", "confirmed_by", "confirmed_at"]
-        read_only_fields = fields
-
-
-SLUG_MAX_LENGTH = ActivityType._meta.get_field("slug").max_length
-
-
-@extend_schema_field({"type": "string", "maxLength": SLUG_MAX_LENGTH})
-class ActivityTypeField(serializers.SlugRelatedField):
-    """The type's slug, among the network's programme's types (the service refuses retired
-    ones for a new choice)."""
-
-    default_error_messages = {
-        "does_not_exist": ACTIVITY_TYPE_INVALID,
-        "invalid": ACTIVITY_TYPE_INVALID,
-    }
-
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", queryset=ActivityType.objects.all(), **kwargs)
-
-    def get_queryset(self):
-        network = self.context.get("network")
-        return (
-            activity_selectors.all_activity_types(network)
-            if network
-            else ActivityType.objects.none()
-        )
-
-
-class NetworkFirmField(StrictPrimaryKeyRelatedField):
-    """A firm that is or was a member of the network; any other id is simply unknown, so that
-    another network's firms are never named."""
-
-    default_error_messages = {"does_not_exist": ATTENDEE_NOT_OF_NETWORK}
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=Firm.objects.all(), **kwargs)
-
-    def get_queryset(self):
-        network = self.context.get("network")
-        return lifecycle_selectors.network_firms(network) if network else Firm.objects.none()
-
-
-class AttendeeIdsField(serializers.ManyRelatedField):
-    """Firm ids in, firm ids out; read from the prefetched attendance (no query per row)."""
-
-    def get_attribute(self, instance):
-        return [PKOnlyObject(pk=row.firm_id) for row in instance.attendance.all()]
-
-
-class ActivitySerializer(StrictModelSerializer):
-    type = ActivityTypeField(help_text="The activity type's slug, e.g. factory_visit.")
-    type_label = serializers.CharField(source="type.label", read_only=True)
-    host_firm = NetworkFirmField(required=False, allow_null=True)
-    attendees = AttendeeIdsField(
-        child_relation=NetworkFirmField(),
-        required=False,
-        help_text="Ids of the member firms that attended (members on the activity's date).",
-    )
-    cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
-    attendance = ActivityAttendanceSerializer(many=True, read_only=True)
-    attachments = ActivityAttachmentSerializer(many=True, read_only=True)
-    reason = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=history_services.REASON_MAX_LENGTH,
-        help_text=str(history_services.ACTIVITY_REASON_HELP),
-    )  # fmt: skip
-
-    class Meta:
-        model = Activity
-        fields = [
-            "id", "network", "type", "type_label", "title", "date", "place", "host_firm",
-            "attendees", "attendance", "description", "outcomes", "cost", "attachments",
-            "created_by", "created_at", "reason",
-        ]  # fmt: skip
-        read_only_fields = ["network", "created_by", "created_at"]
-        # The service's message answers a blank title (and a negative cost, see `cost`).
-        extra_kwargs = {"title": {"allow_blank": True}}
-
-
-class ActivityFilterSerializer(serializers.Serializer):
-    type = serializers.CharField(required=False, help_text="An activity type's slug.")
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
 
 FILTER_PARAMETERS = [
     OpenApiParameter("type", description="Only this activity type (its slug)."),
     OpenApiParameter("date_from", type=str, description="ISO date: on or after."),
     OpenApiParameter("date_to", type=str, description="ISO date: on or before."),
 ]
-
-
-class AttachmentUploadSerializer(StrictSerializer):
-    file = serializers.FileField()
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -290,22 +167,11 @@ class AttendanceConfirmView(ActivityScopedMixin, generics.GenericAPIView):
         return Response(ActivityAttendanceSerializer(row).data)
 
 
-class AnyAcceptNegotiation(BaseContentNegotiation):
-    """The answer is the file whatever the client accepts (`Accept: application/pdf` too);
-    errors still come back as JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class AttachmentDownloadView(generics.GenericAPIView):
     """The file itself, under its original name: for anyone who may see the network."""
 
     serializer_class = None
-    content_negotiation_class = AnyAcceptNegotiation
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
@@ -313,24 +179,3 @@ class AttachmentDownloadView(generics.GenericAPIView):
             activity_selectors.visible_attachments(request.user), pk, "No such attachment."
         )
         return attachment_response(attachment)
-
-
-urlpatterns = [
-    path("networks/<int:pk>/activities/", ActivityListView.as_view(), name="network-activity-list"),
-    path("activities/<int:pk>/", ActivityDetailView.as_view(), name="activity-detail"),
-    path(
-        "activities/<int:pk>/attachments/",
-        AttachmentUploadView.as_view(),
-        name="activity-attachment-upload",
-    ),
-    path(
-        "attachments/<int:pk>/download/",
-        AttachmentDownloadView.as_view(),
-        name="attachment-download",
-    ),
-    path(
-        "activities/<int:pk>/confirm-attendance/",
-        AttendanceConfirmView.as_view(),
-        name="activity-attendance-confirm",
-    ),
-]

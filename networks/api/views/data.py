@@ -7,28 +7,16 @@ visible networks, one of them with ?network= (404 for any other id), and a firm 
 only their own firm's contributions, take-ups and indicators.
 """
 
-from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
 from networks import access
+from networks.api.views.common import FileNegotiation
 from networks.files import exports
 
 FORMAT_INVALID = "Choose csv or xlsx."
-
-
-class FileNegotiation(BaseContentNegotiation):
-    """The answer is a file whatever the client accepts; `?format=` names the file's format
-    here, not a renderer (DRF would answer 404 to ?format=csv). Errors still come as JSON."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
 
 
 class ExportView(APIView):
@@ -65,8 +53,3 @@ class ExportView(APIView):
         if fmt not in exports.FORMATS:
             raise exceptions.ValidationError({"format": [FORMAT_INVALID]})
         return exports.export_response(request.user, kind, fmt, request.query_params.get("network"))
-
-
-urlpatterns = [
-    path("exports/<slug:kind>/", ExportView.as_view(), name="export"),
-]

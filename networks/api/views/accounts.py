@@ -1,5 +1,6 @@
-"""REST API: logging in and the user's own credentials.
+"""REST API: the user, logging in and the user's own credentials.
 
+- GET /me/: who the caller is, their role and the networks they see.
 - POST /auth/token/ {username, password} -> {token, expiry}: a new token at each call, valid
   for settings.API_TOKEN_DAYS; then send "Authorization: Token <token>".
 - GET /me/tokens/: the user's live tokens (never the secret: its first characters only).
@@ -12,32 +13,43 @@ Failed logins at /auth/token/ count towards the same lock-outs as the login page
 """
 
 from django.contrib.auth import authenticate, update_session_auth_hash, user_logged_in
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.decorators import api_view
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from networks import access
-from networks.api_input import StrictSerializer
+from networks.api.serializers.accounts import (
+    MeSerializer,
+    OwnTokenSerializer,
+    PasswordChangeSerializer,
+    TokenAnswerSerializer,
+    TokenRequestSerializer,
+)
 from networks.models import ApiToken
 from networks.selectors import accounts as account_selectors
 from networks.services import accounts as account_services
 
+
+@extend_schema(responses=MeSerializer)
+@api_view(["GET"])
+def me(request):
+    user = request.user
+    data = {
+        "username": user.username,
+        "role": user.role,
+        "agency": user.agency_id,
+        "firm": user.firm_id,
+        "networks": list(access.visible_networks(user).order_by("pk").values_list("pk", flat=True)),
+    }
+    return Response(MeSerializer(data).data)
+
+
 LOGIN_FAILED = _("Unable to log in with provided credentials.")
-
-
-class TokenRequestSerializer(StrictSerializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
-
-
-class TokenAnswerSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text='Send it as "Authorization: Token <token>".')
-    expiry = serializers.DateTimeField(help_text="When the token stops working.")
 
 
 class TokenView(APIView):
@@ -66,20 +78,6 @@ class TokenView(APIView):
         return Response(TokenAnswerSerializer({"token": key, "expiry": token.expiry}).data)
 
 
-class OwnTokenSerializer(serializers.ModelSerializer):
-    starts_with = serializers.CharField(read_only=True, help_text="The token's first characters.")
-    current = serializers.SerializerMethodField(help_text="Whether this request came with it.")
-
-    class Meta:
-        model = ApiToken
-        fields = ["id", "created", "expiry", "starts_with", "current"]
-        read_only_fields = fields
-
-    def get_current(self, token) -> bool:
-        calling = self.context["request"].auth
-        return isinstance(calling, ApiToken) and calling.pk == token.pk
-
-
 class OwnTokenListView(generics.ListAPIView):
     """The user's own API tokens that have not expired, newest first."""
 
@@ -95,11 +93,6 @@ class OwnTokenDetailView(APIView):
         """Revoke one of the user's own tokens (it stops working at once)."""
         account_services.token_revoke(token=access.get_own_token_or_404(request.user, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class PasswordChangeSerializer(StrictSerializer):
-    old_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
-    new_password = serializers.CharField(max_length=4096, trim_whitespace=False, write_only=True)
 
 
 class PasswordView(APIView):
@@ -124,11 +117,3 @@ class PasswordView(APIView):
             # Logged in by session: keep this one, as the password page does.
             update_session_auth_hash(request._request, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="token"),
-    path("me/tokens/", OwnTokenListView.as_view(), name="token-list"),
-    path("me/tokens/<int:pk>/", OwnTokenDetailView.as_view(), name="token-detail"),
-    path("me/password/", PasswordView.as_view(), name="password"),
-]
