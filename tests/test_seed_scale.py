@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from networks import scale
 from networks.lib.dates import add_months, first_of_month, last_of_month
 from networks.lib.taxid import normalize_rut
 from networks.models import (
@@ -35,6 +34,10 @@ from networks.models import (
     ServiceUptake,
     User,
 )
+from networks.seed.scale import build as scale_build
+from networks.seed.scale import data as scale_data
+from networks.seed.scale import plan as scale_plan
+from networks.seed.scale import write as scale_write
 from networks.services.lifecycle import network_update
 from networks.services.reminders import reminders_send
 from networks.services.term import month_split
@@ -70,7 +73,7 @@ def months_of(network, today) -> int:
 def test_counts_follow_the_flags(debug):
     output = seed(**SMALL)
     today = timezone.localdate()
-    assert Agency.objects.filter(name__in=scale.AGENCIES).count() == 2
+    assert Agency.objects.filter(name__in=scale_data.AGENCIES).count() == 2
     assert Network.objects.count() == 6
     assert Firm.objects.count() == Membership.objects.count() == 150
     assert Application.objects.filter(status="approved").count() == 6
@@ -199,7 +202,7 @@ def test_people_and_their_networks(debug):
     ).exists()
     # One hash for everyone: the seed hashes the password once.
     assert User.objects.values("password").distinct().count() == 1
-    assert firm_user.check_password(scale.PASSWORD)
+    assert firm_user.check_password(scale_data.PASSWORD)
 
 
 def test_pages_render_with_scale_data(debug, client):
@@ -286,13 +289,15 @@ def fingerprint() -> list:
 
 
 def test_copy_and_bulk_create_write_the_same_data(debug):
-    options = scale.Options(networks=4, firms=100, months=6, joint_actions=40, seed=11)
-    scale.build(options, lambda line: None)
+    options = scale_plan.Options(networks=4, firms=100, months=6, joint_actions=40, seed=11)
+    scale_build.build(options, lambda line: None)
     copied = fingerprint()
-    scale.reset(lambda line: None)
+    scale_write.reset(lambda line: None)
     assert not Network.objects.exists() and not Agency.objects.exists()
-    scale.build(
-        scale.Options(networks=4, firms=100, months=6, joint_actions=40, seed=11, use_copy=False),
+    scale_build.build(
+        scale_plan.Options(
+            networks=4, firms=100, months=6, joint_actions=40, seed=11, use_copy=False
+        ),
         lambda line: None,
     )
     assert fingerprint() == copied
@@ -300,6 +305,6 @@ def test_copy_and_bulk_create_write_the_same_data(debug):
 
 def test_the_writer_refuses_a_row_without_a_required_column():
     with pytest.raises(ValueError, match="Attendance: no value for firm"):
-        scale.TableWriter(
+        scale_write.TableWriter(
             Attendance, ["activity"], copier=None, counts=defaultdict(int), seconds={}
         )

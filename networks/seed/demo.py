@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from networks import demo_history
 from networks.lib import typology
 from networks.lib.dates import add_months
 from networks.lib.taxid import rut_check_digit
 from networks.models import Agency, Application, Firm, Membership, Network, Programme, User
+from networks.seed import demo_history
 from networks.services import firms as firm_services
 from networks.services import lifecycle as lifecycle_services
 from networks.services import programmes as programme_services
