@@ -20,6 +20,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploads go to a temporary folder (activity attachments, goal evidence, staged imports)."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def agency():
     return factories.AgencyFactory(name="SERCOTEC Maule")
 

@@ -9,7 +9,7 @@ from networks.models import Criterion, Evaluation, EvaluationResult
 from networks.services import criteria as C
 from networks.services.common import ConflictError
 from tests import factories
-from tests.factories_evaluation import evaluate, running_network
+from tests.builders import evaluate, running_network
 
 pytestmark = pytest.mark.django_db
 

@@ -189,7 +189,7 @@ def test_reports_and_exports_read_their_rows_from_a_replica(
 ):
     """The domain's rows of a report or an export come from the replica; the login, the
     session and the token stay on the primary (the router keeps those tables there)."""
-    from tests.factories_progress import activity, members
+    from tests.builders import activity, members
 
     activity(network, *members(network, 3), title="Read from the copy")
     if api:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from networks.files import export_tables, exports
 from tests import factories
-from tests import factories_data as data
+from tests import rows as data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from openpyxl import Workbook
 
 from networks.files import imports
 from networks.files.imports import Status
@@ -13,8 +12,9 @@ from networks.lib.taxid import RUT_BAD_CHECK_DIGIT, rut_check_digit
 from networks.models import Firm, Membership, Network
 from networks.services import imports as service
 from tests import factories
-from tests import factories_data as data
-from tests.factories_activities import PNG
+from tests import rows as data
+from tests.factories import PNG
+from tests.rows import xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,6 @@ def refused(data: bytes, name="firms.csv") -> str:
     with pytest.raises(ValidationError) as caught:
         imports.parse_file(data, name)
     return " ".join(caught.value.message_dict["file"])
-
-
-def xlsx(rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def plan(actor, text: str) -> imports.ImportPlan:

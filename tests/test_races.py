@@ -117,9 +117,9 @@ def test_twenty_payments_each_posted_twice_at_once_with_a_key_are_written_once(n
     from rest_framework.test import APIClient
 
     from networks.models import Membership, Payment
-    from tests.factories_term import build
+    from tests.builders import term_network
 
-    build(network, officer, months=2, pay=False)
+    term_network(network, officer, months=2, pay=False)
     firms = [m.firm for m in Membership.objects.filter(network=network).order_by("firm_id")]
     today = timezone.localdate().isoformat()
     url = f"/api/v1/networks/{network.pk}/payments/"

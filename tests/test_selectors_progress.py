@@ -9,15 +9,8 @@ from django.utils import timezone
 from networks.models import JointAction, Membership, Network
 from networks.selectors import progress as progress_selectors
 from tests import factories
-from tests.factories_progress import (
-    FirmIndicatorFactory,
-    GoalActualFactory,
-    GoalFactory,
-    activity,
-    days_ago,
-    joint_action,
-    members,
-)
+from tests.builders import activity, days_ago, joint_action, members
+from tests.factories import FirmIndicatorFactory, GoalActualFactory, GoalFactory
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -15,23 +15,10 @@ from networks.services import activities as A
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
 from tests import builders, factories
-from tests.factories_activities import (
-    ELF,
-    PDF,
-    PNG,
-    ActivityFactory,
-    AttachmentFactory,
-    activity_type,
-    working_network,
-)
+from tests.builders import activity_type, working_network
+from tests.factories import ELF, PDF, PNG, ActivityFactory, AttachmentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from networks.models import (
 from networks.selectors import joint_actions as joint_action_selectors
 from networks.services import joint_actions as S
 from networks.services.common import ConflictError
-from tests import factories
-from tests import factories_joint_actions as jf
+from tests import builders, factories
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ TODAY = datetime.date(2026, 5, 4)
 @pytest.fixture
 def firms(network, member_firm):
     """The member firm of `firm_user` and three more active members, in consolidation."""
-    return [member_firm, *jf.open_for_joint_actions(network, members=3)]
+    return [member_firm, *builders.open_for_joint_actions(network, members=3)]
 
 
 @pytest.fixture

@@ -12,14 +12,10 @@ from networks.services import progress as P
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
 from tests import factories
-from tests.factories_progress import FirmIndicatorFactory, GoalFactory, days_ago, pdf
+from tests.builders import days_ago
+from tests.factories import FirmIndicatorFactory, GoalFactory, pdf
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture

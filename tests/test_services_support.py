@@ -13,19 +13,20 @@ from networks.selectors import support as support_selectors
 from networks.services import support as S
 from networks.services.common import ConflictError
 from tests import factories
-from tests import factories_joint_actions as jf
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def provider(agency):
-    return jf.SupportProviderFactory(agency=agency, name="SERCOTEC")
+    return factories.SupportProviderFactory(agency=agency, name="SERCOTEC")
 
 
 @pytest.fixture
 def service(provider):
-    return jf.SupportServiceFactory(provider=provider, name="Crédito de enlace", category="credit")
+    return factories.SupportServiceFactory(
+        provider=provider, name="Crédito de enlace", category="credit"
+    )
 
 
 def record(network, actor, firm, service, **overrides):
@@ -82,7 +83,7 @@ def test_facilitators_and_firms_only_read_the_catalogue(request, provider, perso
 def test_a_firm_reads_only_its_networks_agencies_catalogues(
     firm_user, provider, outsider_officer, outsider_firm_user
 ):
-    foreign = jf.SupportProviderFactory(agency=outsider_officer.agency)
+    foreign = factories.SupportProviderFactory(agency=outsider_officer.agency)
     assert list(support_selectors.catalogue(firm_user)) == [provider]
     assert list(support_selectors.catalogue(outsider_firm_user)) == [foreign]
 
@@ -109,7 +110,7 @@ def test_others_cannot_record_take_up(request, network, member_firm, service, pe
 
 def test_take_up_rules(network, facilitator, member_firm, service, outsider_officer):
     stranger = factories.FirmFactory()
-    foreign = jf.SupportServiceFactory(provider__agency=outsider_officer.agency)
+    foreign = factories.SupportServiceFactory(provider__agency=outsider_officer.agency)
     cases = [
         ({"firm": stranger}, "firm", S.UPTAKE_FIRM_NOT_MEMBER),
         ({"service": foreign}, "service", S.UPTAKE_SERVICE_NOT_IN_CATALOGUE),
@@ -187,9 +188,9 @@ def test_conversion_rate_on_a_hand_built_case(network, agency):
     consulting: not referred→taken_up
     => referred 5, converted 3 (60 %), taken up or completed 5 (all rows that got there).
     """
-    provider = jf.SupportProviderFactory(agency=agency)
+    provider = factories.SupportProviderFactory(agency=agency)
     kinds = {
-        c: jf.SupportServiceFactory(provider=provider, category=c)
+        c: factories.SupportServiceFactory(provider=provider, category=c)
         for c in ("training", "credit", "consulting")
     }
     rows = [
@@ -202,11 +203,11 @@ def test_conversion_rate_on_a_hand_built_case(network, agency):
         ("consulting", False, "taken_up"),
     ]
     for category, referred, status in rows:
-        jf.ServiceUptakeFactory(
+        factories.ServiceUptakeFactory(
             network=network, service=kinds[category], referred_by_facilitator=referred,
             status=status,
         )  # fmt: skip
-    jf.ServiceUptakeFactory(network=factories.NetworkFactory(programme=network.programme))
+    factories.ServiceUptakeFactory(network=factories.NetworkFactory(programme=network.programme))
     summary = support_selectors.uptake_summary(ServiceUptake.objects.filter(network=network))
     overall = summary.overall
     assert (overall.total, overall.referred, overall.taken_up, overall.converted) == (7, 5, 5, 3)

@@ -106,7 +106,7 @@ def test_a_rejection_with_a_reason_at_the_limit_keeps_it_whole_and_clips_the_tim
 ):
     from networks.models import PhaseTransition
     from networks.services import lifecycle as lifecycle_services
-    from tests.api.states import make_submitted
+    from tests.builders import make_submitted
 
     make_submitted(network)
     reason = "r" * TEXT_MAX_LENGTH

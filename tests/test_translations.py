@@ -30,7 +30,8 @@ from networks.lib.money import format_money
 from networks.models import Activity, Network
 from networks.services import notifications
 from networks.services.lifecycle import ALREADY_DISSOLVED, DISSOLVE_REASON_REQUIRED
-from tests.factories_activities import ActivityFactory, activity_type, working_network
+from tests.builders import activity_type, working_network
+from tests.factories import ActivityFactory
 
 ROOT = Path(settings.BASE_DIR)
 PO_PATH = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"

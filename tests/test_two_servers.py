@@ -32,7 +32,7 @@ from networks.models import Attachment, Handover, Network, PhaseTransition
 from networks.services import activities as activity_services
 from networks.services import term
 from tests import builders, factories
-from tests.factories_activities import activity_type
+from tests.builders import activity_type
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"

@@ -7,7 +7,7 @@ from networks import access
 from networks.models import Application, ApplicationEvent, Network, PhaseTransition
 from networks.services import lifecycle as L
 from tests import factories
-from tests.api.states import make_approved, make_submittable, make_submitted
+from tests.builders import make_approved, make_submittable, make_submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from networks.models import JointAction, Membership, Network
 from tests import builders, factories
-from tests.factories_progress import activity, joint_action, members
+from tests.builders import activity, joint_action, members
 from tests.views.test_dashboards import (
     busy_network,
     days_ago,

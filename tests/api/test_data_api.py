@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from networks.files import exports
 from tests import factories
-from tests import factories_data as data
+from tests import rows as data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from networks.lib.dates import add_months
 from networks.lib.typology import DIMENSIONS
 from networks.models import Diagnosis, Goal
 from networks.services import lifecycle as L
-from tests.api.states import make_submitted
+from tests.builders import make_submitted
 
 pytestmark = pytest.mark.django_db
 

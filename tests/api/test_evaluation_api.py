@@ -11,7 +11,7 @@ from networks.models import Criterion, Evaluation, Network
 from networks.services import criteria as C
 from networks.services import evaluation as E
 from tests import factories
-from tests.factories_evaluation import evaluate, sample_1993
+from tests.builders import evaluate, sample_1993
 
 pytestmark = pytest.mark.django_db
 

@@ -35,22 +35,16 @@ from networks.models import (
 )
 from networks.services import idempotency as I
 from tests import factories
-from tests.factories_activities import ActivityFactory
-from tests.factories_joint_actions import SupportServiceFactory
-from tests.factories_progress import PDF, GoalFactory
-from tests.factories_term import build
+from tests.builders import term_network
+from tests.factories import PDF_MINIMAL as PDF
+from tests.factories import ActivityFactory, GoalFactory, SupportServiceFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture
 def running(network, officer):
-    return build(network, officer, months=30, pay=False)
+    return term_network(network, officer, months=30, pay=False)
 
 
 def firms_of(network) -> list[Firm]:

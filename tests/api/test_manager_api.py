@@ -12,7 +12,7 @@ from networks.lib.dates import add_months
 from networks.models import ManagerAppointment, Network, PhaseTransition
 from networks.services import lifecycle as L
 from tests import factories
-from tests.api.states import make_approved, make_consolidating
+from tests.builders import make_approved, make_consolidating
 
 pytestmark = pytest.mark.django_db
 

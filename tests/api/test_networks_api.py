@@ -6,7 +6,7 @@ from networks.api.serializers.lifecycle import NO_SUCH_PROGRAMME
 from networks.models import Application, Diagnosis, Network
 from networks.services import lifecycle as L
 from tests import factories
-from tests.api.states import make_consolidating
+from tests.builders import make_consolidating
 
 pytestmark = pytest.mark.django_db
 

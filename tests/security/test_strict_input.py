@@ -25,7 +25,7 @@ from django.utils import timezone
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Application, Diagnosis, Membership, Network
 from tests import factories
-from tests.api.states import make_submitted
+from tests.builders import make_submitted
 from tests.security import test_url_matrix as matrix
 
 pytestmark = pytest.mark.django_db

@@ -17,14 +17,8 @@ from networks.models import Activity, Attachment, Attendance, Network
 from networks.selectors import network_page
 from networks.services import activities as A
 from tests import factories
-from tests.factories_activities import (
-    ELF,
-    PDF,
-    ActivityFactory,
-    AttachmentFactory,
-    activity_type,
-    working_network,
-)
+from tests.builders import activity_type, working_network
+from tests.factories import ELF, PDF, ActivityFactory, AttachmentFactory
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +26,6 @@ pytestmark = pytest.mark.django_db
 LIST_PAGE_QUERIES = 7  # session, user, network, type filter, type choices, count, page
 DETAIL_PAGE_QUERIES = 6  # session, user, network, activity, attendance, attachments
 SECTION_QUERIES = 1  # the recent activities with their counts
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -35,8 +35,8 @@ from networks.selectors.dashboard import homes as dashboard_homes
 from networks.services.lifecycle import submit_checklist
 from networks.views.dashboard import AT_RISK_SHOWN
 from tests import builders, factories
-from tests.factories_joint_actions import ServiceUptakeFactory
-from tests.factories_progress import activity, joint_action, members
+from tests.builders import activity, joint_action, members
+from tests.factories import ServiceUptakeFactory
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from networks.selectors import network_page
 from networks.services import criteria as C
 from networks.services import evaluation as E
 from tests import builders, factories
-from tests.factories_activities import ActivityFactory
-from tests.factories_evaluation import evaluate
+from tests.builders import evaluate
+from tests.factories import ActivityFactory
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db

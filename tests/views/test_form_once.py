@@ -33,13 +33,12 @@ from networks.models import (
     ServiceUptake,
 )
 from networks.views.common import FORM_ALREADY_SAVED, FORM_TOKEN_FIELD
-from tests.factories_activities import ActivityFactory, activity_type
-from tests.factories_joint_actions import SupportServiceFactory
-from tests.factories_progress import PDF, GoalFactory
-from tests.factories_term import build
+from tests.builders import activity_type, term_network
+from tests.factories import PDF_MINIMAL as PDF
+from tests.factories import ActivityFactory, GoalFactory, SupportServiceFactory
 from tests.views.conftest import shows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 TOKEN = re.compile(rf'name="{FORM_TOKEN_FIELD}" value="([^"]+)"')
 
@@ -65,14 +64,9 @@ CREATING_SERVICES = {
 }  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def running(network, officer):
-    return build(network, officer, months=2, pay=False)
+    return term_network(network, officer, months=2, pay=False)
 
 
 def token_of(client, url) -> str:
@@ -234,7 +228,7 @@ def test_a_token_of_another_form_saves_nothing(client, running, facilitator):
 def test_two_submits_at_the_same_moment_save_once(network, officer):
     """The double click: both requests carry the token; the second waits on the key's unique
     index until the first commits, then is redirected to its result."""
-    build(network, officer, months=2, pay=False)
+    term_network(network, officer, months=2, pay=False)
     url = reverse("networks:payment-create", args=[network.pk])
     data = {"firm": firms_of(network)[0].pk, "date": timezone.localdate().isoformat(),
             "amount": "1000", FORM_TOKEN_FIELD: "double-click"}  # fmt: skip

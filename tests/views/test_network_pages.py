@@ -35,7 +35,7 @@ from networks.services.lifecycle import (
     DISSOLVE_REASON_REQUIRED,
     NETWORK_FACILITATOR_REQUIRED,
 )
-from tests import builders, factories, factories_evaluation, factories_joint_actions
+from tests import builders, factories
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -282,7 +282,7 @@ def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bo
             title=f"J{n}", firms=firms[:3], status=("done", "under_way")[n % 2],
             value=Decimal(1000),
         )  # fmt: skip
-        factories_joint_actions.ServiceUptakeFactory(network=network, firm=firms[n % 3])
+        factories.ServiceUptakeFactory(network=network, firm=firms[n % 3])
         term_services.payment_record(
             network=network, firm=firms[n % 5], actor=network.facilitator, date=today,
             amount=Decimal(20000), reference=f"T{n}",
@@ -291,9 +291,7 @@ def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bo
             goal=goal, actor=network.facilitator, value=Decimal(n),
             period_end=datetime.date(2024, 1, 31) + datetime.timedelta(days=31 * n),
         )  # fmt: skip
-        factories_evaluation.evaluate(
-            network, officer, met=n % 12, date=today - datetime.timedelta(days=n)
-        )
+        builders.evaluate(network, officer, met=n % 12, date=today - datetime.timedelta(days=n))
         network.refresh_from_db()
         term_services.term_extend(
             network=network, actor=officer, reason=f"Round {n}",

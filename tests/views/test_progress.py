@@ -16,26 +16,13 @@ from networks.models import Attachment, FirmIndicator, GoalActual, Network
 from networks.selectors import network_page
 from networks.services import progress as P
 from tests import factories
-from tests.factories_progress import (
-    FirmIndicatorFactory,
-    GoalActualFactory,
-    GoalFactory,
-    activity,
-    days_ago,
-    joint_action,
-    members,
-    pdf,
-)
+from tests.builders import activity, days_ago, joint_action, members
+from tests.factories import FirmIndicatorFactory, GoalActualFactory, GoalFactory, pdf
 from tests.views.conftest import shows
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 OUTSIDERS = ["outsider_facilitator", "outsider_officer", "outsider_firm_user"]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from networks.lib.dates import add_months
 from networks.models import Network
 from networks.rules import default_thresholds
 from tests import factories
-from tests.factories_evaluation import evaluate, evaluation_day, running_network, sample_1993
+from tests.builders import evaluate, evaluation_day, running_network, sample_1993
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from networks.selectors import network_page
 from networks.selectors import term as term_selectors
 from networks.services import term as T
 from tests import builders, factories
-from tests.factories_term import build
+from tests.builders import term_network
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -39,13 +39,13 @@ SALARY = Decimal("1200000")
 def running(network, officer, member_firm):
     """31 months charged: the handover is due in at most 6 months (the first warning); 11
     members, each of which paid its first month only."""
-    return build(network, officer)
+    return term_network(network, officer)
 
 
 @pytest.fixture
 def young(network, officer, member_firm):
     """Two months into the term: enough for the access checks, quick to build."""
-    return build(network, officer, months=2, pay=False)
+    return term_network(network, officer, months=2, pay=False)
 
 
 def detail(network):
@@ -171,7 +171,7 @@ def test_firm_member_sees_only_their_own_balance(client, firm_user, running):
 
 
 def test_overdue_network_shows_days_overdue(client, facilitator, network, officer):
-    build(network, officer, months=38, pay=False)
+    term_network(network, officer, months=38, pay=False)
     client.force_login(facilitator)
     response = client.get(detail(network))
     clock = term_selectors.clock(network)
@@ -572,8 +572,8 @@ def _count(client, path) -> int:
 @pytest.fixture
 def small_and_large(network, officer, programme, facilitator):
     """10 firms × 3 months, and 25 firms × 24 months, with the same facilitator."""
-    small = build(network, officer, months=3)
-    large = build(
+    small = term_network(network, officer, months=3)
+    large = term_network(
         factories.NetworkFactory(programme=programme, facilitator=facilitator),
         officer, months=24, extra_firms=15,
     )  # fmt: skip

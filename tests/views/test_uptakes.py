@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from networks.models import ServiceUptake, SupportProvider, SupportService
 from networks.services import support as S
-from tests import factories
-from tests import factories_joint_actions as jf
+from tests import builders, factories
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +18,10 @@ HOW_COMPUTED = "referred and taken up ÷ referred"
 
 @pytest.fixture
 def service(agency):
-    provider = jf.SupportProviderFactory(agency=agency, name="SERCOTEC")
-    return jf.SupportServiceFactory(provider=provider, name="Capital semilla", category="credit")
+    provider = factories.SupportProviderFactory(agency=agency, name="SERCOTEC")
+    return factories.SupportServiceFactory(
+        provider=provider, name="Capital semilla", category="credit"
+    )
 
 
 @pytest.fixture
@@ -32,11 +33,11 @@ def other_firm(network):
 def uptakes(network, member_firm, other_firm, service):
     """The member firm's credit (taken up), and another firm's (referred, not taken up)."""
     return [
-        jf.ServiceUptakeFactory(
+        factories.ServiceUptakeFactory(
             network=network, firm=member_firm, service=service, status="taken_up",
             result="Own firm's loan",
         ),
-        jf.ServiceUptakeFactory(
+        factories.ServiceUptakeFactory(
             network=network, firm=other_firm, service=service, result="Other firm's loan"
         ),
     ]  # fmt: skip
@@ -92,11 +93,11 @@ def test_an_uptake_is_not_found_through_another_network(
 
 def test_list_queries_do_not_grow(client, officer, network, service, django_assert_max_num_queries):
     client.force_login(officer)
-    firms = jf.open_for_joint_actions(network, members=5)
+    firms = builders.open_for_joint_actions(network, members=5)
     for size in (2, 40):
         ServiceUptake.objects.all().delete()
         for n in range(size):
-            jf.ServiceUptakeFactory(network=network, firm=firms[n % 5], service=service)
+            factories.ServiceUptakeFactory(network=network, firm=firms[n % 5], service=service)
         # session, user, network, summary, page count, page
         with django_assert_max_num_queries(6):
             response = client.get(url("uptake-list", network))
@@ -140,7 +141,7 @@ def test_a_future_date_is_refused_with_its_message(
 def test_another_agencys_service_cannot_be_chosen(
     client, facilitator, network, member_firm, outsider_officer
 ):
-    foreign = jf.SupportServiceFactory(provider__agency=outsider_officer.agency)
+    foreign = factories.SupportServiceFactory(provider__agency=outsider_officer.agency)
     client.force_login(facilitator)
     data = {
         "firm": member_firm.pk, "service": foreign.pk, "date": timezone.localdate(),
@@ -223,7 +224,7 @@ def test_another_agencys_provider_cannot_be_chosen(client, outsider_officer, ser
 
 @pytest.mark.parametrize("persona", ["facilitator", "firm_user"])
 def test_facilitators_and_firms_read_the_catalogue(client, request, service, persona):
-    foreign = jf.SupportServiceFactory(name="Another agency's fund")
+    foreign = factories.SupportServiceFactory(name="Another agency's fund")
     client.force_login(request.getfixturevalue(persona))
     html = client.get(catalogue_url()).content.decode()
     assert "Capital semilla" in html and "Credit" in html

@@ -2,9 +2,11 @@
 normally write them are tested in their own files."""
 
 import datetime
+import io
 from decimal import Decimal
 
 from django.utils import timezone
+from openpyxl import Workbook
 
 from networks.models import (
     Activity,
@@ -18,7 +20,6 @@ from networks.models import (
     JointAction,
     JointActionParticipant,
     JointActionType,
-    Membership,
     MonthlyCharge,
     Network,
     Payment,
@@ -26,7 +27,7 @@ from networks.models import (
     SupportProvider,
     SupportService,
 )
-from tests import factories
+from tests import builders, factories
 
 MONTH = datetime.date(2025, 1, 1)
 
@@ -35,12 +36,7 @@ def working(network, members: int = 0, phase=Network.Phase.CONSOLIDATION) -> lis
     """Put the network in consolidation (directly) with `members` more member firms."""
     network.phase = phase
     network.save(update_fields=["phase"])
-    firms = factories.FirmFactory.create_batch(members)
-    Membership.objects.bulk_create(
-        Membership(network=network, firm=firm, joined_on=datetime.date(2024, 1, 1))
-        for firm in firms
-    )
-    return firms
+    return builders.add_members(network, members, joined_on=datetime.date(2024, 1, 1))
 
 
 def activity(network, *, attendees=(), title="Workshop", date=None, slug="group_workshop"):
@@ -147,3 +143,13 @@ def evaluation(network, evaluator, met_keys, date=None) -> Evaluation:
         EvaluationResult(evaluation=row, criterion=c, met=c.key in met_keys) for c in criteria
     )
     return row
+
+
+def xlsx(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
