@@ -10,16 +10,8 @@ from django.utils import timezone
 
 from networks.models import JointAction, Membership, Network
 from tests import builders, factories
-from tests.builders import activity, joint_action, members
-from tests.views.test_dashboards import (
-    busy_network,
-    days_ago,
-    due,
-    healthy,
-    pay,
-    running,
-    the_worked_example,
-)
+from tests.builders import activity, days_ago, joint_action, members
+from tests.dashboard_scenes import busy_network, due, healthy, pay, running, the_worked_example
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 The same key and body from the same user within 24 hours answers the first answer again and
 writes nothing; the same key with another body is a 409; another user's key is their own.
-Without the header nothing changes. The parallel case runs in tests/test_races.py.
+Without the header nothing changes. The parallel case runs in tests/services/test_races.py.
 """
 
 import datetime

@@ -2,7 +2,7 @@
 
 Every page form that creates a record carries a one-time token (`{% form_token %}`); its view
 is `@once_per_form`. The second submit writes nothing and is sent where the first one went,
-with a message. Two submits at the same moment: tests/test_races.py.
+with a message. Two submits at the same moment: tests/services/test_races.py.
 """
 
 import importlib

@@ -351,7 +351,7 @@ def test_confirming_while_the_logger_removes_the_firm_stays_consistent(
 ):
     """The row lock makes one wait for the other: either the firm is removed first (and the
     confirmation is refused), or it confirms first (and the removal deletes the row)."""
-    from tests.test_races import race
+    from tests.services.test_races import race
 
     assert connection.vendor == "postgresql"
     joint_action = log(network, firm_user, firms[:3])
