@@ -36,12 +36,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = i18n.set_language(request)
     language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
     user = request.user
-    if (
-        request.method == "POST"
-        and user.is_authenticated
-        and language in dict(settings.LANGUAGES)
-        and user.language != language
-    ):
-        user.language = language
-        user.save(update_fields=["language"])
+    # An unknown value changes nothing here, as in Django's own switch.
+    if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
+        account_services.user_language_set(user=user, language=language)
     return response
