@@ -81,8 +81,8 @@ class ShareWeightsForm(ShareInputsMixin, forms.Form):
         label=_("How the firms' part is split"),
         widget=forms.RadioSelect,
         choices=[
-            ("equal", _("Equal shares among the active members")),
-            ("weighted", _("By the weights below (in %, adding up to 100)")),
+            (Network.ShareMode.EQUAL, _("Equal shares among the active members")),
+            (Network.ShareMode.WEIGHTED, _("By the weights below (in %, adding up to 100)")),
         ],
     )
 
@@ -93,7 +93,7 @@ class ShareWeightsForm(ShareInputsMixin, forms.Form):
 
     def weights(self) -> dict:
         """What services.term.share_weights_set takes: an empty mapping means equal shares."""
-        if self.cleaned_data["mode"] == "equal":
+        if self.cleaned_data["mode"] == Network.ShareMode.EQUAL:
             return {}
         return self.shares()
 

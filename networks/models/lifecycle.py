@@ -19,6 +19,12 @@ class Network(models.Model):
         INDEPENDENCE = "independence", _("independence")
         DISSOLVED = "dissolved", _("dissolved")
 
+    class ShareMode(models.TextChoices):
+        """How the firms' part of the manager's salary is split among them."""
+
+        EQUAL = "equal", _("equal shares")
+        WEIGHTED = "weighted", _("weights set by the facilitator")
+
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="networks", verbose_name=_("programme")
     )
@@ -47,8 +53,8 @@ class Network(models.Model):
     share_mode = models.CharField(
         _("split of the firms' part"),
         max_length=10,
-        choices=[("equal", _("equal shares")), ("weighted", _("weights set by the facilitator"))],
-        default="equal",
+        choices=ShareMode.choices,
+        default=ShareMode.EQUAL,
     )
 
     history = HistoricalRecords()

@@ -106,7 +106,7 @@ def _weights(network: Network, month: datetime.date, firms: list[Firm]) -> list[
     if network.handed_over_on and first_of_month(month) > first_of_month(network.handed_over_on):
         handover = network.handovers.filter(status=Handover.Status.CONFIRMED).first()
         shares = dict(handover.commitments.values_list("firm_id", "share_percent"))
-    elif network.share_mode == "weighted":
+    elif network.share_mode == Network.ShareMode.WEIGHTED:
         shares = dict(network.share_weights.values_list("firm_id", "percent"))
     else:
         return [(firm.pk, Decimal(1)) for firm in firms]
@@ -279,7 +279,7 @@ def share_weights_set(*, network: Network, actor: User, weights: dict) -> None:
     access.require_change(actor, network)
     locked = lock_network(network)
     if not weights:
-        locked.share_mode = "equal"
+        locked.share_mode = Network.ShareMode.EQUAL
         locked.save(update_fields=["share_mode"])
         ShareWeight.objects.filter(network=locked).delete()
         return
@@ -295,7 +295,7 @@ def share_weights_set(*, network: Network, actor: User, weights: dict) -> None:
         ShareWeight(network=locked, firm=firm, percent=Decimal(percent))
         for firm, percent in weights.items()
     )
-    locked.share_mode = "weighted"
+    locked.share_mode = Network.ShareMode.WEIGHTED
     locked.save(update_fields=["share_mode"])
 
 

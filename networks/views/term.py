@@ -205,7 +205,7 @@ def _initial_shares(network: Network, handover: Handover | None) -> dict:
     """Start from the open proposal, else from the facilitator's weights, else blank."""
     if handover is not None and handover.status == Handover.Status.PROPOSED:
         return {c.firm_id: c.share_percent for c in handover.commitments.all()}
-    if network.share_mode == "weighted":
+    if network.share_mode == Network.ShareMode.WEIGHTED:
         return dict(ShareWeight.objects.filter(network=network).values_list("firm_id", "percent"))
     return {}
 

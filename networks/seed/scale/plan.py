@@ -106,7 +106,7 @@ class Plan:
         handed = self.network.handed_over_on
         if handed and month > first_of_month(handed):
             shares = self.handover["commitments"]
-        elif self.network.share_mode == "weighted":
+        elif self.network.share_mode == Network.ShareMode.WEIGHTED:
             shares = self.weights
         else:
             return [(m.firm_id, Decimal(1)) for m in charged]
@@ -283,14 +283,14 @@ class Planning:
         for plan in self.plans:
             plan.end = plan.dissolved_on or self.today
             if plan.state == "running" and rng.random() < 0.08:
-                plan.network.share_mode = "weighted"
+                plan.network.share_mode = Network.ShareMode.WEIGHTED
             else:
-                plan.network.share_mode = "equal"
+                plan.network.share_mode = Network.ShareMode.EQUAL
 
     def _plan_churn(self, plan: Plan) -> None:
         """A few firms leave during the term and a few join late, never after the handover."""
         rng = self.rng
-        if plan.network.share_mode == "weighted" or plan.age < 6:
+        if plan.network.share_mode == Network.ShareMode.WEIGHTED or plan.age < 6:
             return
         first = add_months(plan.term_start, 1)
         last = plan.end - DAY
@@ -368,7 +368,7 @@ class Planning:
                 "salary": plan.appointments[-1].salary,
                 "commitments": split(HUNDRED, [(m.firm_id, Decimal(1)) for m in active], "%"),
             }  # fmt: skip
-        if network.share_mode == "weighted":
+        if network.share_mode == Network.ShareMode.WEIGHTED:
             plan.weights = split(
                 HUNDRED, [(m.firm_id, Decimal(m.employees)) for m in plan.members], "%"
             )
