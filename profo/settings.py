@@ -224,7 +224,7 @@ SESSION_ENGINE = "networks.sessions"
 # the tests only.
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem").strip().lower()
 # How long the agency home keeps its aggregates over every activity, attendance, due and payment
-# (selectors_dashboard.agency_figures); the page says how old they are.
+# (selectors.dashboard.aggregates.agency_figures); the page says how old they are.
 DASHBOARD_FIGURES_SECONDS = env_int("DASHBOARD_FIGURES_SECONDS", 300)
 _CACHE_OPTIONS = {
     "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "profo"),

@@ -28,7 +28,7 @@ from tests import factories
 from tests.builders import activity, days_ago, joint_action, members
 from tests.factories import ServiceUptakeFactory
 
-# Pinned: session and user, then the reads of selectors_dashboard (see each dashboard's
+# Pinned: session and user, then the reads of selectors.dashboard (see each dashboard's
 # docstring); the agency's page adds its agency's name and the list of every network (count and
 # page), the firm's page the firm's own row.
 FACILITATOR_QUERIES = 2 + 7

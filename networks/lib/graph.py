@@ -3,7 +3,7 @@
 Firms are nodes; two firms are tied when they attended the same activity or share a joint
 action, and the tie's weight is how often that happened. The density of the graph (the share of
 possible ties that exist) tells a facilitator whether the group is knitting together; the
-queries that produce the ties live in `networks.selectors_progress`.
+queries that produce the ties live in `networks.selectors.progress`.
 """
 
 import datetime

@@ -29,7 +29,7 @@ def evaluation_record(
 ) -> Evaluation:
     """Record an evaluation: met or not for every active criterion, with evidence.
 
-    The automatic suggestions (selectors_evaluation.suggestions) are only suggestions; what is
+    The automatic suggestions (selectors.evaluation.suggestions) are only suggestions; what is
     stored is what the evaluator decided. A new evaluation never overwrites an earlier one.
     """
     access.require_agency(actor, network)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/dashboard/"
 
-# The dashboard's reads (see networks.selectors_dashboard); force_authenticate spares the
+# The dashboard's reads (see networks.selectors.dashboard); force_authenticate spares the
 # token's and the user's queries.
 FACILITATOR_QUERIES = 7
 AGENCY_QUERIES = 10

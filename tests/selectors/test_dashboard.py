@@ -64,7 +64,7 @@ def test_facilitator_card_figures_on_the_worked_example(facilitator, network, of
 
 
 def test_facilitator_figures_agree_with_the_network_pages(facilitator, network, officer):
-    """The aggregate queries restate selectors_term and selectors_progress: same answers."""
+    """The aggregate queries restate selectors.term and selectors.progress: same answers."""
     from networks.selectors.progress import participation
 
     the_worked_example(network, officer)

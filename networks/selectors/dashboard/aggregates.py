@@ -107,7 +107,7 @@ def add_confirmations(facts: dict[int, NetworkFacts], scope) -> None:
 
 def arrears_counts(scope, arrears_days, today: datetime.date) -> Counter:
     """Firms in arrears per network: their old dues exceed all they paid (payments settle the
-    oldest dues first: selectors_term.Balance's rule).
+    oldest dues first: selectors.term.Balance's rule).
 
     One query for every network: dues and payments are each summed per (network, firm) first,
     then compared; each network's old dues by its own programme's limit."""
@@ -149,7 +149,7 @@ def add_arrears(facts: dict[int, NetworkFacts], scope, today: datetime.date) -> 
 
 
 def add_drifting(facts: dict[int, NetworkFacts], scope, today: datetime.date) -> None:
-    """selectors_progress's drifting members (no attendance and no joint action in 90 days,
+    """selectors.progress's drifting members (no attendance and no joint action in 90 days,
     members for at least that long), with their last participation, in one query."""
     drift_from = today - datetime.timedelta(days=DRIFT_DAYS)
     attended = Attendance.objects.filter(

@@ -149,7 +149,7 @@ class NetworkFacts:
     def density_falling(self) -> bool:
         return self.pairs_before > 0 and self.density_recent < self.density_before
 
-    # -- readiness (selectors_term.readiness's six items) --
+    # -- readiness (selectors.term.readiness's six items) --
 
     @property
     def readiness_months(self) -> int:

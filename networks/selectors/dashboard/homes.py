@@ -197,7 +197,7 @@ def agency_dashboard(*, user, today: datetime.date | None = None) -> AgencyDashb
 
 @dataclass
 class FirmBalance:
-    """The firm's own position in one network (selectors_term.Balance's rule)."""
+    """The firm's own position in one network (selectors.term.Balance's rule)."""
 
     network: Network
     owed: Decimal
