@@ -63,7 +63,7 @@ class NetworkPage:
 
     Members, balances, handovers, counts and the latest evaluation appear in several sections
     (the handover readiness summarises most of them); the page view hands one NetworkPage to
-    every section's detail_context, so none reads a row another has read. A fixed number of
+    every `<subject>_section` below, so none reads a row another has read. A fixed number of
     queries whatever the amount of data."""
 
     def __init__(self, network: Network, user, today: datetime.date | None = None):
