@@ -1,6 +1,6 @@
 """The floor for the agency home: the numbers it shows, computed by hand-written SQL.
 
-The agency home (selectors_dashboard.agency_dashboard) shows, for one agency: its networks by
+The agency home (selectors.dashboard.homes.agency_dashboard) shows, for one agency: its networks by
 phase; the applications waiting and the oldest five; for each network in consolidation its
 members now and six months ago, its last evaluation, the handover commitments, its
 activities (last, in all, in 90 days, in six months), its joint actions done and their value,
@@ -15,7 +15,7 @@ times `run` and compares the page to it.
 
 import datetime
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 
 QUERIES = {
     "networks by phase": """

@@ -2,7 +2,7 @@
 
 Part of `make bench` (bench/run.py prints it), on the scale data. Each line is a read the pages
 make for one network or one firm, the index PostgreSQL chose for it and the time it took: the
-proof that the indexes declared in networks/models.py are the ones used, and that no hot read
+proof that the indexes declared in networks/models/ are the ones used, and that no hot read
 scans a whole table.
 """
 

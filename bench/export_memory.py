@@ -31,6 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from networks.lib.taxid import rut_check_digit  # noqa: E402
 from networks.models import (  # noqa: E402
     Activity,
     ActivityType,
@@ -42,7 +43,7 @@ from networks.models import (  # noqa: E402
     Programme,
     User,
 )
-from networks.taxid import rut_check_digit  # noqa: E402
+from networks.services.programmes import programme_create  # noqa: E402
 
 NAME = "Bench export network"
 BATCH = 5000
@@ -55,7 +56,9 @@ def maxrss_mb() -> float:
 
 def setup(rows: int) -> tuple[User, Network]:
     agency, _ = Agency.objects.get_or_create(name="Bench agency")
-    programme, _ = Programme.objects.get_or_create(agency=agency, name="Bench programme")
+    programme = Programme.objects.filter(
+        agency=agency, name="Bench programme"
+    ).first() or programme_create(agency=agency, name="Bench programme")
     facilitator, _ = User.objects.get_or_create(
         username="bench-facilitator", defaults={"role": User.Role.FACILITATOR, "agency": agency}
     )

@@ -27,17 +27,20 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from networks import imports  # noqa: E402
+from networks.files import imports  # noqa: E402
+from networks.lib.taxid import rut_check_digit  # noqa: E402
 from networks.models import Agency, Firm, Membership, Network, Programme, User  # noqa: E402
 from networks.services.imports import import_apply  # noqa: E402
-from networks.taxid import rut_check_digit  # noqa: E402
+from networks.services.programmes import programme_create  # noqa: E402
 
 PREFIX = "Bench import firm"
 
 
 def setup() -> tuple[User, list[Network]]:
     agency, _ = Agency.objects.get_or_create(name="Bench import agency")
-    programme, _ = Programme.objects.get_or_create(agency=agency, name="Bench import programme")
+    programme = Programme.objects.filter(
+        agency=agency, name="Bench import programme"
+    ).first() or programme_create(agency=agency, name="Bench import programme")
     officer, _ = User.objects.get_or_create(
         username="bench-officer", defaults={"role": User.Role.AGENCY_STAFF, "agency": agency}
     )

@@ -64,7 +64,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench import agency_sql, explain  # noqa: E402
 from networks.models import Activity, Agency, ApiToken, Membership, Network, User  # noqa: E402
-from networks.scale import AGENCIES  # noqa: E402
+from networks.seed.scale.data import AGENCIES  # noqa: E402
 
 TARGET_MS = 200
 MAX_QUERIES = 20

@@ -6,14 +6,62 @@ Two kinds of answer:
 - predicates for what a user may *change* (`can_change_network`, ...), which turn into 403 for
   someone who can see the object but not act on it.
 
-`get_network_or_404` combines both for views.
+`get_network_or_404` combines both for views. `require` turns a predicate's "no" into 403, and
+`get_or_404` / `found_or_404` turn a row missing from a visible set into 404; views, the API
+and the services use them rather than raising on their own.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from networks.models import Firm, FirmIndicator, Membership, Network, User
+
+NOT_AGENCY_STAFF = _("Only staff of the network's agency can do this.")
+
+
+# --- 403 and 404 ----------------------------------------------------------------------------
+
+
+def require(allowed: bool, message=None) -> None:
+    """403 unless `allowed` (an access predicate's answer), with the service's message if any."""
+    if not allowed:
+        # A bare PermissionDenied: the API answers DRF's own default detail for it.
+        raise PermissionDenied(message) if message is not None else PermissionDenied
+
+
+def require_role(user, *roles) -> None:
+    """403 unless the user has one of `roles` (the home pages and the approvals queue)."""
+    if user.role not in roles:
+        raise PermissionDenied
+
+
+def require_change(user, network: Network) -> None:
+    """403 unless the user may change the network (its facilitator or its agency)."""
+    require(can_change_network(user, network))
+
+
+def require_agency(user, network: Network) -> None:
+    """403 unless the user is staff of the network's agency."""
+    require(is_agency_of(user, network), NOT_AGENCY_STAFF)
+
+
+def get_or_404(queryset: QuerySet, pk, message: str):
+    """Row `pk` of `queryset` (built from a visible_* set), or 404 whose text is `message`.
+
+    Callers pass a selector's queryset, so the row comes with the selector's related rows."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(message) from None
+
+
+def found_or_404(obj, message: str):
+    """`obj`, or 404 whose text is `message` when a lookup through a visible set found none."""
+    if obj is None:
+        raise Http404(message)
+    return obj
 
 
 def _role(user) -> str:
@@ -41,10 +89,6 @@ def visible_networks(user) -> QuerySet[Network]:
             pk__in=Membership.objects.filter(firm_id=user.firm_id).values("network_id")
         )
     return networks.none()
-
-
-def can_see_network(user, network: Network) -> bool:
-    return visible_networks(user).filter(pk=network.pk).exists()
 
 
 def is_agency_of(user, network: Network) -> bool:
@@ -78,6 +122,14 @@ def get_network_or_404(user, pk, *, change: bool = False) -> Network:
     except (Network.DoesNotExist, ValueError, TypeError):
         raise Http404("No such network.") from None
     if change and not can_change_network(user, network):
+        raise PermissionDenied
+    return network
+
+
+def get_agency_network_or_404(user, pk) -> Network:
+    """The network for an agency-only action: 404 to outsiders, 403 to everyone but its agency."""
+    network = get_network_or_404(user, pk)
+    if not is_agency_of(user, network):
         raise PermissionDenied
     return network
 
@@ -270,6 +322,20 @@ def can_register_firm(user) -> bool:
     return _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
 
 
+def can_create_network(user) -> bool:
+    """Agency people and facilitators build networks (in their own agency's programmes: the
+    service checks the programme)."""
+    return can_register_firm(user)
+
+
+def can_export(user) -> bool:
+    """Everyone with a role exports what they may see (the exports filter by access)."""
+    return _role(user) in (
+        User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR,
+        User.Role.FIRM_MEMBER,
+    )  # fmt: skip
+
+
 # --- joint actions and support-service take-up ------------------------------------------------
 
 
@@ -307,7 +373,14 @@ def catalogue_agency_ids(user) -> QuerySet:
 
 def can_manage_catalogue(user) -> bool:
     """Agency staff and admins keep their agency's catalogue of providers and services."""
-    return _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF) and bool(user.agency_id)
+    return is_agency_user(user)
+
+
+def visible_attachments(user) -> QuerySet:
+    """Activity attachments of the networks this user may see: the only way to reach a file."""
+    from networks.models import Attachment
+
+    return Attachment.objects.filter(activity__network__in=visible_networks(user))
 
 
 def can_confirm_attendance(user, activity) -> bool:
@@ -346,6 +419,11 @@ def can_admin_programme(user, programme) -> bool:
     )
 
 
+def can_evaluate(user, network: Network) -> bool:
+    """Staff of the network's agency evaluate it, once it has left preparation."""
+    return is_agency_of(user, network) and network.phase != Network.Phase.PREPARATION
+
+
 def get_programme_or_404(user, pk, *, agency_only: bool = True):
     """The programme `pk` as this user may reach it: 404 when they may not see it, 403 when
     `agency_only` and they are not agency people (a facilitator sees the programme's networks
@@ -357,6 +435,14 @@ def get_programme_or_404(user, pk, *, agency_only: bool = True):
     except (Programme.DoesNotExist, ValueError, TypeError):
         raise Http404("No such programme.") from None
     if agency_only and not is_agency_user(user):
+        raise PermissionDenied
+    return programme
+
+
+def get_admin_programme_or_404(user, pk):
+    """A programme to change: 404 to other agencies, 403 to everyone but the agency's admins."""
+    programme = get_programme_or_404(user, pk)
+    if not can_admin_programme(user, programme):
         raise PermissionDenied
     return programme
 

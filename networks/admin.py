@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from networks.lib.taxid import normalize_tax_id
 from networks.models import (
     Agency,
     Application,
@@ -14,6 +17,8 @@ from networks.models import (
     Programme,
     User,
 )
+from networks.services import firms as firm_services
+from networks.services import programmes as programme_services
 
 
 @admin.register(Agency)
@@ -34,6 +39,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
     ]
     list_filter = ["agency"]
 
+    def save_model(self, request, obj, form, change):
+        # A new programme gets its default criteria and types, as programme_create gives them.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not change:
+                programme_services.programme_defaults_ensure(programme=obj)
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -48,10 +60,39 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
+class FirmAdminForm(forms.ModelForm):
+    class Meta:
+        model = Firm
+        fields = ["name", "tax_id", *firm_services.FIRM_FIELDS]
+
+    def clean_tax_id(self):
+        # firm_create checks it again; checking here shows the message on the form.
+        return normalize_tax_id(self.cleaned_data["tax_id"])
+
+
 @admin.register(Firm)
 class FirmAdmin(admin.ModelAdmin):
+    """Firms are created by firm_create and changed by firm_update, as on the pages: their
+    rules apply, and an agency admin changes only the firms of their agency's networks."""
+
+    form = FirmAdminForm
     list_display = ["name", "tax_id", "sector", "region", "employees"]
     search_fields = ["name", "tax_id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The tax id is the firm's public identifier: set once, when the firm is registered.
+        return ["tax_id"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {key: data[key] for key in firm_services.FIRM_FIELDS if key in data}
+        if change:
+            firm_services.firm_update(firm=obj, actor=request.user, name=data["name"], **fields)
+            return
+        created = firm_services.firm_create(
+            actor=request.user, name=data["name"], tax_id=data["tax_id"], **fields
+        )
+        obj.pk, obj.tax_id = created.pk, created.tax_id  # the admin's log and redirect
 
 
 class ReadOnlyAdminMixin:

@@ -5,4 +5,4 @@ class NetworksConfig(AppConfig):
     name = "networks"
 
     def ready(self):
-        from networks import signals  # noqa: F401  (connects the receivers)
+        import networks.signals  # noqa: F401  (connects the receivers)

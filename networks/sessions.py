@@ -1,5 +1,5 @@
 """The session engine (settings.SESSION_ENGINE): Django's database sessions, in a table that
-also records the user of each session (networks.models_accounts.UserSession)."""
+also records the user of each session (networks.models.accounts.UserSession)."""
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore

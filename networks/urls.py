@@ -1,70 +1,248 @@
+"""Every page route, grouped by subject (the API's are in networks/api/urls.py).
+
+The order is the resolver's: keep it when adding a route, or a broader pattern may shadow it.
+"""
+
 from django.urls import path
 
-from networks import views
 from networks.views import (
     accounts,
     activities,
     corrections,
+    dashboard,
     data,
     evaluation,
     history,
     joint_actions,
+    lifecycle,
     progress,
+    support,
     term,
 )
 
 app_name = "networks"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("home/agency/", views.agency_home, name="agency-home"),
-    path("home/agency/at-risk/", views.agency_at_risk, name="agency-at-risk"),
-    path("home/facilitator/", views.facilitator_home, name="facilitator-home"),
-    path("home/firm/", views.firm_home, name="firm-home"),
-    path("networks/new/", views.network_create, name="network-create"),
-    path("networks/<int:pk>/", views.network_detail, name="network-detail"),
-    path("networks/<int:pk>/dissolve/", views.network_dissolve, name="network-dissolve"),
-    path("networks/<int:pk>/members/", views.network_members, name="network-members"),
-    path("networks/<int:pk>/members/search/", views.member_search, name="member-search"),
-    path("networks/<int:pk>/members/add/", views.member_add, name="member-add"),
+    # --- the home pages, and a network's life before consolidation
+    path("", dashboard.home, name="home"),
+    path("home/agency/", dashboard.agency_home, name="agency-home"),
+    path("home/agency/at-risk/", dashboard.agency_at_risk, name="agency-at-risk"),
+    path("home/facilitator/", dashboard.facilitator_home, name="facilitator-home"),
+    path("home/firm/", dashboard.firm_home, name="firm-home"),
+    path("networks/new/", lifecycle.network_create, name="network-create"),
+    path("networks/<int:pk>/", lifecycle.network_detail, name="network-detail"),
+    path("networks/<int:pk>/dissolve/", lifecycle.network_dissolve, name="network-dissolve"),
+    path("networks/<int:pk>/members/", lifecycle.network_members, name="network-members"),
+    path("networks/<int:pk>/members/search/", lifecycle.member_search, name="member-search"),
+    path("networks/<int:pk>/members/add/", lifecycle.member_add, name="member-add"),
     path(
         "networks/<int:pk>/members/<int:firm_pk>/remove/",
-        views.member_remove,
+        lifecycle.member_remove,
         name="member-remove",
     ),
-    path("networks/<int:pk>/diagnosis/", views.network_diagnosis, name="network-diagnosis"),
-    path("networks/<int:pk>/goals/new/", views.goal_create, name="goal-create"),
-    path("networks/<int:pk>/goals/<int:goal_pk>/edit/", views.goal_edit, name="goal-edit"),
-    path("networks/<int:pk>/goals/<int:goal_pk>/delete/", views.goal_delete, name="goal-delete"),
-    path("networks/<int:pk>/application/", views.network_application, name="network-application"),
+    path("networks/<int:pk>/diagnosis/", lifecycle.network_diagnosis, name="network-diagnosis"),
+    path("networks/<int:pk>/goals/new/", lifecycle.goal_create, name="goal-create"),
+    path("networks/<int:pk>/goals/<int:goal_pk>/edit/", lifecycle.goal_edit, name="goal-edit"),
+    path(
+        "networks/<int:pk>/goals/<int:goal_pk>/delete/", lifecycle.goal_delete, name="goal-delete"
+    ),
+    path(
+        "networks/<int:pk>/application/", lifecycle.network_application, name="network-application"
+    ),
     path(
         "networks/<int:pk>/application/checklist/",
-        views.application_checklist,
+        lifecycle.application_checklist,
         name="application-checklist",
     ),
     path(
         "networks/<int:pk>/application/submit/",
-        views.application_submit,
+        lifecycle.application_submit,
         name="application-submit",
     ),
     path(
         "networks/<int:pk>/application/decide/",
-        views.application_decide,
+        lifecycle.application_decide,
         name="application-decide",
     ),
-    path("networks/<int:pk>/manager/appoint/", views.manager_appoint, name="manager-appoint"),
-    path("networks/<int:pk>/manager/replace/", views.manager_replace, name="manager-replace"),
-    path("approvals/", views.approvals_queue, name="approvals-queue"),
+    path("networks/<int:pk>/manager/appoint/", lifecycle.manager_appoint, name="manager-appoint"),
+    path("networks/<int:pk>/manager/replace/", lifecycle.manager_replace, name="manager-replace"),
+    path("approvals/", lifecycle.approvals_queue, name="approvals-queue"),
+    # --- activities
+    path("networks/<int:pk>/activities/", activities.activity_list, name="activity-list"),
+    path("networks/<int:pk>/activities/new/", activities.activity_create, name="activity-create"),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/",
+        activities.activity_detail,
+        name="activity-detail",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/edit/",
+        activities.activity_edit,
+        name="activity-edit",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/delete/",
+        activities.activity_delete,
+        name="activity-delete",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/confirm/",
+        activities.attendance_confirm,
+        name="attendance-confirm",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/attachments/",
+        activities.attachment_add,
+        name="attachment-add",
+    ),
+    path(
+        "attachments/<int:attachment_pk>/download/",
+        activities.attachment_download,
+        name="attachment-download",
+    ),
+    path(
+        "attachments/<int:attachment_pk>/delete/",
+        activities.attachment_delete,
+        name="attachment-delete",
+    ),
+    # --- joint actions and support-service take-up
+    path(
+        "networks/<int:pk>/joint-actions/",
+        joint_actions.joint_action_list,
+        name="joint-action-list",
+    ),
+    path(
+        "networks/<int:pk>/joint-actions/new/",
+        joint_actions.joint_action_create,
+        name="joint-action-create",
+    ),
+    path(
+        "networks/<int:pk>/joint-actions/<int:ja_pk>/",
+        joint_actions.joint_action_detail,
+        name="joint-action-detail",
+    ),
+    path(
+        "networks/<int:pk>/joint-actions/<int:ja_pk>/edit/",
+        joint_actions.joint_action_edit,
+        name="joint-action-edit",
+    ),
+    path(
+        "networks/<int:pk>/joint-actions/<int:ja_pk>/confirm/",
+        joint_actions.joint_action_confirm,
+        name="joint-action-confirm",
+    ),
+    path(
+        "networks/<int:pk>/joint-actions/<int:ja_pk>/decline/",
+        joint_actions.joint_action_decline,
+        name="joint-action-decline",
+    ),
+    path("networks/<int:pk>/service-uptakes/", support.uptake_list, name="uptake-list"),
+    path("networks/<int:pk>/service-uptakes/new/", support.uptake_create, name="uptake-create"),
+    path(
+        "networks/<int:pk>/service-uptakes/<int:uptake_pk>/edit/",
+        support.uptake_edit,
+        name="uptake-edit",
+    ),
+    path("support/", support.support_catalogue, name="support-catalogue"),
+    # --- progress: goals, figures, participation, the graph
+    path(
+        "networks/<int:pk>/goals/<int:goal_pk>/progress/",
+        progress.goal_progress,
+        name="goal-progress",
+    ),
+    path(
+        "goal-actuals/<int:pk>/evidence/<int:attachment_pk>/",
+        progress.goal_evidence_download,
+        name="goal-evidence-download",
+    ),
+    path("firms/<int:firm_pk>/indicators/", progress.firm_indicators, name="firm-indicators"),
+    path(
+        "firms/<int:firm_pk>/indicators/sharing/<int:network_pk>/",
+        progress.firm_figures_sharing,
+        name="firm-figures-sharing",
+    ),
+    path("networks/<int:pk>/indicators/", progress.network_indicators, name="network-indicators"),
+    path(
+        "networks/<int:pk>/participation/",
+        progress.network_participation,
+        name="network-participation",
+    ),
+    path("networks/<int:pk>/graph/", progress.network_graph, name="network-graph"),
+    # --- the term: ledger, payments, shares, handover
+    path("networks/<int:pk>/ledger/", term.network_ledger, name="network-ledger"),
+    path("networks/<int:pk>/ledger/<int:firm_pk>/", term.firm_ledger, name="firm-ledger"),
+    path("networks/<int:pk>/payments/new/", term.payment_create, name="payment-create"),
+    path("networks/<int:pk>/shares/", term.share_weights, name="share-weights"),
+    path("networks/<int:pk>/dues/generate/", term.dues_generate, name="dues-generate"),
+    path("networks/<int:pk>/term/extend/", term.term_extend, name="term-extend"),
+    path("networks/<int:pk>/term/early-handover/", term.early_handover, name="early-handover"),
+    path("networks/<int:pk>/handover/", term.handover_propose, name="handover-propose"),
+    path("networks/<int:pk>/handover/confirm/", term.handover_confirm, name="handover-confirm"),
+    # --- evaluation and reports
+    path(
+        "networks/<int:pk>/evaluations/",
+        evaluation.evaluation_list,
+        name="evaluation-list",
+    ),
+    path(
+        "networks/<int:pk>/evaluations/new/",
+        evaluation.evaluation_create,
+        name="evaluation-create",
+    ),
+    path(
+        "networks/<int:pk>/evaluations/<int:evaluation_pk>/",
+        evaluation.evaluation_detail,
+        name="evaluation-detail",
+    ),
+    path("programmes/<int:programme_pk>/criteria/", evaluation.criteria_set, name="criteria-set"),
+    path(
+        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/edit/",
+        evaluation.criterion_edit,
+        name="criterion-edit",
+    ),
+    path(
+        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/move/",
+        evaluation.criterion_move,
+        name="criterion-move",
+    ),
+    path(
+        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/deactivate/",
+        evaluation.criterion_deactivate,
+        name="criterion-deactivate",
+    ),
+    path(
+        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/reactivate/",
+        evaluation.criterion_reactivate,
+        name="criterion-reactivate",
+    ),
+    path("reports/portfolio/", evaluation.report_portfolio, name="report-portfolio"),
+    # --- exports, imports and the report
+    path("exports/", data.export_list, name="export-list"),
+    path("exports/<slug:kind>.<slug:fmt>", data.export_download, name="export"),
+    path("imports/", data.import_upload, name="import"),
+    path("imports/confirm/", data.import_confirm, name="import-confirm"),
+    path("imports/cancel/", data.import_cancel, name="import-cancel"),
+    path("imports/template.csv", data.import_template, name="import-template"),
+    path("networks/<int:pk>/report/", data.network_report, name="network-report"),
+    # --- the audit history
+    path("networks/<int:pk>/history/", history.network_history, name="network-history"),
+    # --- the user's own account
+    path("account/tokens/", accounts.token_list, name="token-list"),
+    path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token-revoke"),
+    # --- corrections, each with a reason
+    path(
+        "networks/<int:pk>/payments/<int:payment_pk>/edit/",
+        corrections.payment_edit,
+        name="payment-edit",
+    ),
+    path(
+        "networks/<int:pk>/goals/<int:goal_pk>/actuals/<int:actual_pk>/edit/",
+        corrections.goal_actual_edit,
+        name="goal-actual-edit",
+    ),
+    path(
+        "firms/<int:firm_pk>/indicators/<int:indicator_pk>/edit/",
+        corrections.firm_indicator_edit,
+        name="firm-indicator-edit",
+    ),
 ]
-
-urlpatterns += (
-    activities.urlpatterns
-    + joint_actions.urlpatterns
-    + progress.urlpatterns
-    + term.urlpatterns
-    + evaluation.urlpatterns
-    + data.urlpatterns
-    + history.urlpatterns
-    + accounts.urlpatterns
-    + corrections.urlpatterns
-)

@@ -224,7 +224,7 @@ SESSION_ENGINE = "networks.sessions"
 # the tests only.
 CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem").strip().lower()
 # How long the agency home keeps its aggregates over every activity, attendance, due and payment
-# (selectors_dashboard.agency_figures); the page says how old they are.
+# (selectors.dashboard.aggregates.agency_figures); the page says how old they are.
 DASHBOARD_FIGURES_SECONDS = env_int("DASHBOARD_FIGURES_SECONDS", 300)
 _CACHE_OPTIONS = {
     "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "profo"),
@@ -292,10 +292,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "networks.api.exception_handler",
+    "EXCEPTION_HANDLER": "networks.api.errors.exception_handler",
     # DRF's parsers, with a JSON parser that answers a deeply nested body with a 400.
     "DEFAULT_PARSER_CLASSES": [
-        "networks.api_input.JSONParser",
+        "networks.api.input.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -308,7 +308,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_USER_RATE", "3000/hour"),
         "anon": os.environ.get("API_ANON_RATE", "100/hour"),
-        # Guessing the old password with a stolen token or session (networks.api_accounts).
+        # Guessing the old password with a stolen token or session (networks.api.views.accounts).
         "password": os.environ.get("API_PASSWORD_RATE", "10/hour"),
     },
     # The anonymous limit counts per client address, the same entry of X-Forwarded-For that
@@ -354,7 +354,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Uploads (activity attachments, goal evidence): checked by content in networks/uploads.py.
+# Uploads (activity attachments, goal evidence): checked by content in networks/files/uploads.py.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

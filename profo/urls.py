@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from networks.views.language import set_language
+from networks.views.accounts import set_language
 from profo.health import healthz
 
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("networks.api_urls")),
+    path("api/v1/", include("networks.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("networks.urls")),
 ]

@@ -14,9 +14,26 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request leaves its language active in this thread (LocaleMiddleware activates it and
+    # nothing deactivates it), so a test that compares a message with one made in another
+    # thread (tests/services/test_races.py) depended on the language of the test before it.
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads go to a temporary folder (activity attachments, goal evidence, staged imports)."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 @pytest.fixture

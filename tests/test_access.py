@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from networks import access
+from networks.selectors import lifecycle as lifecycle_selectors
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +42,9 @@ def test_firm_member_sees_networks_of_their_firm(firm_user, network, other_netwo
 
 
 def test_firm_member_count_is_not_narrowed_by_the_visibility_filter(firm_user, network):
-    from networks import selectors
 
     factories.MembershipFactory.create_batch(3, network=network)
-    row = selectors.network_list(user=firm_user).get(pk=network.pk)
+    row = lifecycle_selectors.network_list(user=firm_user).get(pk=network.pk)
     assert row.member_count == 4
 
 

@@ -9,7 +9,7 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from networks import services
+from networks.services import term as term_services
 from tests import builders, factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,9 +59,9 @@ def _snapshot(dsn) -> dict:
 def test_dump_and_restore_keep_networks_ledgers_and_history(officer, tmp_path):
     network = factories.NetworkFactory(programme__agency=officer.agency)
     builders.consolidating_network(network, officer, start=datetime.date(2025, 1, 1))
-    services.dues_catch_up(network=network)
+    term_services.dues_catch_up(network=network)
     firm = network.memberships.first().firm
-    services.payment_record(network=network, firm=firm, actor=network.facilitator,
+    term_services.payment_record(network=network, firm=firm, actor=network.facilitator,
                             date=datetime.date(2025, 3, 1), amount=Decimal("42000"), reference="TRF 1")  # fmt: skip
     source = _dsn()
     before = _snapshot(source)

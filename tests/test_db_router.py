@@ -189,7 +189,7 @@ def test_reports_and_exports_read_their_rows_from_a_replica(
 ):
     """The domain's rows of a report or an export come from the replica; the login, the
     session and the token stay on the primary (the router keeps those tables there)."""
-    from tests.factories_progress import activity, members
+    from tests.builders import activity, members
 
     activity(network, *members(network, 3), title="Read from the copy")
     if api:
@@ -243,7 +243,7 @@ def test_replica_urls_become_mirrored_aliases():
 
 def test_a_streamed_export_after_a_write_reads_the_primary(one_replica):
     """The stream runs after the request's scope has ended; it carries the request's write."""
-    from networks.exports import _on_replica
+    from networks.files.exports import _on_replica
 
     def where():
         yield router.db_for_read(Network)

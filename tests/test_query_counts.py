@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from networks.models import ActivityType, JointAction, Membership
-from tests import factories, factories_term
-from tests.factories_progress import activity, joint_action
+from tests import builders, factories
+from tests.builders import activity, joint_action
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ MAX_QUERIES = 20
 
 def _busy(network, officer):
     """A network 31 months into its term: dues and payments, activities and joint actions."""
-    factories_term.build(network, officer, extra_firms=5)
+    builders.term_network(network, officer, extra_firms=5)
     firms = [m.firm for m in Membership.objects.filter(network=network).select_related("firm")]
     kind = ActivityType.objects.filter(programme=network.programme).first()
     today = timezone.localdate()

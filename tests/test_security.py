@@ -105,7 +105,7 @@ def test_500_page_shows_no_stack_trace(client, officer, settings):
     settings.DEBUG = False
     client.raise_request_exception = False
     client.force_login(officer)
-    with mock.patch("networks.views.home.selectors.network_list", side_effect=RuntimeError("x")):
+    with mock.patch("networks.selectors.lifecycle.network_list", side_effect=RuntimeError("x")):
         response = client.get(reverse("networks:agency-home"))
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
@@ -153,7 +153,7 @@ def test_database_outage_is_503_not_500(client, officer, settings):
     settings.DEBUG = False
     client.raise_request_exception = False
     client.force_login(officer)
-    with mock.patch("networks.views.home.selectors.network_list",
+    with mock.patch("networks.selectors.lifecycle.network_list",
                     side_effect=OperationalError("server closed the connection")):  # fmt: skip
         page = client.get(reverse("networks:agency-home"))
     assert page.status_code == 503 and page["Retry-After"] == "5"
@@ -163,7 +163,7 @@ def test_database_outage_is_503_not_500(client, officer, settings):
     api = APIClient()
     api.raise_request_exception = False
     api.force_authenticate(officer)
-    with mock.patch("networks.api.access.visible_networks",
+    with mock.patch("networks.access.visible_networks",
                     side_effect=OperationalError("down")):  # fmt: skip
         response = api.get("/api/v1/me/")
     assert response.status_code == 503

@@ -1,5 +1,5 @@
 """Every free text has a maximum length, in the models, the database and the forms alike
-(`networks.limits`); the API's side is walked in tests/security/test_strict_input.py."""
+(`networks.lib.limits`); the API's side is walked in tests/security/test_strict_input.py."""
 
 import importlib
 import inspect
@@ -11,8 +11,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-import networks
-from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, clip
+import networks.forms
+from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH, clip
 from networks.models import Diagnosis
 
 pytestmark = pytest.mark.django_db
@@ -77,12 +77,11 @@ def test_model_validation_names_the_limit(network):
 
 
 def _form_classes():
-    for module_info in pkgutil.iter_modules(networks.__path__):
-        if module_info.name.startswith("forms"):
-            module = importlib.import_module(f"networks.{module_info.name}")
-            for _name, cls in inspect.getmembers(module, inspect.isclass):
-                if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                    yield cls
+    for module_info in pkgutil.iter_modules(networks.forms.__path__):
+        module = importlib.import_module(f"networks.forms.{module_info.name}")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                yield cls
 
 
 def test_every_text_of_every_form_has_a_maximum_length():
@@ -105,13 +104,13 @@ def test_a_derived_text_is_clipped_to_its_column():
 def test_a_rejection_with_a_reason_at_the_limit_keeps_it_whole_and_clips_the_timeline(
     network, officer
 ):
-    from networks import services
     from networks.models import PhaseTransition
-    from tests.api.states import make_submitted
+    from networks.services import lifecycle as lifecycle_services
+    from tests.builders import make_submitted
 
     make_submitted(network)
     reason = "r" * TEXT_MAX_LENGTH
-    application = services.application_decide(
+    application = lifecycle_services.application_decide(
         application=network.application, actor=officer, decision="reject", reason=reason
     )
     assert application.decision_reason == reason

@@ -26,11 +26,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.exceptions import NotAuthenticated
 
-from networks import notifications
+from networks.lib.money import format_money
 from networks.models import Activity, Network
+from networks.services import notifications
 from networks.services.lifecycle import ALREADY_DISSOLVED, DISSOLVE_REASON_REQUIRED
-from networks.templatetags.money import format_money
-from tests.factories_activities import ActivityFactory, activity_type, working_network
+from tests.builders import activity_type, working_network
+from tests.factories import ActivityFactory
 
 ROOT = Path(settings.BASE_DIR)
 PO_PATH = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"

@@ -27,12 +27,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Attachment, Handover, Network, PhaseTransition
 from networks.services import activities as activity_services
 from networks.services import term
 from tests import builders, factories
-from tests.factories_activities import activity_type
+from tests.builders import activity_type
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"

@@ -1,4 +1,5 @@
-"""A user's own credentials: their password, API tokens and browser sessions.
+"""A user's own account: the language of their e-mails, their password, API tokens and browser
+sessions.
 
 A new password (changed or reset, on a page, through the API, in the admin or by a command)
 and a deactivation end every API token and every session of the user: `credentials_revoke`,
@@ -8,6 +9,7 @@ password, the session or token they did it with goes on working (see `password_c
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +21,17 @@ log = logging.getLogger(__name__)
 
 WRONG_OLD_PASSWORD = _("Your old password was entered incorrectly. Please enter it again.")
 TOKEN_REVOKED = _("The token was revoked; programs using it can no longer log in with it.")
+LANGUAGE_UNKNOWN = _("Choose one of the site's languages.")
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> None:
+    """The language e-mails to this user are written in (one of settings.LANGUAGES)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [LANGUAGE_UNKNOWN]})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 def credentials_revoke(*, user: User, keep_token_id: int | None = None) -> None:

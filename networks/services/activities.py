@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from networks import access
-from networks.dates import add_months
+from networks.files.uploads import check_upload
+from networks.lib.dates import add_months
 from networks.models import (
     Activity,
     ActivityType,
@@ -22,10 +23,10 @@ from networks.models import (
     Network,
     User,
 )
-from networks.services import history
+from networks.rules import ACTIVITY_MONTHS_AHEAD, HOST_REQUIRED_ACTIVITY, activities_open
+from networks.services import history as history_services
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
-from networks.uploads import check_upload
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
 ACTIVITY_WRONG_PHASE = _(
@@ -45,10 +46,6 @@ ATTENDANCE_NOT_ATTENDEE = _(
     "Your firm is not recorded as attending this activity, so it cannot confirm attendance."
 )
 ATTENDANCE_FIRMS_ONLY = _("Only a user of an attending firm can confirm its attendance.")
-
-# The phases in which the manager runs activities (domain.md section 2).
-LOGGING_PHASES = (Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE)
-FACTORY_VISIT = "factory_visit"
 EDITABLE_FIELDS = frozenset(
     {"type", "title", "date", "place", "host_firm", "attendees", "description", "outcomes", "cost"}
 )
@@ -57,17 +54,8 @@ EDITABLE_FIELDS = frozenset(
 # --- helpers --------------------------------------------------------------------------------
 
 
-def can_log_in(network: Network) -> bool:
-    return network.phase in LOGGING_PHASES
-
-
 def latest_allowed_date(today: datetime.date | None = None) -> datetime.date:
-    return add_months(today or timezone.localdate(), 12)
-
-
-def _require_change(actor, network: Network) -> None:
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    return add_months(today or timezone.localdate(), ACTIVITY_MONTHS_AHEAD)
 
 
 def _lock_network(network: Network) -> Network:
@@ -78,7 +66,7 @@ def _lock_network(network: Network) -> Network:
 
 
 def _require_logging_phase(network: Network) -> None:
-    if not can_log_in(network):
+    if not activities_open(network):
         # No field names the problem: the page shows it above the form.
         raise ValidationError(ACTIVITY_WRONG_PHASE)
 
@@ -137,7 +125,7 @@ def _validate(
         limit = latest_allowed_date()
         if date > limit:
             errors["date"] = [ACTIVITY_DATE_TOO_FAR % {"limit": limit.isoformat()}]
-    if type_ok and type.slug == FACTORY_VISIT and host_firm is None:
+    if type_ok and type.slug == HOST_REQUIRED_ACTIVITY and host_firm is None:
         errors["host_firm"] = [ACTIVITY_HOST_REQUIRED]
     if date is not None and (host_firm is not None or attendees):
         members = member_ids_on(network, date)
@@ -190,7 +178,7 @@ def activity_log(
     Only the facilitator or the agency's staff, only in consolidation or independence; the
     attendees and the host firm must have been members on the activity's date.
     """
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_logging_phase(network)
     title = (title or "").strip()
@@ -225,7 +213,7 @@ def activity_update(*, activity: Activity, actor: User, reason: str = "", **fiel
     if unknown:
         raise TypeError(f"activity_update() got unexpected fields: {', '.join(sorted(unknown))}")
     network = activity.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_logging_phase(network)
     # Two editors saving at once would otherwise interleave their attendance lists.
@@ -256,15 +244,18 @@ def activity_update(*, activity: Activity, actor: User, reason: str = "", **fiel
         current_type_id=current_type_id,
     )  # fmt: skip
     removed, added = present - wanted, wanted - present
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changed or removed or added) and history.activity_needs_reason(activity),
-        message=history.ACTIVITY_REASON_REQUIRED,
+        needed=bool(changed or removed or added)
+        and history_services.activity_needs_reason(activity),
+        message=history_services.ACTIVITY_REASON_REQUIRED,
     )
     if changed:
-        history.with_reason(activity, actor=actor, reason=reason).save(update_fields=changed)
+        history_services.with_reason(activity, actor=actor, reason=reason).save(
+            update_fields=changed
+        )
     for row in Attendance.objects.filter(activity=activity, firm_id__in=removed):
-        history.with_reason(row, actor=actor, reason=reason).delete()
+        history_services.with_reason(row, actor=actor, reason=reason).delete()
     bulk_create_with_history(
         [Attendance(activity=activity, firm_id=pk) for pk in sorted(added)],
         Attendance,
@@ -281,18 +272,18 @@ def activity_delete(*, activity: Activity, actor: User, reason: str = "") -> Non
     Once a firm has confirmed its attendance, this needs a `reason`, kept in the history of
     the activity and of each attendance row."""
     network = activity.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_open(network)
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=history.activity_needs_reason(activity),
-        message=history.ACTIVITY_REASON_REQUIRED,
+        needed=history_services.activity_needs_reason(activity),
+        message=history_services.ACTIVITY_REASON_REQUIRED,
     )
     names = list(Attachment.objects.filter(activity=activity).values_list("file", flat=True))
     for row in Attendance.objects.filter(activity=activity):
-        history.with_reason(row, actor=actor, reason=reason).delete()
-    history.with_reason(activity, actor=actor, reason=reason).delete()
+        history_services.with_reason(row, actor=actor, reason=reason).delete()
+    history_services.with_reason(activity, actor=actor, reason=reason).delete()
     _delete_files_on_commit(names)
 
 
@@ -307,7 +298,7 @@ def attachment_add(*, activity: Activity, actor: User, upload) -> Attachment:
     and size are kept on the row for the download.
     """
     network = activity.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_open(network)
     checked = check_upload(upload)
@@ -331,7 +322,7 @@ def attachment_add(*, activity: Activity, actor: User, upload) -> Attachment:
 def attachment_delete(*, attachment: Attachment, actor: User) -> None:
     """Delete an activity's attachment and, once committed, its stored file."""
     network = attachment.activity.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _lock_network(network)
     _require_open(network)
     name = attachment.file.name

@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from networks.limits import clip
+from networks.lib.limits import clip
 from networks.models import Network, PhaseTransition
+from networks.rules import ALLOWED_MOVES
 
 
 class ConflictError(Exception):
@@ -20,15 +21,6 @@ class ConflictError(Exception):
 
 PHASE_MOVE_NOT_ALLOWED = _("A network cannot move from %(from)s to %(to)s.")
 REASON_REQUIRED = _("Give a reason.")
-
-# The only moves a network's phase can make: forward one step, or dissolution from any phase.
-ALLOWED_MOVES = {
-    (Network.Phase.PREPARATION, Network.Phase.CONSOLIDATION),
-    (Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE),
-    (Network.Phase.PREPARATION, Network.Phase.DISSOLVED),
-    (Network.Phase.CONSOLIDATION, Network.Phase.DISSOLVED),
-    (Network.Phase.INDEPENDENCE, Network.Phase.DISSOLVED),
-}
 
 
 def phase_transition(
@@ -56,3 +48,11 @@ def require_text(value: str, field: str, message=REASON_REQUIRED) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
+
+
+def lock_network(network: Network) -> Network:
+    """Re-read the network under a row lock so that two requests cannot both change its phase."""
+    locked = Network.objects.select_for_update().select_related("programme").get(pk=network.pk)
+    network.phase = locked.phase
+    network.term_start, network.handover_due = locked.term_start, locked.handover_due
+    return locked

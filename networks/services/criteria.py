@@ -5,7 +5,7 @@ PROTECT). A criterion that no longer applies is deactivated; new evaluations lea
 old ones keep showing it.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
@@ -31,8 +31,7 @@ KEY_MAX = Criterion._meta.get_field("key").max_length
 
 
 def _require_admin(actor: User, programme: Programme) -> None:
-    if not access.can_admin_programme(actor, programme):
-        raise PermissionDenied(NOT_PROGRAMME_ADMIN)
+    access.require(access.can_admin_programme(actor, programme), NOT_PROGRAMME_ADMIN)
 
 
 def _lock_set(programme: Programme) -> list[Criterion]:

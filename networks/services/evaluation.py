@@ -2,14 +2,13 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
 from networks.models import Criterion, Evaluation, EvaluationResult, Network, User
-from networks.services.lifecycle import NOT_AGENCY_STAFF
 
 EVALUATION_DATE_IN_FUTURE = _("The evaluation date cannot be in the future.")
 EVALUATION_BEFORE_NETWORK = _("The evaluation date cannot be before the network began (%(date)s).")
@@ -30,11 +29,10 @@ def evaluation_record(
 ) -> Evaluation:
     """Record an evaluation: met or not for every active criterion, with evidence.
 
-    The automatic suggestions (selectors_evaluation.suggestions) are only suggestions; what is
+    The automatic suggestions (selectors.evaluation.suggestions) are only suggestions; what is
     stored is what the evaluator decided. A new evaluation never overwrites an earlier one.
     """
-    if not access.is_agency_of(actor, network):
-        raise PermissionDenied(NOT_AGENCY_STAFF)
+    access.require_agency(actor, network)
     errors = []
     if network.phase == Network.Phase.PREPARATION:
         errors.append(EVALUATION_PREPARATION)

@@ -1,12 +1,12 @@
 """Firms: created once, shared by every network they join."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
+from networks.lib.taxid import normalize_tax_id
 from networks.models import Firm
-from networks.taxid import normalize_tax_id
 
 # The same answer whoever registered the firm, this agency or another: a RUT is public (its
 # complete tax id finds it in the search), but whose firm it is, and its details, are not.
@@ -29,8 +29,7 @@ def _clean(fields: dict) -> dict:
 @transaction.atomic
 def firm_create(*, actor, name: str, tax_id: str, country: str = "CL", **fields) -> Firm:
     """Create a firm. The tax id is checked (as a RUT in Chile) and must be new."""
-    if not access.can_register_firm(actor):
-        raise PermissionDenied
+    access.require(access.can_register_firm(actor))
     name = (name or "").strip()
     errors = {}
     if not name:
@@ -55,8 +54,7 @@ def firm_create(*, actor, name: str, tax_id: str, country: str = "CL", **fields)
 
 @transaction.atomic
 def firm_update(*, firm: Firm, actor, name: str | None = None, **fields) -> Firm:
-    if not access.can_record_firm_figures(actor, firm):
-        raise PermissionDenied
+    access.require(access.can_record_firm_figures(actor, firm))
     if name is not None:
         if not name.strip():
             raise ValidationError({"name": FIRM_NAME_REQUIRED})

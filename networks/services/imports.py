@@ -3,19 +3,19 @@
 The rules are those of `firm_create`, `firm_update` and `membership_add` (a checked tax id that
 is unique, a firm's details changed only by those who may, a firm active once per network, no
 new member in a dissolved network or one whose application is under review), applied to every
-row in memory first (`networks.imports.plan_import`) and then written with a handful of bulk
+row in memory first (`networks.files.imports.plan_import`) and then written with a handful of bulk
 statements, so that a file of 10,000 rows imports in seconds.
 """
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
-from networks.imports import FIRM_FIELDS, ImportPlan, ImportRow, RowPlan, plan_import
+from networks.files.imports import FIRM_FIELDS, ImportPlan, ImportRow, RowPlan, plan_import
 from networks.models import Application, Firm, Membership, Network
 from networks.services.common import ConflictError
 
@@ -101,8 +101,7 @@ def import_apply(*, actor, rows: list[ImportRow]) -> ImportResult:
     row with an error refuses the whole file (ValidationError). Importing the same file twice
     changes nothing the second time.
     """
-    if not access.can_register_firm(actor):
-        raise PermissionDenied
+    access.require(access.can_register_firm(actor))
     plan = plan_import(actor=actor, rows=rows)
     if plan.has_errors:
         raise ValidationError(IMPORT_HAS_ERRORS % {"count": plan.error_count})

@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,8 @@ from networks.models import (
     Network,
     User,
 )
-from networks.services import history
+from networks.rules import JOINT_ACTION_MIN_FIRMS, MAX_MONEY, joint_actions_open
+from networks.services import history as history_services
 from networks.services.common import ConflictError
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
@@ -60,20 +61,16 @@ PARTICIPATION_ALREADY_CONFIRMED = _("Your firm's participation is already confir
 LOGGER_CANNOT_DECLINE = _(
     "Your firm logged this joint action. Edit it or mark it dropped instead of declining."
 )
-
-OPEN_PHASES = (Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE)
 EDITABLE_FIELDS = (
     "type", "title", "firms", "status", "start_date", "end_date", "value", "outcome",
 )  # fmt: skip
-
-MAX_MONEY = Decimal(10) ** 14  # JointAction.value: max_digits=16, decimal_places=2
 
 
 # --- helpers --------------------------------------------------------------------------------
 
 
 def _require_open(network: Network) -> None:
-    if network.phase not in OPEN_PHASES:
+    if not joint_actions_open(network):
         raise ConflictError(JOINT_ACTION_PHASE)
 
 
@@ -128,7 +125,7 @@ def _check_firms(network: Network, ids: set[int] | None, *, already: set[int]) -
         )
         if new - members:
             errors.append(JOINT_ACTION_FIRM_NOT_MEMBER)
-    if len(ids) < 2:
+    if len(ids) < JOINT_ACTION_MIN_FIRMS:
         errors.append(JOINT_ACTION_TWO_FIRMS)
     return errors
 
@@ -196,8 +193,7 @@ def joint_action_log(
     and its participation is confirmed at once. When the facilitator logs it, every firm must
     confirm. `firms` are Firm rows or ids; at least two, all active members.
     """
-    if not access.can_log_joint_action(actor, network):
-        raise PermissionDenied(JOINT_ACTION_NOT_ALLOWED)
+    access.require(access.can_log_joint_action(actor, network), JOINT_ACTION_NOT_ALLOWED)
     _require_open(network)
     logging_firm_id = actor.firm_id if actor.role == User.Role.FIRM_MEMBER else None
     ids = _firm_ids(firms)
@@ -255,8 +251,7 @@ def joint_action_update(
     """
     locked = _lock(joint_action)
     network = locked.network
-    if not access.can_edit_joint_action(actor, locked):
-        raise PermissionDenied(JOINT_ACTION_EDIT_NOT_ALLOWED)
+    access.require(access.can_edit_joint_action(actor, locked), JOINT_ACTION_EDIT_NOT_ALLOWED)
     _require_open(network)
     changes = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
     if "title" in changes:
@@ -291,17 +286,20 @@ def joint_action_update(
         changes["value"] = Decimal(changes["value"])
     changes = {key: value for key, value in changes.items() if getattr(locked, key) != value}
     removed, added = current_ids - new_ids, new_ids - current_ids
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changes or removed or added) and history.joint_action_needs_reason(locked),
-        message=history.JOINT_ACTION_REASON_REQUIRED,
+        needed=bool(changes or removed or added)
+        and history_services.joint_action_needs_reason(locked),
+        message=history_services.JOINT_ACTION_REASON_REQUIRED,
     )
     for key, value in changes.items():
         setattr(locked, key, value)
     if changes:
-        history.with_reason(locked, actor=actor, reason=reason).save(update_fields=list(changes))
+        history_services.with_reason(locked, actor=actor, reason=reason).save(
+            update_fields=list(changes)
+        )
     for row in locked.participants.filter(firm_id__in=removed):
-        history.with_reason(row, actor=actor, reason=reason).delete()
+        history_services.with_reason(row, actor=actor, reason=reason).delete()
     bulk_create_with_history(
         [JointActionParticipant(joint_action=locked, firm_id=firm_id) for firm_id in sorted(added)],
         JointActionParticipant,
@@ -313,8 +311,7 @@ def joint_action_update(
 
 def _own_participant(locked: JointAction, actor: User) -> JointActionParticipant:
     """The actor's own firm's row in the joint action, locked; PermissionDenied otherwise."""
-    if not access.can_confirm_participation(actor, locked):
-        raise PermissionDenied(PARTICIPATION_NOT_YOURS)
+    access.require(access.can_confirm_participation(actor, locked), PARTICIPATION_NOT_YOURS)
     return JointActionParticipant.objects.select_for_update().get(
         joint_action=locked, firm_id=actor.firm_id
     )

@@ -5,13 +5,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks import access, notifications
-from networks.dates import add_months
+from networks import access
+from networks.lib.dates import add_months
 from networks.models import (
     Application,
     ApplicationEvent,
@@ -24,7 +24,15 @@ from networks.models import (
     Programme,
     User,
 )
-from networks.services.common import ConflictError, phase_transition, require_text
+from networks.rules import (
+    GOAL_HORIZON_MONTHS,
+    MANAGER_START_MONTHS_AHEAD,
+    MEDIUM_MONTHS,
+    SHORT_MONTHS,
+    leaving_needs_reason,
+)
+from networks.services import notifications
+from networks.services.common import ConflictError, lock_network, phase_transition, require_text
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
 NETWORK_NAME_REQUIRED = _("Give the network's name.")
@@ -63,7 +71,6 @@ APPLICATION_NOT_SUBMITTED = _("This application has not been submitted, so it ca
 FOUR_EYES = _("You submitted this application, so another officer must decide it.")
 DECISION_UNKNOWN = _("Choose approve, return or reject.")
 DECISION_REASON_REQUIRED = _("Give the reason for returning or rejecting the application.")
-NOT_AGENCY_STAFF = _("Only staff of the network's agency can do this.")
 APPLICATION_NOT_APPROVED = _("The manager can only be appointed once the application is approved.")
 MANAGER_ALREADY_APPOINTED = _(
     "This network already has a manager. Replace the manager instead of appointing a new one."
@@ -77,28 +84,8 @@ MANAGER_REPLACE_REASON_REQUIRED = _("Give the reason for replacing the manager."
 DISSOLVE_REASON_REQUIRED = _("Give the reason for dissolving the network.")
 ALREADY_DISSOLVED = _("This network is already dissolved.")
 
-SHORT_MONTHS, MEDIUM_MONTHS = 12, 36
-
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _require_change(actor, network: Network) -> None:
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
-
-
-def _require_agency(actor, network: Network) -> None:
-    if not access.is_agency_of(actor, network):
-        raise PermissionDenied(NOT_AGENCY_STAFF)
-
-
-def _lock(network: Network) -> Network:
-    """Re-read the network under a row lock so that two requests cannot both change its phase."""
-    locked = Network.objects.select_for_update().select_related("programme").get(pk=network.pk)
-    network.phase = locked.phase
-    network.term_start, network.handover_due = locked.term_start, locked.handover_due
-    return locked
 
 
 def _application(network: Network) -> Application:
@@ -137,8 +124,7 @@ def network_create(
         allowed = actor.agency_id == programme.agency_id
     else:
         allowed = actor.is_agency and actor.agency_id == programme.agency_id
-    if not allowed:
-        raise PermissionDenied(NETWORK_PROGRAMME_NOT_YOURS)
+    access.require(allowed, NETWORK_PROGRAMME_NOT_YOURS)
     errors = {}
     if not (name or "").strip():
         errors["name"] = [NETWORK_NAME_REQUIRED]
@@ -169,7 +155,7 @@ def network_create(
 @transaction.atomic
 def network_update(*, network: Network, actor: User, **fields) -> Network:
     """Change the network's name, locality or sector (not its phase: that has its own services)."""
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _require_open(network)
     allowed = {"name", "region", "commune", "sector"}
     changes = {k: (v or "").strip() for k, v in fields.items() if k in allowed}
@@ -191,8 +177,8 @@ def membership_add(
     *, network: Network, firm: Firm, actor: User, joined_on: datetime.date | None = None
 ) -> Membership:
     """Add a firm to the network. A firm may be in several networks, but once in each."""
-    _require_change(actor, network)
-    _lock(network)
+    access.require_change(actor, network)
+    lock_network(network)
     _require_open(network)
     _require_not_under_review(network)
     if Membership.objects.filter(network=network, firm=firm, left_on__isnull=True).exists():
@@ -204,12 +190,6 @@ def membership_add(
             )
     except IntegrityError:
         raise ValidationError({"firm": [MEMBER_ALREADY_ACTIVE % {"firm": firm.name}]}) from None
-
-
-def leaving_needs_reason(network: Network, application: Application | None) -> bool:
-    """Before approval the group is still being put together: firms are simply removed."""
-    approved = application is not None and application.status == Application.Status.APPROVED
-    return not (network.phase == Network.Phase.PREPARATION and not approved)
 
 
 @transaction.atomic
@@ -226,8 +206,8 @@ def membership_remove(
     Before approval the group is still being put together: the firm is simply removed. After
     approval the membership is closed with a date and a reason, so that its history stays.
     """
-    _require_change(actor, network)
-    _lock(network)
+    access.require_change(actor, network)
+    lock_network(network)
     _require_open(network)
     _require_not_under_review(network)
     membership = (
@@ -263,7 +243,7 @@ DIAGNOSIS_FIELDS = (
 @transaction.atomic
 def diagnosis_save(*, network: Network, actor: User, **fields) -> Diagnosis:
     """Write the diagnosis (any subset of its fields). Ratings are 1 to 3, or empty."""
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _require_open(network)
     _require_not_under_review(network)
     diagnosis, _created = Diagnosis.objects.select_for_update().get_or_create(network=network)
@@ -284,15 +264,12 @@ def diagnosis_save(*, network: Network, actor: User, **fields) -> Diagnosis:
     return diagnosis
 
 
-HORIZON_MONTHS = {Goal.Horizon.SHORT: 12, Goal.Horizon.MEDIUM: 36}
-
-
 def _goal_errors(network, horizon, title, due_date, baseline, target) -> dict:
     errors = {}
-    if network.phase == Network.Phase.PREPARATION and horizon in HORIZON_MONTHS and due_date:
+    if network.phase == Network.Phase.PREPARATION and horizon in GOAL_HORIZON_MONTHS and due_date:
         # While the group prepares its application, goals count from today (the submission).
         today = timezone.localdate()
-        limit = add_months(today, HORIZON_MONTHS[horizon])
+        limit = add_months(today, GOAL_HORIZON_MONTHS[horizon])
         if not today <= due_date <= limit:
             label = Goal.Horizon(horizon).label
             errors["due_date"] = [
@@ -326,7 +303,7 @@ def goal_create(
     baseline: Decimal | None = None,
     target: Decimal | None = None,
 ) -> Goal:
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _require_open(network)
     _require_not_under_review(network)
     errors = _goal_errors(network, horizon, title, due_date, baseline, target)
@@ -342,7 +319,7 @@ def goal_create(
 @transaction.atomic
 def goal_update(*, goal: Goal, actor: User, **fields) -> Goal:
     network = goal.network
-    _require_change(actor, network)
+    access.require_change(actor, network)
     _require_open(network)
     _require_not_under_review(network)
     changes = {k: v for k, v in fields.items() if k in GOAL_FIELDS}
@@ -365,7 +342,7 @@ def goal_update(*, goal: Goal, actor: User, **fields) -> Goal:
 
 @transaction.atomic
 def goal_delete(*, goal: Goal, actor: User) -> None:
-    _require_change(actor, goal.network)
+    access.require_change(actor, goal.network)
     _require_open(goal.network)
     _require_not_under_review(goal.network)
     goal.delete()
@@ -437,8 +414,8 @@ def _require_checklist(network: Network) -> None:
 @transaction.atomic
 def application_submit(*, network: Network, actor: User) -> Application:
     """Send the application to the agency. Lists every unmet condition when it cannot."""
-    _require_change(actor, network)
-    _lock(network)
+    access.require_change(actor, network)
+    lock_network(network)
     application = Application.objects.select_for_update().get(pk=_application(network).pk)
     if not application.is_editable or network.phase != Network.Phase.PREPARATION:
         raise ConflictError(APPLICATION_NOT_EDITABLE)
@@ -471,7 +448,7 @@ def application_decide(
     application decided and gets APPLICATION_ALREADY_DECIDED.
     """
     network = application.network
-    _require_agency(actor, network)
+    access.require_agency(actor, network)
     if decision not in DECISIONS:
         raise ValidationError({"decision": [DECISION_UNKNOWN]})
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -497,7 +474,7 @@ def application_decide(
     if decision == "reject":
         # A rejected group ends here; it may apply again as a new network.
         phase_transition(
-            network=_lock(network), to_phase=Network.Phase.DISSOLVED, actor=actor,
+            network=lock_network(network), to_phase=Network.Phase.DISSOLVED, actor=actor,
             reason=_("Application rejected: %(reason)s") % {"reason": reason},
         )  # fmt: skip
     notifications.application_decided(application)
@@ -507,7 +484,7 @@ def application_decide(
 # --- the manager ----------------------------------------------------------------------------
 
 
-def _check_manager(network: Network, person: User, monthly_salary, start: datetime.date) -> dict:
+def manager_errors(network: Network, person: User, monthly_salary, start: datetime.date) -> dict:
     errors = {}
     if person is None or person.role != User.Role.FACILITATOR or not person.is_active:
         errors["manager"] = [MANAGER_NOT_FACILITATOR]
@@ -518,7 +495,7 @@ def _check_manager(network: Network, person: User, monthly_salary, start: dateti
         errors["monthly_salary"] = [MANAGER_SALARY_INVALID]
     if start is None:
         errors["start_date"] = [_("Give the start date.")]
-    elif start > add_months(timezone.localdate(), 12):
+    elif start > add_months(timezone.localdate(), MANAGER_START_MONTHS_AHEAD):
         errors["start_date"] = [MANAGER_START_TOO_FAR]
     return errors
 
@@ -536,8 +513,8 @@ def manager_appoint(
 
     The start date may lie in the past, for networks that began before the app.
     """
-    _require_agency(actor, network)
-    locked = _lock(network)
+    access.require_agency(actor, network)
+    locked = lock_network(network)
     _require_open(locked)
     if ManagerAppointment.objects.filter(network=network).exists() or (
         locked.phase != Network.Phase.PREPARATION
@@ -545,7 +522,7 @@ def manager_appoint(
         raise ConflictError(MANAGER_ALREADY_APPOINTED)
     if _application(network).status != Application.Status.APPROVED:
         raise ValidationError(APPLICATION_NOT_APPROVED)
-    errors = _check_manager(locked, person, monthly_salary, start)
+    errors = manager_errors(locked, person, monthly_salary, start)
     if errors:
         raise ValidationError(errors)
     appointment = ManagerAppointment.objects.create(
@@ -575,8 +552,8 @@ def manager_replace(
     reason: str,
 ) -> ManagerAppointment:
     """Close the current appointment and open a new one. The term keeps its start and due date."""
-    _require_agency(actor, network)
-    locked = _lock(network)
+    access.require_agency(actor, network)
+    locked = lock_network(network)
     _require_open(locked)
     current = (
         ManagerAppointment.objects.select_for_update()
@@ -585,7 +562,7 @@ def manager_replace(
     )
     if current is None:
         raise ConflictError(MANAGER_NONE_YET)
-    errors = _check_manager(locked, person, monthly_salary, start)
+    errors = manager_errors(locked, person, monthly_salary, start)
     if not (reason or "").strip():
         errors["reason"] = [MANAGER_REPLACE_REASON_REQUIRED]
     if start and start < current.start_date:
@@ -612,8 +589,8 @@ def manager_replace(
 @transaction.atomic
 def network_dissolve(*, network: Network, actor: User, reason: str) -> Network:
     """End the network, from any phase. The current manager's appointment ends today."""
-    _require_agency(actor, network)
-    locked = _lock(network)
+    access.require_agency(actor, network)
+    locked = lock_network(network)
     if locked.phase == Network.Phase.DISSOLVED:
         raise ConflictError(ALREADY_DISSOLVED)
     reason = require_text(reason, "reason", DISSOLVE_REASON_REQUIRED)

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
+from networks.files.uploads import check_upload
 from networks.models import (
     Attachment,
     Firm,
@@ -21,10 +22,10 @@ from networks.models import (
     Network,
     User,
 )
-from networks.services import history
+from networks.rules import FIGURES
+from networks.services import history as history_services
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
-from networks.uploads import check_upload
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
 ACTUAL_PERIOD_TAKEN = _(
@@ -59,12 +60,6 @@ UNSET = object()
 # Errors about the report as a whole: the API's usual key; the pages show them above the form.
 NON_FIELD = "non_field_errors"
 
-# The panel's figures, in the order the pages show them.
-FIGURES = (
-    "employees", "annual_sales", "exports", "average_wage", "people_trained", "certifications",
-    "technologies",
-)  # fmt: skip
-
 
 def _day(day: datetime.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
@@ -93,8 +88,7 @@ def goal_actual_record(
     the value, in the same transaction.
     """
     network = goal.network
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    access.require_change(actor, network)
     # Locked so that two people recording the same period cannot both pass the check below.
     network = Network.objects.select_for_update().get(pk=network.pk)
     if network.phase == Network.Phase.DISSOLVED:
@@ -145,8 +139,7 @@ def goal_actual_update(
     if unknown:
         raise TypeError(f"goal_actual_update() got unexpected fields: {', '.join(sorted(unknown))}")
     network = actual.goal.network
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    access.require_change(actor, network)
     network = Network.objects.select_for_update().get(pk=network.pk)
     if network.phase == Network.Phase.DISSOLVED:
         raise ConflictError(NETWORK_CLOSED)
@@ -156,15 +149,15 @@ def goal_actual_update(
     if "value" in fields and fields["value"] is None:
         raise ValidationError({"value": [ACTUAL_VALUE_REQUIRED]})
     changed = [name for name, value in fields.items() if getattr(actual, name) != value]
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changed) and history.goal_actual_needs_reason(actual),
-        message=history.GOAL_ACTUAL_REASON_REQUIRED,
+        needed=bool(changed) and history_services.goal_actual_needs_reason(actual),
+        message=history_services.GOAL_ACTUAL_REASON_REQUIRED,
     )
     for name in changed:
         setattr(actual, name, fields[name])
     if changed:
-        history.with_reason(actual, actor=actor, reason=reason).save(update_fields=changed)
+        history_services.with_reason(actual, actor=actor, reason=reason).save(update_fields=changed)
     return actual
 
 
@@ -250,8 +243,7 @@ def firm_indicator_record(
     figures, a date in the future or already used in the series, a second baseline, a
     baseline after the follow-ups, a follow-up before the baseline.
     """
-    if not access.can_record_firm_figures(actor, firm):
-        raise PermissionDenied
+    access.require(access.can_record_firm_figures(actor, firm))
     # The firm's row is the lock: two reports cannot both become a series' baseline.
     Firm.objects.select_for_update().get(pk=firm.pk)
     values = {name: figures.get(name) for name in FIGURES}
@@ -284,8 +276,7 @@ def firm_figures_share(*, firm: Firm, network: Network, actor: User, share: bool
     same (a firm that left and rejoined is one firm to the network); each change is a history
     row of the membership. Returns the number of memberships changed.
     """
-    if not access.can_share_figures(actor, firm):
-        raise PermissionDenied
+    access.require(access.can_share_figures(actor, firm))
     memberships = list(
         Membership.objects.select_for_update().filter(firm=firm, network=network).order_by("pk")
     )
@@ -313,8 +304,7 @@ def firm_indicator_update(
         raise TypeError(
             f"firm_indicator_update() got unexpected fields: {', '.join(sorted(unknown))}"
         )
-    if not access.can_correct_figures(actor, report):
-        raise PermissionDenied
+    access.require(access.can_correct_figures(actor, report))
     Firm.objects.select_for_update().get(pk=report.firm_id)
     report = FirmIndicator.objects.select_for_update().get(pk=report.pk)
     if "notes" in fields:
@@ -324,13 +314,13 @@ def firm_indicator_update(
     if errors:
         raise ValidationError(errors)
     changed = [name for name, value in fields.items() if getattr(report, name) != value]
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changed) and history.firm_indicator_needs_reason(report),
-        message=history.INDICATOR_REASON_REQUIRED,
+        needed=bool(changed) and history_services.firm_indicator_needs_reason(report),
+        message=history_services.INDICATOR_REASON_REQUIRED,
     )
     for name in changed:
         setattr(report, name, fields[name])
     if changed:
-        history.with_reason(report, actor=actor, reason=reason).save(update_fields=changed)
+        history_services.with_reason(report, actor=actor, reason=reason).save(update_fields=changed)
     return report

@@ -7,9 +7,9 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from networks import notifications
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Network, ReminderSent
+from networks.services import notifications
 
 
 def due_reminder_key(network: Network, today: datetime.date) -> str | None:

@@ -42,8 +42,7 @@ UPTAKE_FIELDS = ("firm", "service", "referred_by_facilitator", "date", "status",
 
 
 def _require_catalogue(actor: User) -> None:
-    if not access.can_manage_catalogue(actor):
-        raise PermissionDenied(CATALOGUE_NOT_ALLOWED)
+    access.require(access.can_manage_catalogue(actor), CATALOGUE_NOT_ALLOWED)
 
 
 @transaction.atomic
@@ -87,8 +86,7 @@ def service_create(
 
 
 def _require_recorder(actor: User, network: Network) -> None:
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied(UPTAKE_NOT_ALLOWED)
+    access.require(access.can_change_network(actor, network), UPTAKE_NOT_ALLOWED)
     if network.phase == Network.Phase.DISSOLVED:
         raise ConflictError(UPTAKE_NETWORK_CLOSED)
 

@@ -9,14 +9,15 @@ or by weights, and after the handover by the firms' committed shares.
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from networks import access
-from networks.dates import add_months, months_between
+from networks.lib.dates import add_months, first_of_month, last_of_month
+from networks.lib.money import round_money, split
 from networks.models import (
     Due,
     Firm,
@@ -31,12 +32,10 @@ from networks.models import (
     TermChange,
     User,
 )
-from networks.money import round_money, split
-from networks.services import history
-from networks.services.common import ConflictError, phase_transition
-from networks.services.lifecycle import NOT_AGENCY_STAFF, _check_manager, _lock
-
-HUNDRED = Decimal(100)
+from networks.rules import HUNDRED, agency_percent
+from networks.services import history as history_services
+from networks.services.common import ConflictError, lock_network, phase_transition
+from networks.services.lifecycle import manager_errors
 
 NO_TERM_YET = _("The term has not started: appoint the first manager.")
 NOT_IN_CONSOLIDATION = _("Only a network in consolidation can do this.")
@@ -67,30 +66,7 @@ HANDOVER_ALREADY_CONFIRMED = _("The handover has already been confirmed.")
 HANDOVER_FOUR_EYES = _("You proposed this handover, so another officer must confirm it.")
 
 
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def last_of_month(day: datetime.date) -> datetime.date:
-    return add_months(first_of_month(day), 1) - datetime.timedelta(days=1)
-
-
 # --- the split ------------------------------------------------------------------------------
-
-
-def agency_percent(network: Network, month: datetime.date) -> Decimal:
-    """The agency's share of the salary for `month`, from the programme's schedule.
-
-    Year 1 is the first twelve months from the term start. After the last year of the schedule
-    (an extended term) the last rate goes on until the handover; from the month after the
-    handover the agency pays nothing.
-    """
-    month = first_of_month(month)
-    if network.handed_over_on and month > first_of_month(network.handed_over_on):
-        return Decimal(0)
-    schedule = network.programme.agency_share_schedule or [0]
-    year = max(0, months_between(first_of_month(network.term_start), month)) // 12
-    return Decimal(str(schedule[min(year, len(schedule) - 1)]))
 
 
 def salary_for(network: Network, month: datetime.date) -> Decimal:
@@ -130,7 +106,7 @@ def _weights(network: Network, month: datetime.date, firms: list[Firm]) -> list[
     if network.handed_over_on and first_of_month(month) > first_of_month(network.handed_over_on):
         handover = network.handovers.filter(status=Handover.Status.CONFIRMED).first()
         shares = dict(handover.commitments.values_list("firm_id", "share_percent"))
-    elif network.share_mode == "weighted":
+    elif network.share_mode == Network.ShareMode.WEIGHTED:
         shares = dict(network.share_weights.values_list("firm_id", "percent"))
     else:
         return [(firm.pk, Decimal(1)) for firm in firms]
@@ -166,7 +142,7 @@ def dues_generate(*, network: Network, month: datetime.date) -> MonthlyCharge:
     """Create one month's charge and dues. Idempotent: a month already charged is returned
     untouched, so running it twice (or from two processes) changes nothing."""
     month = first_of_month(month)
-    locked = _lock(network)
+    locked = lock_network(network)
     if locked.term_start is None:
         raise ValidationError(NO_TERM_YET)
     if month < first_of_month(locked.term_start):
@@ -230,8 +206,7 @@ def payment_record(
     reference: str = "",
 ) -> Payment:
     """Record what a firm paid towards the salary (facilitator or agency staff)."""
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
+    access.require_change(actor, network)
     errors = _payment_errors(network, firm, date, amount)
     if errors:
         raise ValidationError(errors)
@@ -243,8 +218,7 @@ def payment_record(
 
 
 def _locked_payment(payment: Payment, actor: User) -> Payment:
-    if not access.can_change_network(actor, payment.network):
-        raise PermissionDenied
+    access.require_change(actor, payment.network)
     return (
         Payment.objects.select_for_update()
         .select_related("network__programme", "firm")
@@ -270,15 +244,17 @@ def payment_update(*, payment: Payment, actor: User, reason: str = "", **fields)
     if "amount" in fields:
         fields["amount"] = round_money(amount, payment.network.programme.currency)
     changed = [name for name, value in fields.items() if getattr(payment, name) != value]
-    reason = history.clean_reason(
+    reason = history_services.clean_reason(
         reason,
-        needed=bool(changed) and history.payment_needs_reason(payment),
-        message=history.PAYMENT_REASON_REQUIRED,
+        needed=bool(changed) and history_services.payment_needs_reason(payment),
+        message=history_services.PAYMENT_REASON_REQUIRED,
     )
     for name in changed:
         setattr(payment, name, fields[name])
     if changed:
-        history.with_reason(payment, actor=actor, reason=reason).save(update_fields=changed)
+        history_services.with_reason(payment, actor=actor, reason=reason).save(
+            update_fields=changed
+        )
     return payment
 
 
@@ -287,11 +263,11 @@ def payment_delete(*, payment: Payment, actor: User, reason: str = "") -> None:
     """Remove a payment recorded by mistake (twice, or for the wrong firm), with a `reason`
     kept in the history; the firm's balance is read again from what remains."""
     payment = _locked_payment(payment, actor)
-    reason = history.clean_reason(
-        reason, needed=history.payment_needs_reason(payment),
-        message=history.PAYMENT_REASON_REQUIRED,
+    reason = history_services.clean_reason(
+        reason, needed=history_services.payment_needs_reason(payment),
+        message=history_services.PAYMENT_REASON_REQUIRED,
     )  # fmt: skip
-    history.with_reason(payment, actor=actor, reason=reason).delete()
+    history_services.with_reason(payment, actor=actor, reason=reason).delete()
 
 
 @transaction.atomic
@@ -300,11 +276,10 @@ def share_weights_set(*, network: Network, actor: User, weights: dict) -> None:
 
     `weights` maps firms to percentages. An empty mapping goes back to equal shares.
     """
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
-    locked = _lock(network)
+    access.require_change(actor, network)
+    locked = lock_network(network)
     if not weights:
-        locked.share_mode = "equal"
+        locked.share_mode = Network.ShareMode.EQUAL
         locked.save(update_fields=["share_mode"])
         ShareWeight.objects.filter(network=locked).delete()
         return
@@ -320,7 +295,7 @@ def share_weights_set(*, network: Network, actor: User, weights: dict) -> None:
         ShareWeight(network=locked, firm=firm, percent=Decimal(percent))
         for firm, percent in weights.items()
     )
-    locked.share_mode = "weighted"
+    locked.share_mode = Network.ShareMode.WEIGHTED
     locked.save(update_fields=["share_mode"])
 
 
@@ -345,11 +320,6 @@ def _share_errors(shares: dict, active: dict, not_100, negative, not_member, mis
 # --- the due date ---------------------------------------------------------------------------
 
 
-def _require_agency(actor, network):
-    if not access.is_agency_of(actor, network):
-        raise PermissionDenied(NOT_AGENCY_STAFF)
-
-
 @transaction.atomic
 def term_extend(*, network: Network, actor: User, new_due_date: datetime.date, reason: str):
     """Agency staff grant more time: the handover becomes due later."""
@@ -365,8 +335,8 @@ def early_handover_allow(
 
 
 def _term_change(network, actor, new_due, reason, kind) -> TermChange:
-    _require_agency(actor, network)
-    locked = _lock(network)
+    access.require_agency(actor, network)
+    locked = lock_network(network)
     if locked.phase != Network.Phase.CONSOLIDATION:
         raise ConflictError(NOT_IN_CONSOLIDATION)
     errors = {}
@@ -404,7 +374,7 @@ def _handover_errors(network, date, manager, monthly_salary, commitments) -> lis
         errors.append(str(_("Give the handover date.")))
     elif network.handover_due and date < network.handover_due:
         errors.append(str(HANDOVER_TOO_EARLY % {"due": network.handover_due.isoformat()}))
-    for messages in _check_manager(network, manager, monthly_salary, date).values():
+    for messages in manager_errors(network, manager, monthly_salary, date).values():
         errors.extend(str(m) for m in messages)
     active = {m.firm_id: m.firm for m in Membership.objects.filter(
         network=network, left_on__isnull=True).select_related("firm")}  # fmt: skip
@@ -432,19 +402,20 @@ def handover_propose(
     Refused with every reason listed. A new proposal replaces an open one, which is withdrawn
     with its commitments kept as they were; that needs a `reason`, kept in the history.
     """
-    if not access.can_change_network(actor, network):
-        raise PermissionDenied
-    locked = _lock(network)
+    access.require_change(actor, network)
+    locked = lock_network(network)
     errors = _handover_errors(locked, date, manager, monthly_salary, commitments)
     if errors:
         raise ValidationError(errors)
-    reason = history.clean_reason(
-        reason, needed=history.handover_needs_reason(locked),
-        message=history.HANDOVER_REASON_REQUIRED,
+    reason = history_services.clean_reason(
+        reason, needed=history_services.handover_needs_reason(locked),
+        message=history_services.HANDOVER_REASON_REQUIRED,
     )  # fmt: skip
     for open_one in Handover.objects.filter(network=locked, status=Handover.Status.PROPOSED):
         open_one.status = Handover.Status.WITHDRAWN
-        history.with_reason(open_one, actor=actor, reason=reason).save(update_fields=["status"])
+        history_services.with_reason(open_one, actor=actor, reason=reason).save(
+            update_fields=["status"]
+        )
     handover = Handover.objects.create(
         network=locked, date=date, manager=manager, monthly_salary=monthly_salary,
         proposed_by=actor,
@@ -469,8 +440,8 @@ def handover_confirm(*, network: Network, actor: User) -> Handover:
     with the new salary (or passes to the new manager). The network row is locked, so two
     confirmations at once give one result: the second finds it confirmed.
     """
-    _require_agency(actor, network)
-    locked = _lock(network)
+    access.require_agency(actor, network)
+    locked = lock_network(network)
     if (
         locked.phase == Network.Phase.INDEPENDENCE
         or Handover.objects.filter(network=locked, status=Handover.Status.CONFIRMED).exists()

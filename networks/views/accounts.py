@@ -5,18 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.views import i18n
 from django.views.decorators.http import require_POST, require_safe
 
-from networks import access, selectors_accounts
-from networks.services import accounts
+from networks import access
+from networks.selectors import accounts as account_selectors
+from networks.services import accounts as account_services
 
 
 @login_required
 @require_safe
 def token_list(request: HttpRequest) -> HttpResponse:
     """The user's live tokens, newest first: when made, when they expire, how they begin."""
-    tokens = selectors_accounts.token_list(request.user)
+    tokens = account_selectors.token_list(request.user)
     context = {"tokens": tokens, "token_days": settings.API_TOKEN_DAYS}
     return render(request, "networks/token_list.html", context)
 
@@ -24,12 +25,18 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    accounts.token_revoke(token=access.get_own_token_or_404(request.user, pk))
-    messages.success(request, accounts.TOKEN_REVOKED)
+    account_services.token_revoke(token=access.get_own_token_or_404(request.user, pk))
+    messages.success(request, account_services.TOKEN_REVOKED)
     return redirect("networks:token-list")
 
 
-urlpatterns = [
-    path("account/tokens/", token_list, name="token-list"),
-    path("account/tokens/<int:pk>/revoke/", token_revoke, name="token-revoke"),
-]
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (a cookie remembers the choice in this browser), and for a
+    logged-in user the choice saved on the account too, so that e-mails come in it."""
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    user = request.user
+    # An unknown value changes nothing here, as in Django's own switch.
+    if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
+        account_services.user_language_set(user=user, language=language)
+    return response

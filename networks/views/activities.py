@@ -2,53 +2,29 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks import selectors_activities as selectors
-from networks.forms_activities import ActivityFilterForm, ActivityForm, AttachmentForm
-from networks.forms_history import ActivityDeleteForm
-from networks.models import Activity, Attachment, Network
-from networks.selectors import NetworkPage
-from networks.services import activities as services
+from networks.files.uploads import attachment_response
+from networks.forms.activities import (
+    ActivityDeleteForm,
+    ActivityFilterForm,
+    ActivityForm,
+    AttachmentForm,
+)
+from networks.models import Activity, Network
+from networks.rules import activities_open
+from networks.selectors import activities as activity_selectors
+from networks.services import activities as activity_services
 from networks.services.common import ConflictError
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 PAGE_SIZE = 20
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_activities.html).
-
-    One query, which also counts the activities for the handover readiness."""
-    page = page or NetworkPage(network, request.user)
-    may_change = access.can_change_network(request.user, network)
-    recent, _held_in_window = page.recent_activities
-    return {
-        "recent_activities": recent,
-        "can_log_activity": may_change and services.can_log_in(network),
-    }
-
-
-def _activity_or_404(network: Network, pk) -> Activity:
-    # Looked up through the network, so another network's activity is simply not found.
-    activity = selectors.activity_detail(network, pk)
-    if activity is None:
-        raise Http404("No such activity.")
-    return activity
-
-
-def _attachment_or_404(user, pk) -> Attachment:
-    try:
-        return selectors.visible_attachments(user).get(pk=pk)
-    except (Attachment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such attachment.") from None
 
 
 @login_required
@@ -57,7 +33,7 @@ def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     form = ActivityFilterForm(request.GET or None, network=network)
     filters = form.filters()
-    rows = selectors.activities(network, **filters)
+    rows = activity_selectors.activities(network, **filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -68,7 +44,7 @@ def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query.urlencode(),
         "filtered": any(filters.values()),
         "can_log_activity": (
-            access.can_change_network(request.user, network) and services.can_log_in(network)
+            access.can_change_network(request.user, network) and activities_open(network)
         ),
     }
     return render(request, "networks/activity_list.html", context)
@@ -81,7 +57,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActivityForm(posted(request), network=network)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_log(
+            activity = activity_services.activity_log(
                 network=network, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -93,7 +69,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
         "network": network,
         "form": form,
         # Said up front; the service refuses anyway.
-        "closed": "" if services.can_log_in(network) else str(services.ACTIVITY_WRONG_PHASE),
+        "closed": "" if activities_open(network) else str(activity_services.ACTIVITY_WRONG_PHASE),
     }
     return render(request, "networks/activity_form.html", context)
 
@@ -101,11 +77,13 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    activity = _activity_or_404(network, activity_pk)
+    activity = access.found_or_404(
+        activity_selectors.activity_detail(network, activity_pk), "No such activity."
+    )
     form = ActivityForm(posted(request), network=network, activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_update(
+            activity = activity_services.activity_update(
                 activity=activity, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -117,7 +95,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int) -> HttpRespon
         "network": network,
         "form": form,
         "activity": activity,
-        "closed": "" if services.can_log_in(network) else str(services.ACTIVITY_WRONG_PHASE),
+        "closed": "" if activities_open(network) else str(activity_services.ACTIVITY_WRONG_PHASE),
     }
     return render(request, "networks/activity_form.html", context)
 
@@ -136,7 +114,7 @@ def _render_detail(
         "attendance": list(activity.attendance.all()),
         "attachments": list(activity.attachments.all()),
         "may_change": may_change and is_open,
-        "can_edit": may_change and services.can_log_in(network),
+        "can_edit": may_change and activities_open(network),
         "upload_form": upload_form or AttachmentForm(),
         # The firm's own row: its user sees whether it is confirmed, and may confirm it.
         "own_row": own_row,
@@ -148,17 +126,25 @@ def _render_detail(
 @login_required
 def activity_detail(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    return _render_detail(request, network, _activity_or_404(network, activity_pk))
+    return _render_detail(
+        request,
+        network,
+        access.found_or_404(
+            activity_selectors.activity_detail(network, activity_pk), "No such activity."
+        ),
+    )
 
 
 @login_required
 def activity_delete(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    activity = _activity_or_404(network, activity_pk)
+    activity = access.found_or_404(
+        activity_selectors.activity_detail(network, activity_pk), "No such activity."
+    )
     form = ActivityDeleteForm(posted(request), activity=activity)
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_delete(
+            activity_services.activity_delete(
                 activity=activity, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -180,9 +166,11 @@ def activity_delete(request: HttpRequest, pk: int, activity_pk: int) -> HttpResp
 def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     """A user of an attending firm confirms that their firm was there."""
     network = access.get_network_or_404(request.user, pk)
-    activity = _activity_or_404(network, activity_pk)
+    activity = access.found_or_404(
+        activity_selectors.activity_detail(network, activity_pk), "No such activity."
+    )
     try:
-        services.attendance_confirm(activity=activity, actor=request.user)
+        activity_services.attendance_confirm(activity=activity, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -201,11 +189,13 @@ def attendance_confirm(request: HttpRequest, pk: int, activity_pk: int) -> HttpR
 @once_per_form
 def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    activity = _activity_or_404(network, activity_pk)
+    activity = access.found_or_404(
+        activity_selectors.activity_detail(network, activity_pk), "No such activity."
+    )
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            attachment = services.attachment_add(
+            attachment = activity_services.attachment_add(
                 activity=activity, actor=request.user, upload=form.cleaned_data["file"]
             )
         except ValidationError as exc:
@@ -222,41 +212,29 @@ def attachment_add(request: HttpRequest, pk: int, activity_pk: int) -> HttpRespo
     return _render_detail(request, network, activity, upload_form=form)
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
-    """The stored file as a download under its original name; 404 if the file is gone."""
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("The file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    # Never let a browser guess a type (and run it) from the bytes.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def attachment_download(request: HttpRequest, attachment_pk: int) -> FileResponse:
     """The only way to a stored file: anyone who may see the network; 404 for anyone else."""
-    return attachment_response(_attachment_or_404(request.user, attachment_pk))
+    return attachment_response(
+        access.get_or_404(
+            activity_selectors.visible_attachments(request.user),
+            attachment_pk,
+            "No such attachment.",
+        )
+    )
 
 
 @login_required
 def attachment_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
-    attachment = _attachment_or_404(request.user, attachment_pk)
+    attachment = access.get_or_404(
+        activity_selectors.visible_attachments(request.user), attachment_pk, "No such attachment."
+    )
     activity = attachment.activity
     network = activity.network
-    if not access.can_change_network(request.user, network):
-        raise PermissionDenied
+    access.require_change(request.user, network)
     if request.method == "POST":
         try:
-            services.attachment_delete(attachment=attachment, actor=request.user)
+            activity_services.attachment_delete(attachment=attachment, actor=request.user)
         except ConflictError as exc:
             show_conflict(request, exc)
         else:
@@ -264,44 +242,3 @@ def attachment_delete(request: HttpRequest, attachment_pk: int) -> HttpResponse:
         return redirect("networks:activity-detail", network.pk, activity.pk)
     context = {"network": network, "activity": activity, "attachment": attachment}
     return render(request, "networks/activity_attachment_delete.html", context)
-
-
-urlpatterns = [
-    path("networks/<int:pk>/activities/", activity_list, name="activity-list"),
-    path("networks/<int:pk>/activities/new/", activity_create, name="activity-create"),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/",
-        activity_detail,
-        name="activity-detail",
-    ),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/edit/",
-        activity_edit,
-        name="activity-edit",
-    ),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/delete/",
-        activity_delete,
-        name="activity-delete",
-    ),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/confirm/",
-        attendance_confirm,
-        name="attendance-confirm",
-    ),
-    path(
-        "networks/<int:pk>/activities/<int:activity_pk>/attachments/",
-        attachment_add,
-        name="attachment-add",
-    ),
-    path(
-        "attachments/<int:attachment_pk>/download/",
-        attachment_download,
-        name="attachment-download",
-    ),
-    path(
-        "attachments/<int:attachment_pk>/delete/",
-        attachment_delete,
-        name="attachment-delete",
-    ),
-]

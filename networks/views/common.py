@@ -6,34 +6,19 @@ import hashlib
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from networks import access
-from networks.models import Application, IdempotencyKey, Network
-from networks.services import ConflictError
+from networks.models import IdempotencyKey
 from networks.services import idempotency as idempotency_services
-from networks.services.lifecycle import APPLICATION_UNDER_REVIEW, NETWORK_CLOSED
+from networks.services.common import ConflictError
 
 FORM_TOKEN_FIELD = "form_token"
 FORM_ALREADY_SAVED = _("This form was already sent and saved once: here is the result.")
 FORM_TOKEN_OF_ANOTHER_PAGE = _("That form belonged to another page. Fill in this one again.")
-
-
-def require_role(user, *roles) -> None:
-    if user.role not in roles:
-        raise PermissionDenied
-
-
-def get_agency_network_or_404(user, pk) -> Network:
-    """The network for an agency-only action: 404 to outsiders, 403 to everyone but its agency."""
-    network = access.get_network_or_404(user, pk)
-    if not access.is_agency_of(user, network):
-        raise PermissionDenied
-    return network
 
 
 def show_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -55,18 +40,6 @@ def show_conflict(request: HttpRequest, exc: ConflictError) -> None:
 def posted(request: HttpRequest):
     """The form data on a POST, None on a GET (so that an empty POST is still a bound form)."""
     return request.POST if request.method == "POST" else None
-
-
-def frozen_because(network: Network, application: Application | None) -> str:
-    """Why the group (members, diagnosis, goals) cannot be changed now, or "".
-
-    The services refuse such changes anyway; the pages say so up front instead of offering
-    forms that can only fail."""
-    if network.phase == Network.Phase.DISSOLVED:
-        return str(NETWORK_CLOSED)
-    if application is not None and application.status == Application.Status.SUBMITTED:
-        return str(APPLICATION_UNDER_REVIEW)
-    return ""
 
 
 # --- one save per form ----------------------------------------------------------------------

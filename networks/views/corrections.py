@@ -7,19 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from networks import access
-from networks.forms_history import (
-    FirmIndicatorChangeForm,
-    GoalActualChangeForm,
-    PaymentChangeForm,
-)
-from networks.services import ConflictError
+from networks.forms.progress import FirmIndicatorChangeForm, GoalActualChangeForm
+from networks.forms.term import PaymentChangeForm
 from networks.services import progress as progress_services
 from networks.services import term as term_services
+from networks.services.common import ConflictError
 from networks.views.common import posted, show_conflict, show_errors
 
 DELETE = "delete"
@@ -120,18 +117,3 @@ def firm_indicator_edit(request: HttpRequest, firm_pk: int, indicator_pk: int) -
         intro=_("Evaluators compare these figures over time: every change is kept in the audit "
                 "history with the reason."),
     )  # fmt: skip
-
-
-urlpatterns = [
-    path("networks/<int:pk>/payments/<int:payment_pk>/edit/", payment_edit, name="payment-edit"),
-    path(
-        "networks/<int:pk>/goals/<int:goal_pk>/actuals/<int:actual_pk>/edit/",
-        goal_actual_edit,
-        name="goal-actual-edit",
-    ),
-    path(
-        "firms/<int:firm_pk>/indicators/<int:indicator_pk>/edit/",
-        firm_indicator_edit,
-        name="firm-indicator-edit",
-    ),
-]

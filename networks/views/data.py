@@ -9,25 +9,24 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from networks import access, exports, imports, selectors_data
-from networks.forms_data import ExportFilterForm, ImportConfirmForm, ImportUploadForm
-from networks.models import Network
-from networks.selectors import NetworkPage
+from networks import access
+from networks.files import exports, imports
+from networks.forms.data import ExportFilterForm, ImportConfirmForm, ImportUploadForm
+from networks.selectors import data as data_selectors
 from networks.services.common import ConflictError
 from networks.services.imports import import_apply
-from networks.views.common import once_per_form, posted, require_role, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 IMPORT_EXPIRED = gettext_lazy(
     "This upload is no longer available (it expired or was already imported). Upload the file "
@@ -41,23 +40,13 @@ PREVIEW_MAX_ROWS = 2000
 _STORED_NAME = re.compile(r"^u(\d+)-[0-9a-f]{32}\.bin$")
 
 
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_data.html).
-
-    No query: it needs nothing of what the page has read (`page`)."""
-    return {
-        "data_exports": exports.kinds_for(request.user),
-        "can_import": access.can_change_network(request.user, network),
-    }
-
-
 # --- exports --------------------------------------------------------------------------------
 
 
 @login_required
 def export_list(request: HttpRequest) -> HttpResponse:
     """The exports the user's role offers, as CSV and XLSX links, for one network or all."""
-    require_role(request.user, *exports.ROLES)
+    access.require(access.can_export(request.user))
     form = ExportFilterForm(request.GET or None, user=request.user)
     network = form.cleaned_data["network"] if form.is_bound and form.is_valid() else None
     context = {
@@ -73,16 +62,11 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """One export as a file; ?network=<id> narrows it to one network (404 if not theirs)."""
-    require_role(request.user, *exports.ROLES)
+    access.require(access.can_export(request.user))
     return exports.export_response(request.user, kind, fmt, request.GET.get("network"))
 
 
 # --- import ---------------------------------------------------------------------------------
-
-
-def _require_importer(user) -> None:
-    if not access.can_register_firm(user):
-        raise PermissionDenied
 
 
 def _stored_path(name: str) -> str:
@@ -154,7 +138,7 @@ def _render_preview(request, plan: imports.ImportPlan, *, token, file_name, igno
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a CSV or XLSX of firms (and memberships), then see the preview: nothing is
     written until the user confirms it."""
-    _require_importer(request.user)
+    access.require(access.can_register_firm(request.user))
     form = ImportUploadForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -178,7 +162,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @once_per_form
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Write the previewed file, all or nothing."""
-    _require_importer(request.user)
+    access.require(access.can_register_firm(request.user))
     form = ImportConfirmForm(request.POST)
     loaded = _load_upload(request.user, form.cleaned_data["token"]) if form.is_valid() else None
     if loaded is None:
@@ -224,7 +208,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def import_cancel(request: HttpRequest) -> HttpResponse:
-    _require_importer(request.user)
+    access.require(access.can_register_firm(request.user))
     form = ImportConfirmForm(request.POST)
     loaded = _load_upload(request.user, form.cleaned_data["token"]) if form.is_valid() else None
     if loaded is not None:
@@ -236,7 +220,7 @@ def import_cancel(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     """An empty CSV with the expected header row."""
-    _require_importer(request.user)
+    access.require(access.can_register_firm(request.user))
     buffer = io.StringIO()
     csv.writer(buffer).writerow(imports.COLUMNS)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -255,17 +239,6 @@ def network_report(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         "programme": network.programme,
-        **selectors_data.network_report(network, request.user),
+        **data_selectors.network_report(network, request.user),
     }
     return render(request, "networks/report_network.html", context)
-
-
-urlpatterns = [
-    path("exports/", export_list, name="export-list"),
-    path("exports/<slug:kind>.<slug:fmt>", export_download, name="export"),
-    path("imports/", import_upload, name="import"),
-    path("imports/confirm/", import_confirm, name="import-confirm"),
-    path("imports/cancel/", import_cancel, name="import-cancel"),
-    path("imports/template.csv", import_template, name="import-template"),
-    path("networks/<int:pk>/report/", network_report, name="network-report"),
-]

@@ -2,63 +2,32 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors_evaluation, selectors_indicators
-from networks.forms_evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
-from networks.models import Criterion, Evaluation, Network, Programme
-from networks.selectors import NetworkPage
+from networks import access
+from networks.forms.evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
+from networks.models import Criterion, Network, Programme
+from networks.rules import default_thresholds
+from networks.selectors import evaluation as evaluation_selectors
 from networks.services import criteria as criteria_services
 from networks.services import evaluation as evaluation_services
 from networks.services.common import ConflictError
-from networks.views.common import (
-    get_agency_network_or_404,
-    once_per_form,
-    posted,
-    show_conflict,
-    show_errors,
-)
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 from profo.db_router import use_replica
 
-
-def _can_evaluate(user, network: Network) -> bool:
-    return access.is_agency_of(user, network) and network.phase != Network.Phase.PREPARATION
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_evaluation.html).
-
-    One query, shared with the handover readiness: the latest evaluation with its evaluator.
-    """
-    page = page or NetworkPage(network, request.user)
-    return {
-        "latest_evaluation": page.latest_evaluation,
-        "can_evaluate": _can_evaluate(request.user, network),
-    }
-
-
 # --- evaluating a network -------------------------------------------------------------------
-
-
-def _evaluation_or_404(network: Network, pk) -> Evaluation:
-    # Looked up through the network, so another network's evaluation is simply not found.
-    evaluation = selectors_evaluation.evaluations(network).filter(pk=pk).first()
-    if evaluation is None:
-        raise Http404("No such evaluation.")
-    return evaluation
 
 
 @login_required
 @once_per_form
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Met or not met for every active criterion, with evidence, beside what the data suggest."""
-    network = get_agency_network_or_404(request.user, pk)
-    criteria = selectors_evaluation.criteria_with_suggestions(network)
+    network = access.get_agency_network_or_404(request.user, pk)
+    criteria = evaluation_selectors.criteria_with_suggestions(network)
     form = EvaluationForm(posted(request), network=network, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,11 +64,11 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The network's evaluations, newest first. Not confidential: whoever sees the network."""
     network = access.get_network_or_404(request.user, pk)
-    evaluations = selectors_evaluation.evaluations(network).prefetch_related(None)
+    evaluations = evaluation_selectors.evaluations(network).prefetch_related(None)
     context = {
         "network": network,
         "evaluations": list(evaluations),
-        "can_evaluate": _can_evaluate(request.user, network),
+        "can_evaluate": access.can_evaluate(request.user, network),
     }
     return render(request, "networks/evaluation_list.html", context)
 
@@ -107,12 +76,14 @@ def evaluation_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_detail(request: HttpRequest, pk: int, evaluation_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    evaluation = _evaluation_or_404(network, evaluation_pk)
+    evaluation = access.get_or_404(
+        evaluation_selectors.evaluations(network), evaluation_pk, "No such evaluation."
+    )
     context = {
         "network": network,
         "evaluation": evaluation,
         "results": list(evaluation.results.all()),
-        "can_evaluate": _can_evaluate(request.user, network),
+        "can_evaluate": access.can_evaluate(request.user, network),
     }
     return render(request, "networks/evaluation_detail.html", context)
 
@@ -120,18 +91,10 @@ def evaluation_detail(request: HttpRequest, pk: int, evaluation_pk: int) -> Http
 # --- the criteria set -----------------------------------------------------------------------
 
 
-def _programme_for_change(user, pk) -> Programme:
-    """404 to other agencies, 403 to everyone but the agency's admins."""
-    programme = access.get_programme_or_404(user, pk)
-    if not access.can_admin_programme(user, programme):
-        raise PermissionDenied
-    return programme
-
-
 def _criterion_or_404(programme: Programme, pk) -> Criterion:
-    criterion = Criterion.objects.filter(programme=programme, pk=pk).first()
-    if criterion is None:
-        raise Http404("No such criterion.")
+    criterion = access.get_or_404(
+        evaluation_selectors.programme_criteria(programme), pk, "No such criterion."
+    )
     criterion.programme = programme  # already read, with its agency
     return criterion
 
@@ -144,7 +107,7 @@ def criteria_set(request: HttpRequest, programme_pk: int) -> HttpResponse:
     Agency staff see the set; a POST from them is 403.
     """
     if request.method == "POST":
-        programme = _programme_for_change(request.user, programme_pk)
+        programme = access.get_admin_programme_or_404(request.user, programme_pk)
     else:
         programme = access.get_programme_or_404(request.user, programme_pk)
     form = CriterionForm(posted(request))
@@ -173,7 +136,7 @@ def criteria_set(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @login_required
 def criterion_edit(request: HttpRequest, programme_pk: int, criterion_pk: int) -> HttpResponse:
-    programme = _programme_for_change(request.user, programme_pk)
+    programme = access.get_admin_programme_or_404(request.user, programme_pk)
     criterion = _criterion_or_404(programme, criterion_pk)
     form = CriterionForm(posted(request), initial=CriterionForm.initial_from(criterion))
     if request.method == "POST" and form.is_valid():
@@ -193,7 +156,7 @@ def criterion_edit(request: HttpRequest, programme_pk: int, criterion_pk: int) -
 
 
 def _criterion_action(request: HttpRequest, programme_pk: int, criterion_pk: int, act) -> str:
-    programme = _programme_for_change(request.user, programme_pk)
+    programme = access.get_admin_programme_or_404(request.user, programme_pk)
     criterion = _criterion_or_404(programme, criterion_pk)
     try:
         return act(criterion)
@@ -261,12 +224,6 @@ def at_least_sentence(count: int, total: int, k: int) -> str:
     return _("%(count)s of %(total)s met at least %(k)s") % {"count": count, "total": total, "k": k}
 
 
-def default_thresholds(max_k: int) -> list[int]:
-    # A third and a half of the criteria: 4 and 6 of twelve, the thresholds the 1993
-    # evaluation reported.
-    return sorted({round(max_k / 3), round(max_k / 2)})
-
-
 def portfolio_table(report, thresholds: list[int] | None = None) -> dict:
     """The report's numbers as the page and its chart show them."""
     total = report.networks
@@ -312,8 +269,7 @@ def _filter_choices(user) -> tuple[list[str], list[str]]:
 def report_portfolio(request: HttpRequest) -> HttpResponse:
     """The 1993 question for any filter, with the networks behind each number, and the
     programme indicators beside it. Agency staff and admins only."""
-    if not access.is_agency_user(request.user):
-        raise PermissionDenied
+    access.require(access.is_agency_user(request.user))
     programmes = access.visible_programmes(request.user)
     regions, sectors = _filter_choices(request.user)
     form = PortfolioFilterForm(
@@ -326,7 +282,7 @@ def report_portfolio(request: HttpRequest) -> HttpResponse:
         if not form.is_bound or form.is_valid():
             data = form.cleaned_data if form.is_bound else {}
             filters = form.filters() if form.is_bound else {}
-            report = selectors_evaluation.portfolio(user=request.user, **filters)
+            report = evaluation_selectors.portfolio(user=request.user, **filters)
             k = data.get("k")
             if k is not None and k > report.max_k:
                 k = report.max_k
@@ -340,7 +296,7 @@ def report_portfolio(request: HttpRequest) -> HttpResponse:
                     "behind": report.behind(k) if k is not None else report.rows,
                     "query": query.urlencode(),
                     # The age bounds are about evaluations; the indicators cover every network.
-                    "indicators": selectors_indicators.programme_indicators(
+                    "indicators": evaluation_selectors.programme_indicators(
                         user=request.user,
                         programme=filters.get("programme"),
                         region=filters.get("region", ""),
@@ -351,44 +307,3 @@ def report_portfolio(request: HttpRequest) -> HttpResponse:
                 }
             )
         return render(request, "networks/report_portfolio.html", context)
-
-
-urlpatterns = [
-    path(
-        "networks/<int:pk>/evaluations/",
-        evaluation_list,
-        name="evaluation-list",
-    ),
-    path(
-        "networks/<int:pk>/evaluations/new/",
-        evaluation_create,
-        name="evaluation-create",
-    ),
-    path(
-        "networks/<int:pk>/evaluations/<int:evaluation_pk>/",
-        evaluation_detail,
-        name="evaluation-detail",
-    ),
-    path("programmes/<int:programme_pk>/criteria/", criteria_set, name="criteria-set"),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/edit/",
-        criterion_edit,
-        name="criterion-edit",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/move/",
-        criterion_move,
-        name="criterion-move",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/deactivate/",
-        criterion_deactivate,
-        name="criterion-deactivate",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/reactivate/",
-        criterion_reactivate,
-        name="criterion-reactivate",
-    ),
-    path("reports/portfolio/", report_portfolio, name="report-portfolio"),
-]

@@ -6,11 +6,10 @@ Read-only on purpose: no page or endpoint edits or deletes a history row.
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.http import require_safe
 
-from networks.selectors_history import history_page
-from networks.views.common import get_agency_network_or_404
+from networks import access
+from networks.selectors.history import history_page
 
 
 @login_required
@@ -18,11 +17,6 @@ from networks.views.common import get_agency_network_or_404
 def network_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded change of the network's rows, newest first: who, when, what, before and
     after. Staff of the network's agency only (facilitators and firms 403, outsiders 404)."""
-    network = get_agency_network_or_404(request.user, pk)
+    network = access.get_agency_network_or_404(request.user, pk)
     page = history_page(network, request.GET.get("page"))
     return render(request, "networks/history_network.html", {"network": network, "page": page})
-
-
-urlpatterns = [
-    path("networks/<int:pk>/history/", network_history, name="network-history"),
-]

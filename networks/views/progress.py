@@ -2,22 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from networks import access, selectors
-from networks import selectors_progress as sp
-from networks.forms_progress import FirmIndicatorForm, GoalActualForm
+from networks import access
+from networks.forms.progress import FirmIndicatorForm, GoalActualForm
 from networks.models import Network
-from networks.selectors import NetworkPage
+from networks.rules import DRIFT_DAYS, FIGURES, MIN_FIRMS_FOR_AGGREGATE, PARTICIPATION_WINDOW_MONTHS
+from networks.selectors import lifecycle as lifecycle_selectors
+from networks.selectors import progress as progress_selectors
 from networks.services.common import ConflictError
 from networks.services.progress import (
-    FIGURES,
     figure_label,
     firm_figures_share,
     firm_indicator_record,
@@ -30,29 +29,6 @@ def _figure_labels() -> list[str]:
     return [figure_label(name) for name in FIGURES]
 
 
-def _participation_summary(rows: list[sp.Participation]) -> dict:
-    return {
-        "participation": rows,
-        "average_percent_6m": sp.average_percent(rows),
-        "drifting": [row for row in rows if row.drifting],
-    }
-
-
-def detail_context(request: HttpRequest, network: Network, page: NetworkPage | None = None) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_progress.html).
-
-    Three queries whatever the size of the network: the goals with their latest actuals, the
-    memberships with their participation, and the ties of the graph. The page shares the first
-    two with its goals and members tables."""
-    page = page or NetworkPage(network, request.user)
-    progress = sp.network_progress(network, page.today, memberships=page.memberships)
-    return {
-        "goal_progress": page.goal_progress,
-        **_participation_summary(progress["participation"]),
-        "collaboration": progress["collaboration"],
-    }
-
-
 # --- goal progress --------------------------------------------------------------------------
 
 
@@ -61,10 +37,10 @@ def detail_context(request: HttpRequest, network: Network, page: NetworkPage | N
 def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
     # Looked up through the network, so another network's goal is simply not found.
-    goal = get_object_or_404(selectors.goals(network), pk=goal_pk)
+    goal = access.get_or_404(lifecycle_selectors.goals(network), goal_pk, "No such goal.")
     may_record = access.can_change_network(request.user, network)
-    if request.method == "POST" and not may_record:
-        raise PermissionDenied
+    if request.method == "POST":
+        access.require(may_record)
     form = GoalActualForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,12 +55,12 @@ def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
                 request, _("Value for the period ending %(date)s saved.") % {"date": day}
             )
             return redirect("networks:goal-progress", network.pk, goal.pk)
-    actuals = sp.goal_actuals(goal)
+    actuals = progress_selectors.goal_actuals(goal)
     latest = max(actuals, key=lambda a: a.period_end, default=None)
     context = {
         "network": network,
         "goal": goal,
-        "progress": sp.goal_progress(
+        "progress": progress_selectors.goal_progress(
             goal, latest.value if latest else None, latest.period_end if latest else None
         ),
         "actuals": actuals,
@@ -97,9 +73,9 @@ def goal_progress(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 def goal_evidence_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """The evidence file, for whoever may see the goal's network; 404 for anyone else."""
-    attachment = sp.goal_evidence(request.user, pk, attachment_pk)
-    if attachment is None:
-        raise Http404("No such file.")
+    attachment = access.found_or_404(
+        progress_selectors.goal_evidence(request.user, pk, attachment_pk), "No such file."
+    )
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
@@ -135,7 +111,7 @@ def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Figures saved."))
             return redirect("networks:firm-indicators", firm.pk)
-    panel = sp.firm_panel(firm, request.user)
+    panel = progress_selectors.firm_panel(firm, request.user)
     recordable = {network.pk for network in networks}  # as `access.can_correct_figures`
     for series in panel.series:
         series.correctable = series.network.pk in recordable if series.network else own
@@ -158,11 +134,10 @@ def firm_figures_sharing(request: HttpRequest, firm_pk: int, network_pk: int) ->
     Only the firm's own users decide (403 for its facilitators and agency; 404 for anyone who
     may not open the firm's figures, and for a network the firm was never in)."""
     firm = access.get_firm_figures_or_404(request.user, firm_pk)
-    if not access.can_share_figures(request.user, firm):
-        raise PermissionDenied
-    network = Network.objects.filter(pk=network_pk, memberships__firm=firm).first()
-    if network is None:
-        raise Http404("No such network.")
+    access.require(access.can_share_figures(request.user, firm))
+    network = access.found_or_404(
+        Network.objects.filter(pk=network_pk, memberships__firm=firm).first(), "No such network."
+    )
     share = bool(request.POST.get("share"))
     firm_figures_share(firm=firm, network=network, actor=request.user, share=share)
     if share:
@@ -182,13 +157,13 @@ def network_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     """Network totals and medians for all who see the network; per-firm rows only for those
     who may see each firm's figures."""
     network = access.get_network_or_404(request.user, pk)
-    summary = sp.network_indicators(network, request.user)
+    summary = progress_selectors.network_indicators(network, request.user)
     context = {
         "network": network,
         "summary": summary,
         "labels": _figure_labels(),
         "aggregates": [(figure_label(a.name), a) for a in summary.aggregates],
-        "min_firms": sp.MIN_FIRMS_FOR_AGGREGATE,
+        "min_firms": MIN_FIRMS_FOR_AGGREGATE,
     }
     return render(request, "networks/indicator_network.html", context)
 
@@ -200,12 +175,12 @@ def network_indicators(request: HttpRequest, pk: int) -> HttpResponse:
 def network_participation(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance is not confidential: everyone who may see the network sees this page."""
     network = access.get_network_or_404(request.user, pk)
-    rows = sp.participation(network)
+    rows = progress_selectors.participation(network)
     context = {
         "network": network,
-        **_participation_summary(rows),
-        "window_months": sp.WINDOW_MONTHS,
-        "drift_days": sp.DRIFT_DAYS,
+        **progress_selectors.participation_summary(rows),
+        "window_months": PARTICIPATION_WINDOW_MONTHS,
+        "drift_days": DRIFT_DAYS,
     }
     return render(request, "networks/participation_network.html", context)
 
@@ -213,25 +188,6 @@ def network_participation(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def network_graph(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk)
-    collaboration = sp.collaboration(network)
+    collaboration = progress_selectors.collaboration(network)
     context = {"network": network, "collaboration": collaboration}
     return render(request, "networks/graph_network.html", context)
-
-
-urlpatterns = [
-    path("networks/<int:pk>/goals/<int:goal_pk>/progress/", goal_progress, name="goal-progress"),
-    path(
-        "goal-actuals/<int:pk>/evidence/<int:attachment_pk>/",
-        goal_evidence_download,
-        name="goal-evidence-download",
-    ),
-    path("firms/<int:firm_pk>/indicators/", firm_indicators, name="firm-indicators"),
-    path(
-        "firms/<int:firm_pk>/indicators/sharing/<int:network_pk>/",
-        firm_figures_sharing,
-        name="firm-figures-sharing",
-    ),
-    path("networks/<int:pk>/indicators/", network_indicators, name="network-indicators"),
-    path("networks/<int:pk>/participation/", network_participation, name="network-participation"),
-    path("networks/<int:pk>/graph/", network_graph, name="network-graph"),
-]

@@ -7,28 +7,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from networks.files.uploads import UPLOAD_TYPE_REFUSED
 from networks.models import Activity, ActivityType, Attachment, Attendance, Network
 from networks.services import activities as A
-from networks.uploads import UPLOAD_TYPE_REFUSED
 from tests import factories
-from tests.factories_activities import (
-    ELF,
-    PDF,
-    ActivityFactory,
-    AttachmentFactory,
-    activity_type,
-    working_network,
-)
+from tests.builders import activity_type, working_network
+from tests.factories import ELF, PDF, ActivityFactory, AttachmentFactory
 
 pytestmark = pytest.mark.django_db
 
 LIST_QUERIES = 5  # network, count, page, attendance, attachments
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

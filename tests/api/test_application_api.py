@@ -3,10 +3,11 @@
 import pytest
 from django.core import mail
 
+from networks import access
 from networks.models import Application, ApplicationEvent, Network, PhaseTransition
 from networks.services import lifecycle as L
 from tests import factories
-from tests.api.states import make_approved, make_submittable, make_submitted
+from tests.builders import make_approved, make_submittable, make_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +229,7 @@ def test_firm_member_and_facilitator_cannot_decide_403(api, request, network, pe
     api.force_authenticate(request.getfixturevalue(persona))
     response = api.post(decide(network), {"decision": "approve"}, format="json")
     assert response.status_code == 403
-    assert response.json() == {"detail": str(L.NOT_AGENCY_STAFF)}
+    assert response.json() == {"detail": str(access.NOT_AGENCY_STAFF)}
     assert Application.objects.get(network=network).status == "submitted"
 
 

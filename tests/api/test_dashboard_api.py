@@ -10,22 +10,14 @@ from django.utils import timezone
 
 from networks.models import JointAction, Membership, Network
 from tests import builders, factories
-from tests.factories_progress import activity, joint_action, members
-from tests.views.test_dashboards import (
-    busy_network,
-    days_ago,
-    due,
-    healthy,
-    pay,
-    running,
-    the_worked_example,
-)
+from tests.builders import activity, days_ago, joint_action, members
+from tests.dashboard_scenes import busy_network, due, healthy, pay, running, the_worked_example
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/dashboard/"
 
-# The dashboard's reads (see networks.selectors_dashboard); force_authenticate spares the
+# The dashboard's reads (see networks.selectors.dashboard); force_authenticate spares the
 # token's and the user's queries.
 FACILITATOR_QUERIES = 7
 AGENCY_QUERIES = 10

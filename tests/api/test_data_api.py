@@ -8,9 +8,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from openpyxl import load_workbook
 
-from networks import exports
+from networks.files import exports
 from tests import factories
-from tests import factories_data as data
+from tests import rows as data
 
 pytestmark = pytest.mark.django_db
 

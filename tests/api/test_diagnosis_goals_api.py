@@ -5,11 +5,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
+from networks.lib.typology import DIMENSIONS
 from networks.models import Diagnosis, Goal
 from networks.services import lifecycle as L
-from networks.typology import DIMENSIONS
-from tests.api.states import make_submitted
+from tests.builders import make_submitted
 
 pytestmark = pytest.mark.django_db
 

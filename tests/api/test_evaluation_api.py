@@ -5,13 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.access import NOT_AGENCY_STAFF
+from networks.lib.dates import add_months
 from networks.models import Criterion, Evaluation, Network
 from networks.services import criteria as C
 from networks.services import evaluation as E
-from networks.services.lifecycle import NOT_AGENCY_STAFF
 from tests import factories
-from tests.factories_evaluation import evaluate, sample_1993
+from tests.builders import evaluate, sample_1993
 
 pytestmark = pytest.mark.django_db
 

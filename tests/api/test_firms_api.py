@@ -2,9 +2,9 @@
 
 import pytest
 
+from networks.lib.taxid import RUT_BAD_CHECK_DIGIT
 from networks.models import Firm
 from networks.services import firms as F
-from networks.taxid import RUT_BAD_CHECK_DIGIT
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -32,9 +32,8 @@ from networks.models import (
 )
 from networks.services import history as H
 from tests import factories
-from tests.factories_evaluation import evaluate
-from tests.factories_progress import GoalFactory
-from tests.factories_term import build
+from tests.builders import evaluate, term_network
+from tests.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ REASON = "The attendance sheet was read wrong."
 
 @pytest.fixture
 def running(network, officer, member_firm):
-    return build(network, officer, months=30, pay=False)
+    return term_network(network, officer, months=30, pay=False)
 
 
 def firms_of(network) -> list:

@@ -2,7 +2,7 @@
 
 The same key and body from the same user within 24 hours answers the first answer again and
 writes nothing; the same key with another body is a 409; another user's key is their own.
-Without the header nothing changes. The parallel case runs in tests/test_races.py.
+Without the header nothing changes. The parallel case runs in tests/services/test_races.py.
 """
 
 import datetime
@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from networks.api_idempotency import IDEMPOTENCY_HEADER, IdempotentCreateMixin
+from networks.api.idempotency import IDEMPOTENCY_HEADER, IdempotentCreateMixin
 from networks.models import (
     Activity,
     Attachment,
@@ -35,22 +35,16 @@ from networks.models import (
 )
 from networks.services import idempotency as I
 from tests import factories
-from tests.factories_activities import ActivityFactory
-from tests.factories_joint_actions import SupportServiceFactory
-from tests.factories_progress import PDF, GoalFactory
-from tests.factories_term import build
+from tests.builders import term_network
+from tests.factories import PDF_MINIMAL as PDF
+from tests.factories import ActivityFactory, GoalFactory, SupportServiceFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture
 def running(network, officer):
-    return build(network, officer, months=30, pay=False)
+    return term_network(network, officer, months=30, pay=False)
 
 
 def firms_of(network) -> list[Firm]:

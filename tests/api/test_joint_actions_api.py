@@ -8,15 +8,14 @@ from django.utils import timezone
 from networks.models import JointAction, JointActionParticipant, Network, ServiceUptake
 from networks.services import joint_actions as S
 from networks.services import support as SS
-from tests import factories
-from tests import factories_joint_actions as jf
+from tests import builders, factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def firms(network, member_firm):
-    return [member_firm, *jf.open_for_joint_actions(network, members=3)]
+    return [member_firm, *builders.open_for_joint_actions(network, members=3)]
 
 
 @pytest.fixture
@@ -78,10 +77,10 @@ def test_list_filters(api, facilitator, network, firms, joint_action):
 def test_list_queries_do_not_grow(
     api, facilitator, network, firms, count, per_action, django_assert_max_num_queries
 ):
-    firms = firms + jf.open_for_joint_actions(network, members=6)
+    firms = firms + builders.open_for_joint_actions(network, members=6)
     for _ in range(count):
-        action = jf.JointActionFactory(network=network)
-        jf.participants(action, firms[:per_action], confirmed=firms[:1])
+        action = factories.JointActionFactory(network=network)
+        builders.participants(action, firms[:per_action], confirmed=firms[:1])
         S.record_decline(joint_action=action, firm=firms[-1], actor=facilitator)
     api.force_authenticate(facilitator)
     # network, count, page, participants, declines
@@ -94,7 +93,7 @@ def test_list_queries_do_not_grow(
 def test_a_member_of_network_b_cannot_list_read_or_confirm_network_as(
     api, outsider_firm_user, other_network, network, joint_action
 ):
-    jf.open_for_joint_actions(other_network)
+    builders.open_for_joint_actions(other_network)
     api.force_authenticate(outsider_firm_user)
     assert api.get(ja_list(network)).status_code == 404
     assert api.post(ja_list(network), {}, format="json").status_code == 404
@@ -241,7 +240,7 @@ def test_the_logging_firm_patches(api, firm_user, network, firms, joint_action):
 
 @pytest.fixture
 def service(agency):
-    return jf.SupportServiceFactory(provider__agency=agency, category="credit")
+    return factories.SupportServiceFactory(provider__agency=agency, category="credit")
 
 
 def up_list(network) -> str:
@@ -290,8 +289,8 @@ def test_take_up_errors_name_the_field(api, officer, network, member_firm, servi
 def test_a_firm_member_sees_only_its_own_firms_take_up(
     api, firm_user, network, member_firm, service
 ):
-    own = jf.ServiceUptakeFactory(network=network, firm=member_firm, service=service)
-    other = jf.ServiceUptakeFactory(
+    own = factories.ServiceUptakeFactory(network=network, firm=member_firm, service=service)
+    other = factories.ServiceUptakeFactory(
         network=network, firm=factories.MembershipFactory(network=network).firm, service=service
     )
     api.force_authenticate(firm_user)
@@ -307,7 +306,7 @@ def test_a_firm_member_sees_only_its_own_firms_take_up(
     "persona", ["outsider_firm_user", "outsider_officer", "outsider_facilitator"]
 )
 def test_take_up_of_another_network_is_404(api, request, network, member_firm, service, persona):
-    uptake = jf.ServiceUptakeFactory(network=network, firm=member_firm, service=service)
+    uptake = factories.ServiceUptakeFactory(network=network, firm=member_firm, service=service)
     api.force_authenticate(request.getfixturevalue(persona))
     assert api.get(up_list(network)).status_code == 404
     assert api.get(up(uptake)).status_code == 404
@@ -319,18 +318,18 @@ def test_take_up_of_another_network_is_404(api, request, network, member_firm, s
 def test_take_up_list_queries_do_not_grow(
     api, officer, network, service, django_assert_max_num_queries
 ):
-    firms = jf.open_for_joint_actions(network, members=4)
+    firms = builders.open_for_joint_actions(network, members=4)
     api.force_authenticate(officer)
     for size in (2, 30):
         ServiceUptake.objects.all().delete()
         for n in range(size):
-            jf.ServiceUptakeFactory(network=network, firm=firms[n % 4], service=service)
+            factories.ServiceUptakeFactory(network=network, firm=firms[n % 4], service=service)
         with django_assert_max_num_queries(3):  # network, count, page
             assert api.get(up_list(network)).json()["count"] == size
 
 
 def test_support_services_lists_the_readable_catalogue(api, firm_user, service, outsider_officer):
-    jf.SupportServiceFactory(provider__agency=outsider_officer.agency)
+    factories.SupportServiceFactory(provider__agency=outsider_officer.agency)
     api.force_authenticate(firm_user)
     body = api.get("/api/v1/support-services/").json()
     assert [row["id"] for row in body["results"]] == [service.pk]

@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks import access
+from networks.api.serializers.common import NO_SUCH_FACILITATOR
+from networks.lib.dates import add_months
 from networks.models import ManagerAppointment, Network, PhaseTransition
-from networks.serializers import NO_SUCH_FACILITATOR
 from networks.services import lifecycle as L
 from tests import factories
-from tests.api.states import make_approved, make_consolidating
+from tests.builders import make_approved, make_consolidating
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,7 @@ def test_only_agency_staff_appoint_403(api, request, officer, network, persona):
         url(network, "appoint-manager"), appointment_data(network.facilitator), format="json"
     )
     assert response.status_code == 403
-    assert response.json() == {"detail": str(L.NOT_AGENCY_STAFF)}
+    assert response.json() == {"detail": str(access.NOT_AGENCY_STAFF)}
     assert not ManagerAppointment.objects.exists()
 
 

@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from networks.api.serializers.lifecycle import NO_SUCH_FIRM
 from networks.models import Membership
-from networks.serializers import NO_SUCH_FIRM
 from networks.services import lifecycle as L
 from tests import factories
-from tests.api.states import make_approved, make_submitted
+from tests.builders import make_approved, make_submitted
 
 pytestmark = pytest.mark.django_db
 

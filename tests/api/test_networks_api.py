@@ -2,11 +2,11 @@
 
 import pytest
 
+from networks.api.serializers.lifecycle import NO_SUCH_PROGRAMME
 from networks.models import Application, Diagnosis, Network
-from networks.serializers import NO_SUCH_PROGRAMME
 from networks.services import lifecycle as L
 from tests import factories
-from tests.api.states import make_consolidating
+from tests.builders import make_consolidating
 
 pytestmark = pytest.mark.django_db
 

@@ -9,24 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from networks.models import Attachment, FirmIndicator, GoalActual, Network
 from networks.services import progress as P
 from tests import factories
-from tests.factories_progress import (
-    FirmIndicatorFactory,
-    GoalActualFactory,
-    GoalFactory,
-    activity,
-    days_ago,
-    joint_action,
-    members,
-    pdf,
-)
+from tests.builders import activity, days_ago, joint_action, members
+from tests.factories import FirmIndicatorFactory, GoalActualFactory, GoalFactory, pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 OUTSIDERS = ["outsider_facilitator", "outsider_officer", "outsider_firm_user"]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def indicators(firm) -> str:

@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Handover, Membership, Network, Payment, TermChange
 from networks.services import term as T
 from tests import factories
-from tests.factories_term import build
+from tests.builders import term_network
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def url(network, action: str) -> str:
 
 @pytest.fixture
 def running(network, officer, member_firm):
-    return build(network, officer)
+    return term_network(network, officer)
 
 
 def firms_of(network):
@@ -83,8 +83,8 @@ def test_contributions_outsider_404_anonymous_401(api, outsider_officer, running
 
 def test_contributions_queries_do_not_grow(api, facilitator, network, officer, programme,
                                            django_assert_max_num_queries):  # fmt: skip
-    small = build(network, officer, months=3)
-    large = build(
+    small = term_network(network, officer, months=3)
+    large = term_network(
         factories.NetworkFactory(programme=programme, facilitator=facilitator),
         officer, months=24, extra_firms=15,
     )  # fmt: skip

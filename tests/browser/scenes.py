@@ -74,7 +74,7 @@ def working_scene(*, network, officer, facilitator, firm_user, texts: dict | Non
 
 def months_later(months: int) -> datetime.timedelta:
     """How far `months` calendar months from today reach, as a timedelta for the clock."""
-    from networks.dates import add_months
+    from networks.lib.dates import add_months
 
     today = timezone.localdate()
     return add_months(today, months) - today

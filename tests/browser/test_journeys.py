@@ -18,9 +18,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
+from networks.lib.taxid import rut_check_digit
 from networks.models import Application, Handover, JointActionParticipant, Network
-from networks.taxid import rut_check_digit
 from tests import builders, factories
 from tests.browser.scenes import member_firms, months_later
 from tests.factories import PASSWORD

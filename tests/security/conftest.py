@@ -27,7 +27,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import (
     Activity,
     ActivityType,
@@ -53,7 +53,7 @@ from networks.models import (
 )
 from networks.services import evaluation as evaluation_services
 from networks.services import term as term_services
-from tests import builders, factories, factories_term
+from tests import builders, factories
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -160,7 +160,7 @@ def _side(prefix: str) -> Side:
     # Through the real services: application approved, manager appointed 29 months ago (the
     # handover is due within the year, so it can be proposed), dues
     # charged month by month and one payment per firm.
-    factories_term.build(side.network, side.officer, months=30)
+    builders.term_network(side.network, side.officer, months=30)
     side.network.refresh_from_db()
     memberships = Membership.objects.filter(network=side.network).select_related("firm")
     side.firms = [m.firm for m in memberships.order_by("firm_id")]

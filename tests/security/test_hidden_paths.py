@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from networks import exports
+from networks.files import exports
 from networks.models import FirmIndicator, Membership
 from networks.services import reminders
 from tests import builders, factories

@@ -4,7 +4,7 @@
   400 naming each one, and nothing written; a read-only field echoed back unchanged (a client
   sending back the body of a GET) is fine;
 - ids and other integers are JSON integers: 1.5, "1.5", true, "1e3" and 1.0 are 400;
-- every free text has a maximum length (`networks.limits`), in the API, the pages and the
+- every free text has a maximum length (`networks.lib.limits`), in the API, the pages and the
   database alike;
 - JSON nested thousands deep, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE, are JSON 400s.
 
@@ -22,10 +22,10 @@ from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from networks.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
+from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Application, Diagnosis, Membership, Network
 from tests import factories
-from tests.api.states import make_submitted
+from tests.builders import make_submitted
 from tests.security import test_url_matrix as matrix
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from networks import imports, uploads
+from networks.files import imports, uploads
+from networks.lib.taxid import rut_check_digit
 from networks.models import Attachment, Firm, GoalActual, Membership
-from networks.taxid import rut_check_digit
 from tests.security.conftest import PDF, PNG
 
 pytestmark = pytest.mark.django_db

@@ -12,19 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from networks.files.uploads import UPLOAD_TYPE_REFUSED
 from networks.models import Activity, Attachment, Attendance, Network
+from networks.selectors import network_page
 from networks.services import activities as A
-from networks.uploads import UPLOAD_TYPE_REFUSED
-from networks.views import activities as activity_views
 from tests import factories
-from tests.factories_activities import (
-    ELF,
-    PDF,
-    ActivityFactory,
-    AttachmentFactory,
-    activity_type,
-    working_network,
-)
+from tests.builders import activity_type, working_network
+from tests.factories import ELF, PDF, ActivityFactory, AttachmentFactory
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +26,6 @@ pytestmark = pytest.mark.django_db
 LIST_PAGE_QUERIES = 7  # session, user, network, type filter, type choices, count, page
 DETAIL_PAGE_QUERIES = 6  # session, user, network, activity, attendance, attachments
 SECTION_QUERIES = 1  # the recent activities with their counts
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
@@ -492,7 +480,7 @@ def _section_queries(user, network) -> int:
     request = RequestFactory().get("/")
     request.user = user
     with CaptureQueriesContext(connection) as queries:
-        context = activity_views.detail_context(request, network)
+        context = network_page.activities_section(network_page.NetworkPage(network, request.user))
         render_to_string("networks/_detail_activities.html", {**context, "network": network})
     return len(queries)
 

@@ -5,204 +5,43 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from networks import selectors_dashboard as D
-from networks import selectors_term
-from networks.dates import add_months
-from networks.models import (
-    Activity,
-    Application,
-    Due,
-    Evaluation,
-    Handover,
-    HandoverCommitment,
-    JointAction,
-    JointActionParticipant,
-    Membership,
-    MonthlyCharge,
-    Network,
-    Payment,
-    ServiceUptake,
-)
-from networks.services.lifecycle import submit_checklist
-from networks.services.term import first_of_month
-from networks.views.home import AT_RISK_SHOWN
+from networks.models import Application, JointAction, JointActionParticipant, Membership, Network
+from networks.selectors import term as term_selectors
+from networks.selectors.dashboard import homes as dashboard_homes
+from networks.views.dashboard import AT_RISK_SHOWN
 from tests import builders, factories
-from tests.factories_joint_actions import ServiceUptakeFactory
-from tests.factories_progress import activity, joint_action, members
+from tests.builders import activity, days_ago, joint_action, members
+from tests.dashboard_scenes import (
+    AGENCY_QUERIES,
+    FACILITATOR_QUERIES,
+    FIRM_QUERIES,
+    busy_network,
+    card_for,
+    due,
+    expire_agency_figures,
+    healthy,
+    pay,
+    queries,
+    running,
+    running_facts,
+    the_worked_example,
+    today,
+)
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
 
-# Pinned: session and user, then the reads of selectors_dashboard (see each dashboard's
-# docstring); the agency's page adds its agency's name and the list of every network (count and
-# page), the firm's page the firm's own row.
-FACILITATOR_QUERIES = 2 + 7
-AGENCY_QUERIES = 2 + 10 + 3
-FIRM_QUERIES = 2 + 7 + 1
 
-
-def today():
-    return timezone.localdate()
-
-
-def days_ago(days: int) -> datetime.date:
-    return today() - datetime.timedelta(days=days)
-
-
-def running(network, *, started_months_ago: int = 12, due_in_days: int | None = None):
-    """Put `network` in consolidation, its term started `started_months_ago` months ago."""
-    start = add_months(today(), -started_months_ago)
-    due = (
-        add_months(start, 36) if due_in_days is None else today() + datetime.timedelta(due_in_days)
-    )
-    Network.objects.filter(pk=network.pk).update(
-        phase=Network.Phase.CONSOLIDATION, term_start=start, handover_due=due
-    )
-    Application.objects.filter(network=network).update(status=Application.Status.APPROVED)
-    network.refresh_from_db()
-    return network
-
-
-def due(network, firm, amount, *, months_ago: int) -> Due:
-    """A due of `amount` for the month `months_ago` months back (with its month's charge)."""
-    month = add_months(first_of_month(today()), -months_ago)
-    charge, _ = MonthlyCharge.objects.get_or_create(
-        network=network, month=month,
-        defaults={"salary": Decimal(1000000), "agency_percent": Decimal(50),
-                  "agency_amount": Decimal(500000), "firms_amount": Decimal(500000)},
-    )  # fmt: skip
-    return Due.objects.create(
-        charge=charge, network=network, firm=firm, month=month, amount=Decimal(amount)
-    )
-
-
-def pay(network, firm, amount) -> Payment:
-    return Payment.objects.create(
-        network=network, firm=firm, date=today(), amount=Decimal(amount),
-        recorded_by=network.facilitator,
-    )  # fmt: skip
-
-
-def evaluate(network, officer, *, days: int = 30) -> Evaluation:
-    return Evaluation.objects.create(
-        network=network, date=days_ago(days), evaluator=officer, met_count=5, criteria_count=12
-    )
-
-
-def healthy(network, *, count: int = 10) -> list:
-    """A network in consolidation with nothing wrong: `count` members who all attended an
-    activity ten days ago (every firm tied to every other, 100% attendance)."""
-    running(network)
-    firms = members(network, count)
-    activity(network, *firms, date=days_ago(10))
-    return firms
-
-
-def the_worked_example(network, officer):
-    """The facilitator's network of the tests: consolidation, handover due in 41 days.
-
-    - eleven active members: A..J joined a year ago, K 30 days ago; L has left;
-    - four activities in six months: 22 attendances of active members (L's is not counted)
-      out of 4 x 11 = 44: 50%; three of them in the last 90 days, the last ten days ago;
-    - J last took part 100 days ago: the one drifting firm (K is too new to drift);
-    - A owes an old due, D paid part of one: two firms in arrears; C's due is this month's;
-    - a done joint action with B and C unconfirmed (and a dropped one, which does not count);
-    - readiness 3/6: members, a done joint action and an evaluation 30 days ago.
-    """
-    running(network, started_months_ago=33, due_in_days=41)
-    a, b, c, d, e, f, g, h, i, j = firms = members(network, 10)
-    k = members(network, 1, joined_on=days_ago(30))[0]
-    left = members(network, 1)[0]
-    Membership.objects.filter(network=network, firm=left).update(left_on=days_ago(5))
-    activity(network, a, b, c, d, e, f, g, h, left, date=days_ago(10))
-    activity(network, a, b, c, d, e, f, date=days_ago(40))
-    activity(network, a, b, c, d, e, i, date=days_ago(70))
-    activity(network, a, j, date=days_ago(100))
-    activity(network, a, b, date=today() + datetime.timedelta(days=5))  # ahead: not held yet
-    due(network, a, 1000, months_ago=4)
-    due(network, b, 1000, months_ago=4)
-    pay(network, b, 1000)
-    due(network, c, 1000, months_ago=0)
-    due(network, d, 1000, months_ago=4)
-    pay(network, d, 400)
-    done = joint_action(network, a, b, c, status=JointAction.Status.DONE, value=Decimal(5000000))
-    JointActionParticipant.objects.filter(joint_action=done, firm=a).update(
-        confirmed_at=timezone.now()
-    )
-    joint_action(network, d, status=JointAction.Status.DROPPED)
-    evaluate(network, officer)
-    return {"firms": firms, "k": k, "left": left, "j": j, "done": done}
-
-
-def card_for(dashboard, network) -> D.NetworkFacts:
-    return next(card for card in dashboard.cards if card.network.pk == network.pk)
-
-
-# --- the facilitator ------------------------------------------------------------------------
-
-
-def test_facilitator_card_figures_on_the_worked_example(facilitator, network, officer):
-    the_worked_example(network, officer)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
-    assert card.member_count == 11
-    assert card.last_activity == days_ago(10)
-    assert card.activities_90d == 3
-    assert (card.attended_6m, card.activities_6m) == (22, 4)
-    assert card.participation_rate == 0.5 and card.participation_percent == 50
-    assert card.drifting == 1 and card.drifting_since == days_ago(100)
-    assert card.in_arrears == 2
-    assert (card.unconfirmed, card.unconfirmed_actions) == (2, 1)
-    assert card.clock.days_left == 41
-    assert card.readiness == {
-        "members": True, "arrears": False, "activity": False,
-        "joint_action": True, "evaluation": True, "commitments": False,
-    }  # fmt: skip
-    assert (card.readiness_score, card.readiness_total) == (3, 6)
-
-
-def test_facilitator_figures_agree_with_the_network_pages(facilitator, network, officer):
-    """The aggregate queries restate selectors_term and selectors_progress: same answers."""
-    from networks.selectors_progress import participation
-
-    the_worked_example(network, officer)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
-    readiness = selectors_term.readiness(network)
-    assert card.readiness == {item.key: bool(item.met) for item in readiness.items}
-    assert card.readiness_score == readiness.score
-    arrears = [b for b in selectors_term.balances(network) if b.in_arrears]
-    assert card.in_arrears == len(arrears)
-    assert card.drifting == sum(1 for row in participation(network) if row.drifting)
-
-
-def test_readiness_counts_the_open_handovers_commitments(facilitator, network):
-    firms = healthy(network)
-    handover = Handover.objects.create(
-        network=network, date=today(), manager=facilitator, monthly_salary=Decimal(900000),
-        proposed_by=facilitator,
-    )  # fmt: skip
-    HandoverCommitment.objects.bulk_create(
-        HandoverCommitment(handover=handover, firm=firm, share_percent=share)
-        for firm, share in ((firms[0], Decimal(60)), (firms[1], Decimal(40)))
-    )
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
-    assert card.commitments == Decimal(100) and card.readiness["commitments"]
-    assert card.readiness == {
-        item.key: bool(item.met) for item in selectors_term.readiness(network).items
-    }
-    Handover.objects.filter(pk=handover.pk).update(status=Handover.Status.WITHDRAWN)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
-    assert card.commitments is None and not card.readiness["commitments"]
+# --- the facilitator ----------------------------------------------------------------------
 
 
 def test_facilitator_next_steps_say_what_to_do(client, facilitator, network, officer):
     the_worked_example(network, officer)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     month = date_format(
         days_ago(100), "F" if days_ago(100).year == today().year else "YEAR_MONTH_FORMAT"
     )
@@ -221,72 +60,13 @@ def test_facilitator_next_steps_say_what_to_do(client, facilitator, network, off
         in response.content.decode()
     )
     assert shows(response, "41 days left")
-    assert shows(response, selectors_term.warning(network))
-
-
-def test_a_quiet_network_is_told_to_log_an_activity(facilitator, network):
-    running(network)
-    members(network, 10)
-    activity(network, date=days_ago(31))
-    steps = card_for(D.facilitator_dashboard(user=facilitator), network).next_steps
-    assert ("log_activity", "Log this month's activity") in [(s.code, s.text) for s in steps]
-    assert steps[-1].url == reverse("networks:activity-create", args=[network.pk])
-
-
-def test_a_network_under_the_minimum_is_told_so(facilitator, network):
-    healthy(network, count=8)
-    steps = card_for(D.facilitator_dashboard(user=facilitator), network).next_steps
-    assert [s.text for s in steps] == ["8 active members: the programme asks for at least 10"]
-
-
-def test_the_arrears_cutoff_is_the_term_pages_own(network):
-    days_list = (0, 30, 60, 61, 90, 365)
-    dates = [datetime.date(2026, 1, 1), datetime.date(2026, 3, 31), datetime.date(2024, 2, 29)]
-    for days in days_list:
-        network.programme.arrears_days = days
-        for day in dates:
-            assert D.arrears_cutoff(days, day) == selectors_term.arrears_cutoff(network, day)
-
-
-def test_each_programme_counts_arrears_by_its_own_limit(facilitator, agency):
-    strict = factories.ProgrammeFactory(agency=agency, arrears_days=30)
-    lenient = factories.ProgrammeFactory(agency=agency, arrears_days=200)
-    for programme in (strict, lenient):
-        network = factories.NetworkFactory(programme=programme, facilitator=facilitator)
-        firms = healthy(network)
-        due(network, firms[0], 1000, months_ago=3)
-    dashboard = D.facilitator_dashboard(user=facilitator)
-    counts = {card.network.programme_id: card.in_arrears for card in dashboard.cards}
-    assert counts == {strict.pk: 1, lenient.pk: 0}
-
-
-def test_preparation_cards_count_the_unmet_conditions(facilitator, network, programme):
-    members(network, 3)
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
-    unmet = [item for item in submit_checklist(network) if not item.met]
-    assert card.checklist_unmet == len(unmet) == 4
-    assert [s.text for s in card.next_steps] == ["Submit the application: 4 conditions unmet"]
-    ready = builders.submittable_network(
-        factories.NetworkFactory(programme=programme, facilitator=facilitator)
-    )
-    card = card_for(D.facilitator_dashboard(user=facilitator), ready)
-    assert card.checklist_unmet == 0
-    assert [s.text for s in card.next_steps] == ["Submit the application: every condition is met"]
-
-
-def test_a_submitted_application_waits_for_the_agency(facilitator, network):
-    builders.submitted_network(network)
-    Application.objects.filter(network=network).update(
-        submitted_at=timezone.now() - datetime.timedelta(days=12)
-    )
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
-    assert [s.text for s in card.next_steps] == ["Waiting for the agency's decision (12 days)"]
+    assert shows(response, term_selectors.warning(network))
 
 
 def test_an_overdue_handover_leads_the_steps(client, facilitator, network):
     healthy(network)
     Network.objects.filter(pk=network.pk).update(handover_due=days_ago(12))
-    card = card_for(D.facilitator_dashboard(user=facilitator), network)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
     assert card.next_steps[0].text.startswith("Handover 12 days overdue: readiness ")
     client.force_login(facilitator)
     assert shows(client.get(reverse("networks:facilitator-home")), "12 days overdue")
@@ -317,112 +97,7 @@ def test_facilitator_sees_only_the_networks_they_manage(client, facilitator, net
     assert not shows(response, other.name)
 
 
-# --- agency staff ---------------------------------------------------------------------------
-
-
-def risks(dashboard) -> dict[str, list[str]]:
-    return {item.network.name: [r.code for r in item.reasons] for item in dashboard.at_risk}
-
-
-def test_each_risk_is_triggered_by_its_own_case(officer, programme, facilitator, agency):
-    def make(name):
-        return factories.NetworkFactory(programme=programme, facilitator=facilitator, name=name)
-
-    healthy(make("Healthy"))
-    running(make("Quiet"))
-    members(Network.objects.get(name="Quiet"), 10)
-    healthy(make("Small"), count=9)
-    firms = healthy(make("Owing"))
-    due(Network.objects.get(name="Owing"), firms[0], 1000, months_ago=4)
-    low = make("Absent")
-    running(low)
-    activity(low, *members(low, 10)[:4], date=days_ago(10))
-    falling = make("Drifting apart")
-    running(falling)
-    firms = members(falling, 10)
-    activity(falling, *firms, date=add_months(today(), -8))
-    activity(falling, *firms[:6], date=days_ago(10))
-    young = make("Just started")
-    running(young, started_months_ago=1)
-    members(young, 10)
-
-    dashboard = D.agency_dashboard(user=officer)
-    assert risks(dashboard) == {
-        "Quiet": ["no_activity"],
-        "Small": ["below_minimum"],
-        "Owing": ["arrears"],
-        "Absent": ["low_participation"],
-        "Drifting apart": ["density_falling"],
-    }
-    texts = {item.network.name: [r.text for r in item.reasons] for item in dashboard.at_risk}
-    assert texts["Small"] == ["9 active members, under the programme's minimum of 10"]
-    assert texts["Owing"] == ["1 firm in arrears"]
-    assert texts["Absent"] == ["Attendance 40% over the last 6 months"]
-    assert texts["Drifting apart"] == [
-        "Fewer ties between the firms: density 33% in the last 6 months, 100% in the 6 months "
-        "before"
-    ]
-    assert texts["Quiet"] == ["No activity logged yet"]
-
-
-def running_facts(officer, network) -> D.NetworkFacts:
-    dashboard = D.agency_dashboard(user=officer)
-    return next(f for f in dashboard.running if f.network.pk == network.pk)
-
-
-def test_ties_and_attendance_over_many_activities(officer, network):
-    """More than 62 activities in a half-year spread each firm's mask over several integers:
-    the pairs and the attendance still match a plain count of the attendance rows."""
-    running(network)
-    firms = members(network, 12)
-    former = firms[11]
-    Membership.objects.filter(network=network, firm=former).update(left_on=days_ago(1))
-    half_year_ago = add_months(today(), -6)
-    groups = {True: [], False: []}
-    for index in range(200):
-        day = days_ago(1 + index * 360 // 200)
-        attendees = {firms[index % 12], firms[(index * 5 + 3) % 12]}
-        if index % 7 == 0:
-            attendees.add(firms[(index + 6) % 12])
-        activity(network, *attendees, date=day)
-        groups[day > half_year_ago].append({firm.pk for firm in attendees})
-    assert len(groups[True]) > 62 and len(groups[False]) > 62
-
-    def pairs(sets):
-        return len({(a, b) for group in sets for a in group for b in group if a < b})
-
-    facts = running_facts(officer, network)
-    assert facts.pairs_recent == pairs(groups[True])
-    assert facts.pairs_before == pairs(groups[False])
-    assert facts.activities_6m == len(groups[True])
-    assert facts.attended_6m == sum(len(group - {former.pk}) for group in groups[True])
-
-
-def test_the_half_year_before_is_read_once_a_day(officer, network):
-    """Its pairs are history: kept in the cache for the day, the recent half-year is not."""
-    from django.core.cache import cache
-
-    running(network)
-    firms = members(network, 4)
-    activity(network, *firms, date=add_months(today(), -8))
-    activity(network, *firms[:2], date=days_ago(3))
-    first = running_facts(officer, network)
-    assert (first.pairs_before, first.pairs_recent) == (6, 1)
-    activity(network, firms[0], firms[1], date=add_months(today(), -9))
-    activity(network, *firms[:3], date=days_ago(2))
-    expire_agency_figures(officer)
-    again = running_facts(officer, network)
-    assert (again.pairs_before, again.pairs_recent) == (6, 3)
-    Activity.objects.filter(network=network, date__lt=add_months(today(), -6)).delete()
-    cache.clear()
-    assert running_facts(officer, network).pairs_before == 0
-
-
-def expire_agency_figures(officer):
-    """What DASHBOARD_FIGURES_SECONDS later does: the agency's aggregates are computed again."""
-    from django.core.cache import cache
-
-    cache.delete(D.AGENCY_FIGURES_CACHE.format(agency=officer.agency_id, day=today().isoformat()))
+# --- agency staff -------------------------------------------------------------------------
 
 
 def test_the_agency_figures_are_kept_for_a_while_and_say_how_old_they_are(
@@ -443,70 +118,12 @@ def test_the_agency_figures_are_kept_for_a_while_and_say_how_old_they_are(
     # A new activity: the kept figures stand until they expire, the live ones move at once.
     activity(network, *firms, date=days_ago(1))
     Membership.objects.filter(network=network, firm=firms[0]).update(left_on=days_ago(0))
-    kept = D.agency_dashboard(user=officer)
+    kept = dashboard_homes.agency_dashboard(user=officer)
     assert kept.totals.activities == 1 and kept.figures_as_of == as_of
     assert running_facts(officer, network).member_count == 3
     expire_agency_figures(officer)
-    fresh = D.agency_dashboard(user=officer)
+    fresh = dashboard_homes.agency_dashboard(user=officer)
     assert fresh.totals.activities == 2 and fresh.figures_as_of > as_of
-
-
-def test_a_network_that_starts_running_gets_its_figures_at_once(officer, network, programme):
-    running(network)
-    activity(network, *members(network, 3), date=days_ago(3))
-    assert running_facts(officer, network).activities_6m == 1
-    second = factories.NetworkFactory(programme=programme)
-    activity(second, *members(second, 3), date=days_ago(2))
-    running(second)
-    assert running_facts(officer, second).activities_6m == 1
-
-
-def test_risks_add_up_and_the_most_worrying_come_first(officer, network, programme):
-    running(network)
-    firms = members(network, 5)
-    activity(network, firms[0], date=days_ago(70))
-    due(network, firms[1], 1000, months_ago=5)
-    healthy(factories.NetworkFactory(programme=programme, name="Aaa fine"), count=9)
-    dashboard = D.agency_dashboard(user=officer)
-    first = dashboard.at_risk[0]
-    assert first.network == network
-    assert [r.code for r in first.reasons] == [
-        "no_activity", "below_minimum", "arrears", "low_participation",
-    ]  # fmt: skip
-    assert first.reasons[0].text == f"No activity since {date_format(days_ago(70))}"
-
-
-def test_agency_totals(officer, network, programme, other_network):
-    firms = healthy(network)
-    second = factories.NetworkFactory(programme=programme)
-    Membership.objects.create(network=second, firm=firms[0])  # a firm in two networks
-    members(second, 2)
-    Membership.objects.filter(network=second).update(left_on=today())  # former members count
-    activity(second, date=days_ago(400))
-    activity(second, date=today() + datetime.timedelta(days=3))  # not held yet
-    joint_action(network, *firms[:2], status=JointAction.Status.DONE, value=Decimal(1500000))
-    joint_action(second, status=JointAction.Status.DONE, value=Decimal("250000.50"))
-    joint_action(network, status=JointAction.Status.UNDER_WAY, value=Decimal(999))
-    this_year = datetime.date(today().year, 1, 1)
-    ServiceUptakeFactory(network=network, firm=firms[0], status="taken_up", date=this_year)
-    ServiceUptakeFactory(network=network, firm=firms[1], status="completed", date=this_year)
-    ServiceUptakeFactory(network=network, firm=firms[2], status="referred", date=this_year)
-    ServiceUptakeFactory(
-        network=network, firm=firms[3], status="taken_up", date=this_year - datetime.timedelta(1)
-    )
-    # Another agency's figures never count.
-    members(other_network, 4)
-    activity(other_network, date=days_ago(3))
-    ServiceUptakeFactory(network=other_network, status="taken_up", date=this_year)
-
-    totals = D.agency_dashboard(user=officer).totals
-    assert totals.networks == 2
-    assert totals.firms_reached == 12
-    assert totals.activities == 2
-    assert totals.joint_actions_done == 2
-    assert totals.joint_actions_value == {"CLP": Decimal("1750000.50")}
-    assert totals.uptakes_this_year == 2
-    assert ServiceUptake.objects.count() == 5
 
 
 def test_agency_home_shows_phases_approvals_handovers_and_risks(client, officer, programme):
@@ -685,33 +302,7 @@ def test_each_home_needs_a_login(client, home):
     assert response["Location"].startswith(reverse("login"))
 
 
-# --- query counts ---------------------------------------------------------------------------
-
-
-def busy_network(programme, facilitator, officer, *, firms: int = 12):
-    """A network in consolidation with members, activities, joint actions, dues and payments."""
-    network = factories.NetworkFactory(programme=programme, facilitator=facilitator)
-    running(network, due_in_days=30)
-    group = members(network, firms)
-    for days in (5, 40, 100, 200, 250):
-        activity(network, *group[: firms // 2], date=days_ago(days))
-    done = joint_action(network, *group[:3], status=JointAction.Status.DONE, value=Decimal(10))
-    JointActionParticipant.objects.filter(joint_action=done, firm=group[0]).update(
-        confirmed_at=timezone.now()
-    )
-    for firm in group[:4]:
-        due(network, firm, 1000, months_ago=4)
-    pay(network, group[0], 1000)
-    evaluate(network, officer)
-    ServiceUptakeFactory(network=network, firm=group[0], status="taken_up")
-    return network
-
-
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
+# --- query counts -------------------------------------------------------------------------
 
 
 def test_facilitator_home_queries_do_not_grow(

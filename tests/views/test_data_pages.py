@@ -7,13 +7,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from networks import imports
+from networks.files import imports
+from networks.lib.taxid import rut_check_digit
 from networks.models import Firm, Membership
 from networks.services.imports import IMPORT_HAS_ERRORS
-from networks.taxid import rut_check_digit
 from networks.views.data import IMPORT_EXPIRED
 from tests import builders, factories
-from tests import factories_data as data
+from tests import rows as data
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +28,6 @@ def rut(n: int) -> str:
 
 def upload(text: str, name="firms.csv"):
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def stored_uploads(media) -> list:
@@ -218,7 +212,7 @@ def test_discard_forgets_the_upload(client, facilitator, media):
 
 
 def test_xlsx_upload_previews(client, officer, network, media):
-    from tests.test_imports import xlsx
+    from tests.rows import xlsx
 
     client.force_login(officer)
     content = xlsx([["name", "tax_id", "network"], ["Maderas Sur", rut(1), network.name]])

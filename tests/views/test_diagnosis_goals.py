@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Diagnosis, Goal
 from networks.services.lifecycle import APPLICATION_UNDER_REVIEW, GOAL_TITLE_REQUIRED
 from tests import builders, factories
@@ -141,12 +141,12 @@ def test_goal_out_of_horizon_is_explained(client, facilitator, network):
 def test_goal_services_message_is_shown(client, facilitator, network, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from networks import services
+    from networks.services import lifecycle as lifecycle_services
 
     def refuse(**kwargs):
         raise ValidationError({"title": [GOAL_TITLE_REQUIRED]})
 
-    monkeypatch.setattr(services, "goal_create", refuse)
+    monkeypatch.setattr(lifecycle_services, "goal_create", refuse)
     client.force_login(facilitator)
     response = client.post(reverse("networks:goal-create", args=[network.pk]), GOAL)
     assert shows(response, GOAL_TITLE_REQUIRED)

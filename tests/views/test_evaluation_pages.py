@@ -11,14 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Criterion, Evaluation, Network
+from networks.selectors import network_page
 from networks.services import criteria as C
 from networks.services import evaluation as E
-from networks.views import evaluation as evaluation_views
 from tests import builders, factories
-from tests.factories_activities import ActivityFactory
-from tests.factories_evaluation import evaluate
+from tests.builders import evaluate
+from tests.factories import ActivityFactory
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +243,7 @@ def _section_queries(user, network) -> int:
     request.user = user
     network = Network.objects.select_related("programme__agency").get(pk=network.pk)
     with CaptureQueriesContext(connection) as queries:
-        context = evaluation_views.detail_context(request, network)
+        context = network_page.evaluation_section(network_page.NetworkPage(network, request.user))
         render_to_string("networks/_detail_evaluation.html", {**context, "network": network})
     return len(queries)
 

@@ -12,7 +12,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from networks.models import ActivityType, Criterion, Goal, Membership, Network, Payment
-from networks.selectors_history import PAGE_SIZE, TRACKED
+from networks.selectors.history import PAGE_SIZE, TRACKED
 from networks.services import progress
 from tests import builders, factories
 from tests.views.conftest import shows
@@ -72,9 +72,8 @@ def test_the_history_is_newest_first_and_names_created_and_deleted_rows(client, 
 
 
 def test_every_kind_of_row_of_the_network_is_in_its_history(client, officer, network):
-    from tests import factories_term
 
-    factories_term.build(network, officer, months=3)
+    builders.term_network(network, officer, months=3)
     for setting in (
         ActivityType.objects.filter(programme=network.programme).first(),
         Criterion.objects.filter(programme=network.programme).first(),

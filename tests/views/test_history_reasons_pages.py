@@ -23,10 +23,8 @@ from networks.models import (
 from networks.services import history as H
 from networks.services import term as T
 from tests import factories
-from tests.factories_activities import ActivityFactory, activity_type
-from tests.factories_joint_actions import JointActionFactory, participants
-from tests.factories_progress import GoalFactory
-from tests.factories_term import build
+from tests.builders import activity_type, participants, term_network
+from tests.factories import ActivityFactory, GoalFactory, JointActionFactory
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def running(network, officer, member_firm):
-    return build(network, officer, months=30, pay=False)
+    return term_network(network, officer, months=30, pay=False)
 
 
 def firms_of(network) -> list:

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.dashboard_scenes import AGENCY_QUERIES
 from tests.factories import PASSWORD
-from tests.views.test_dashboards import AGENCY_QUERIES
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.db.models import F
 from django.urls import reverse
 
 from networks.models import JointAction, JointActionParticipant, Network
+from networks.selectors import network_page
 from networks.services import joint_actions as S
-from tests import factories
-from tests import factories_joint_actions as jf
+from tests import builders, factories
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def firms(network, member_firm):
-    return [member_firm, *jf.open_for_joint_actions(network, members=3)]
+    return [member_firm, *builders.open_for_joint_actions(network, members=3)]
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_a_joint_action_is_not_found_through_another_network(
 ):
     """Network B's member cannot reach network A's joint action by putting B's id in the URL."""
     client.force_login(outsider_firm_user)
-    jf.open_for_joint_actions(other_network)
+    builders.open_for_joint_actions(other_network)
     assert client.get(url("joint-action-detail", other_network, joint_action.pk)).status_code == 404
     response = client.post(url("joint-action-confirm", other_network, joint_action.pk))
     assert response.status_code == 404
@@ -290,7 +290,9 @@ def test_list_highlights_what_waits_for_the_firm(
 
 def test_list_is_paginated(client, facilitator, network, firms):
     for n in range(25):
-        jf.participants(jf.JointActionFactory(network=network, title=f"Action {n:02}"), firms[:2])
+        builders.participants(
+            factories.JointActionFactory(network=network, title=f"Action {n:02}"), firms[:2]
+        )
     client.force_login(facilitator)
     base = url("joint-action-list", network)
     first = client.get(base).content.decode()
@@ -302,8 +304,8 @@ def test_list_is_paginated(client, facilitator, network, firms):
 
 def _many(network, firms, count, per_action):
     for _ in range(count):
-        jf.participants(
-            jf.JointActionFactory(network=network), firms[:per_action], confirmed=firms[:1]
+        builders.participants(
+            factories.JointActionFactory(network=network), firms[:per_action], confirmed=firms[:1]
         )
 
 
@@ -311,7 +313,7 @@ def _many(network, firms, count, per_action):
 def test_list_queries_do_not_grow(
     client, second_user, network, firms, count, per_action, django_assert_max_num_queries
 ):
-    firms = firms + jf.open_for_joint_actions(network, members=6)
+    firms = firms + builders.open_for_joint_actions(network, members=6)
     _many(network, firms, count, per_action)
     client.force_login(second_user)
     # session, user, network, may-log, types, waiting count, page count, page, participants
@@ -324,9 +326,9 @@ def test_list_queries_do_not_grow(
 def test_detail_queries_do_not_grow(
     client, second_user, network, firms, count, per_action, django_assert_max_num_queries
 ):
-    firms = firms + jf.open_for_joint_actions(network, members=6)
-    joint_action = jf.JointActionFactory(network=network)
-    jf.participants(joint_action, firms[:per_action], confirmed=firms[:1])
+    firms = firms + builders.open_for_joint_actions(network, members=6)
+    joint_action = factories.JointActionFactory(network=network)
+    builders.participants(joint_action, firms[:per_action], confirmed=firms[:1])
     for firm in firms[2:per_action]:
         S.record_decline(joint_action=joint_action, firm=firm, actor=second_user)
     client.force_login(second_user)
@@ -364,7 +366,9 @@ def test_network_page_section(client, second_user, network, firms, joint_action,
 
 def test_network_page_shows_the_latest_five(client, facilitator, network, firms):
     for n in range(7):
-        jf.participants(jf.JointActionFactory(network=network, title=f"Action {n}"), firms[:2])
+        builders.participants(
+            factories.JointActionFactory(network=network, title=f"Action {n}"), firms[:2]
+        )
     client.force_login(facilitator)
     response = client.get(reverse("networks:network-detail", args=[network.pk]))
     assert [ja.title for ja in response.context["ja_latest"]] == [
@@ -376,18 +380,19 @@ def test_network_page_shows_the_latest_five(client, facilitator, network, firms)
 def test_network_page_section_queries_are_fixed(
     rf, second_user, network, firms, count, per_action, django_assert_max_num_queries
 ):
-    from networks.views import joint_actions as view
 
-    firms = firms + jf.open_for_joint_actions(network, members=6)
+    firms = firms + builders.open_for_joint_actions(network, members=6)
     _many(network, firms, count, per_action)
     for firm in firms[:3]:
-        jf.ServiceUptakeFactory.create_batch(count, network=network, firm=firm)
+        factories.ServiceUptakeFactory.create_batch(count, network=network, firm=firm)
     request = rf.get("/")
     request.user = second_user
     network = Network.objects.select_related("programme__agency").get(pk=network.pk)
     # counts, latest, participants, waiting, may-log, take-up summary
     with django_assert_max_num_queries(6):
-        context = view.detail_context(request, network)
+        context = network_page.joint_actions_section(
+            network_page.NetworkPage(network, request.user)
+        )
     assert context["ja_counts"]["total"] == count
     assert context["uptake_summary"].overall.total == count  # the firm's own rows only
 

@@ -3,13 +3,13 @@
 import pytest
 from django.urls import reverse
 
+from networks.lib.taxid import RUT_BAD_CHECK_DIGIT, rut_check_digit
 from networks.models import Firm, Membership
 from networks.services.firms import FIRM_TAX_ID_TAKEN
 from networks.services.lifecycle import (
     APPLICATION_UNDER_REVIEW,
     MEMBER_LEAVE_REASON_REQUIRED,
 )
-from networks.taxid import RUT_BAD_CHECK_DIGIT, rut_check_digit
 from tests import builders, factories
 from tests.views.conftest import shows
 

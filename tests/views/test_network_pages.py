@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from networks import access, selectors, selectors_term, services
-from networks import selectors_joint_actions as sja
+from networks import access
 from networks.models import (
     ActivityType,
     Application,
@@ -22,6 +21,13 @@ from networks.models import (
     Network,
     PhaseTransition,
 )
+from networks.selectors import joint_actions as joint_action_selectors
+from networks.selectors import lifecycle as lifecycle_selectors
+from networks.selectors import network_page
+from networks.selectors import term as term_selectors
+from networks.services import activities as activity_services
+from networks.services import joint_actions as joint_action_services
+from networks.services import lifecycle as lifecycle_services
 from networks.services import progress as progress_services
 from networks.services import term as term_services
 from networks.services.lifecycle import (
@@ -29,7 +35,7 @@ from networks.services.lifecycle import (
     DISSOLVE_REASON_REQUIRED,
     NETWORK_FACILITATOR_REQUIRED,
 )
-from tests import builders, factories, factories_evaluation, factories_joint_actions
+from tests import builders, factories
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +99,7 @@ def test_create_shows_the_services_messages(client, officer, programme, monkeypa
     def refuse(**kwargs):
         raise ValidationError({"facilitator": [NETWORK_FACILITATOR_REQUIRED]})
 
-    monkeypatch.setattr(services, "network_create", refuse)
+    monkeypatch.setattr(lifecycle_services, "network_create", refuse)
     facilitator = factories.FacilitatorFactory(agency=officer.agency)
     client.force_login(officer)
     response = client.post(
@@ -120,8 +126,10 @@ def test_home_pages_link_to_network_page_and_creation(client, facilitator, offic
 def test_network_page_shows_members_diagnosis_goals_manager_and_history(client, officer, network):
     builders.consolidating_network(network, officer, salary=Decimal("1250000"))
     firm = network.memberships.select_related("firm").first().firm
-    services.membership_remove(network=network, firm=firm, actor=officer, reason="Closed down.")
-    services.diagnosis_save(
+    lifecycle_services.membership_remove(
+        network=network, firm=firm, actor=officer, reason="Closed down."
+    )
+    lifecycle_services.diagnosis_save(
         network=network, actor=officer, **dict.fromkeys(Diagnosis().ratings(), 2)
     )
     client.force_login(officer)
@@ -148,7 +156,9 @@ def test_network_page_flags_consolidation_below_the_minimum(client, officer, net
     url = reverse("networks:network-detail", args=[network.pk])
     assert "Below the minimum" not in client.get(url).content.decode()
     firm = network.memberships.select_related("firm").first().firm
-    services.membership_remove(network=network, firm=firm, actor=officer, reason="Moved away.")
+    lifecycle_services.membership_remove(
+        network=network, firm=firm, actor=officer, reason="Moved away."
+    )
     html = client.get(url).content.decode()
     assert "Below the minimum" in html
     assert "The network has 9 active member firms" in html
@@ -263,16 +273,16 @@ def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bo
     goal = Goal.objects.filter(network=network).first() or builders.add_goals(network)[0]
     done = Goal.objects.get(pk=goal.pk).actuals.count()
     for n in range(done, done + rounds):
-        services.activity_log(
+        activity_services.activity_log(
             network=network, actor=network.facilitator, type=workshop, title=f"W{n}",
             date=today - datetime.timedelta(days=9 * n), attendees=firms[: 3 + n % 7],
         )  # fmt: skip
-        services.joint_action_log(
+        joint_action_services.joint_action_log(
             network=network, actor=network.facilitator, type="joint_purchasing",
             title=f"J{n}", firms=firms[:3], status=("done", "under_way")[n % 2],
             value=Decimal(1000),
         )  # fmt: skip
-        factories_joint_actions.ServiceUptakeFactory(network=network, firm=firms[n % 3])
+        factories.ServiceUptakeFactory(network=network, firm=firms[n % 3])
         term_services.payment_record(
             network=network, firm=firms[n % 5], actor=network.facilitator, date=today,
             amount=Decimal(20000), reference=f"T{n}",
@@ -281,16 +291,14 @@ def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bo
             goal=goal, actor=network.facilitator, value=Decimal(n),
             period_end=datetime.date(2024, 1, 31) + datetime.timedelta(days=31 * n),
         )  # fmt: skip
-        factories_evaluation.evaluate(
-            network, officer, met=n % 12, date=today - datetime.timedelta(days=n)
-        )
+        builders.evaluate(network, officer, met=n % 12, date=today - datetime.timedelta(days=n))
         network.refresh_from_db()
         term_services.term_extend(
             network=network, actor=officer, reason=f"Round {n}",
             new_due_date=network.handover_due + datetime.timedelta(days=7),
         )  # fmt: skip
         passing = builders.add_members(network, 1)[0]
-        services.membership_remove(
+        lifecycle_services.membership_remove(
             network=network, firm=passing, actor=officer, reason=f"Gone {n}", left_on=today
         )
     month = today.replace(day=1)
@@ -349,31 +357,34 @@ def test_network_page_shares_reads_without_changing_answers(client, officer, per
     context = client.get(reverse("networks:network-detail", args=[network.pk])).context
     network = Network.objects.select_related("programme").get(pk=network.pk)
 
-    readiness = selectors_term.readiness(network)
+    readiness = term_selectors.readiness(network)
     assert [
         (i["key"], i["met"], str(i["label"])) for i in context["term"]["readiness"]["items"]
     ] == [(i.key, i.met, str(i.label)) for i in readiness.items]
     assert context["term"]["readiness"]["score"] == readiness.score
     page_rows = context["term"]["contributions"]["rows"]
-    own_rows = selectors_term.contributions_for(user, network)
+    own_rows = term_selectors.contributions_for(user, network)
     assert [(b.firm, b.owed, b.paid, b.arrears) for b in page_rows] == [
         (b.firm, b.owed, b.paid, b.arrears) for b in own_rows
     ]
     assert len(page_rows) == (1 if persona == "firm_user" else 13)
-    assert context["members"] == list(selectors.active_memberships(network))
-    assert context["former_members"] == list(selectors.former_memberships(network))
-    assert context["appointment"] == selectors.current_appointment(network)
+    assert context["members"] == list(lifecycle_selectors.active_memberships(network))
+    assert context["former_members"] == list(lifecycle_selectors.former_memberships(network))
+    assert context["appointment"] == lifecycle_selectors.current_appointment(network)
     timeline = [
         (e.at, e.kind, str(e.title), e.actor.username, e.reason) for e in context["timeline"]
     ]
     assert timeline == [
         (e.at, e.kind, str(e.title), e.actor.username, e.reason)
-        for e in selectors.timeline(network)
+        for e in lifecycle_selectors.timeline(network)
     ]
     assert {kind for _at, kind, *_rest in timeline} == {
         "transition", "application", "appointment", "term_change"
     }  # fmt: skip
-    assert context["ja_waiting"] == sja.waiting_for_confirmation(network, user).count()
+    assert (
+        context["ja_waiting"]
+        == joint_action_selectors.waiting_for_confirmation(network, user).count()
+    )
     assert context["ja_can_log"] == access.can_log_joint_action(user, network)
     assert context["latest_evaluation"] == network.evaluations.order_by("-date", "-pk").first()
 
@@ -384,25 +395,25 @@ def test_this_months_split_before_charging_is_the_one_charged(officer, network):
     # Nobody in the network in January; a firm leaves in March; a new manager from June.
     network.memberships.update(joined_on=datetime.date(2024, 2, 10))
     firm = network.memberships.select_related("firm").first().firm
-    services.membership_remove(
+    lifecycle_services.membership_remove(
         network=network,
         firm=firm,
         actor=officer,
         reason="Closed.",
         left_on=datetime.date(2024, 3, 5),
     )
-    services.manager_replace(
+    lifecycle_services.manager_replace(
         network=network, person=factories.FacilitatorFactory(agency=officer.agency),
         actor=officer, start=datetime.date(2024, 6, 15), monthly_salary=Decimal("1450000"),
         reason="Moved on.",
     )  # fmt: skip
     network.refresh_from_db()
-    page = selectors.NetworkPage(network, officer)
+    page = network_page.NetworkPage(network, officer)
     keys = ("salary", "agency_percent", "agency_amount", "firms_amount")
     for month in (1, 2, 3, 4, 6, 7, 12, 13, 30):
         day = datetime.date(2024 + (month - 1) // 12, (month - 1) % 12 + 1, 1)
         charged = term_services.month_split(network, day)
-        shown = selectors_term.month_split_totals(
+        shown = term_selectors.month_split_totals(
             network, day, appointments=page.appointments, memberships=page.memberships
         )
         assert shown == {key: charged[key] for key in keys}, day

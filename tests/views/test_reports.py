@@ -6,11 +6,11 @@ import json
 import pytest
 from django.urls import reverse
 
-from networks.dates import add_months
+from networks.lib.dates import add_months
 from networks.models import Network
-from networks.views.evaluation import default_thresholds
+from networks.rules import default_thresholds
 from tests import factories
-from tests.factories_evaluation import evaluate, evaluation_day, running_network, sample_1993
+from tests.builders import evaluate, evaluation_day, running_network, sample_1993
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from networks import selectors_term
-from networks.dates import add_months
+from networks.lib.dates import add_months
+from networks.lib.money import format_money
 from networks.models import (
     Handover,
     Membership,
@@ -23,10 +23,11 @@ from networks.models import (
     ShareWeight,
     TermChange,
 )
+from networks.selectors import network_page
+from networks.selectors import term as term_selectors
 from networks.services import term as T
-from networks.templatetags.money import format_money
 from tests import builders, factories
-from tests.factories_term import build
+from tests.builders import term_network
 from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +39,13 @@ SALARY = Decimal("1200000")
 def running(network, officer, member_firm):
     """31 months charged: the handover is due in at most 6 months (the first warning); 11
     members, each of which paid its first month only."""
-    return build(network, officer)
+    return term_network(network, officer)
 
 
 @pytest.fixture
 def young(network, officer, member_firm):
     """Two months into the term: enough for the access checks, quick to build."""
-    return build(network, officer, months=2, pay=False)
+    return term_network(network, officer, months=2, pay=False)
 
 
 def detail(network):
@@ -115,16 +116,16 @@ def test_section_for_the_facilitator(client, facilitator, running):
     client.force_login(facilitator)
     response = client.get(detail(running))
     html = response.content.decode()
-    clock = selectors_term.clock(running)
+    clock = term_selectors.clock(running)
     assert shows(response, "The three-year term")
     assert shows(response, f"{clock.days_left} days left")
-    assert selectors_term.warning(running)
-    assert shows(response, selectors_term.warning(running))
+    assert term_selectors.warning(running)
+    assert shows(response, term_selectors.warning(running))
     assert 'role="alert"' in html
     # Year 3 of the schedule: the agency pays 30% of 1,200,000 CLP.
     assert shows(response, "30 %")
     assert shows(response, "360,000 CLP") and shows(response, "840,000 CLP")
-    readiness = selectors_term.readiness(running)
+    readiness = term_selectors.readiness(running)
     assert shows(response, f"{readiness.score}/{readiness.total}")
     words = {None: "not available yet", True: "✓</span> met", False: "✗</span> not met"}
     for item in readiness.items:
@@ -170,10 +171,10 @@ def test_firm_member_sees_only_their_own_balance(client, firm_user, running):
 
 
 def test_overdue_network_shows_days_overdue(client, facilitator, network, officer):
-    build(network, officer, months=38, pay=False)
+    term_network(network, officer, months=38, pay=False)
     client.force_login(facilitator)
     response = client.get(detail(network))
-    clock = selectors_term.clock(network)
+    clock = term_selectors.clock(network)
     assert clock.overdue
     assert shows(response, f"{clock.days_overdue} days overdue")
     assert shows(response, "Handover overdue.")
@@ -517,7 +518,7 @@ def test_facilitator_may_not_confirm(client, facilitator, young):
 
 
 def test_dashboards_show_days_left_and_the_warning(client, officer, facilitator, running):
-    clock = selectors_term.clock(running)
+    clock = term_selectors.clock(running)
     for user, home in ((facilitator, "facilitator-home"), (officer, "agency-home")):
         client.force_login(user)
         response = client.get(reverse(f"networks:{home}"))
@@ -526,7 +527,7 @@ def test_dashboards_show_days_left_and_the_warning(client, officer, facilitator,
         assert shows(response, "Handovers ahead") == (home == "agency-home")
         assert shows(response, f"{clock.days_left} days left")
         if home == "facilitator-home":
-            assert shows(response, selectors_term.warning(running))
+            assert shows(response, term_selectors.warning(running))
 
 
 def test_dashboard_queries_do_not_grow_with_networks(client, officer, facilitator, programme):
@@ -571,8 +572,8 @@ def _count(client, path) -> int:
 @pytest.fixture
 def small_and_large(network, officer, programme, facilitator):
     """10 firms × 3 months, and 25 firms × 24 months, with the same facilitator."""
-    small = build(network, officer, months=3)
-    large = build(
+    small = term_network(network, officer, months=3)
+    large = term_network(
         factories.NetworkFactory(programme=programme, facilitator=facilitator),
         officer, months=24, extra_firms=15,
     )  # fmt: skip
@@ -598,7 +599,6 @@ def test_ledger_queries_do_not_grow(client, facilitator, small_and_large,
 def test_term_section_queries_do_not_grow(client, facilitator, small_and_large, rf,
                                           django_assert_max_num_queries):  # fmt: skip
     from networks import access
-    from networks.views import term as term_views
 
     small, large = small_and_large
     counts = []
@@ -607,11 +607,11 @@ def test_term_section_queries_do_not_grow(client, facilitator, small_and_large, 
         request.user = facilitator
         network = access.get_network_or_404(facilitator, network.pk)
         with CaptureQueriesContext(connection) as queries:
-            term_views.detail_context(request, network)
+            network_page.term_section(network_page.NetworkPage(network, request.user))
         counts.append(len(queries))
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(DETAIL_SECTION_QUERIES):
-        term_views.detail_context(request, network)
+        network_page.term_section(network_page.NetworkPage(network, request.user))
     client.force_login(facilitator)
     pages = [_count(client, detail(n)) for n in (small, large)]
     assert pages[0] == pages[1]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from networks import demo
+from networks.seed import demo
 
 DEFAULT_PASSWORD = "profo-demo-2026"
 

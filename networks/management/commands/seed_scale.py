@@ -11,7 +11,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 
-from networks import scale
+from networks.seed.scale import build as scale_build
+from networks.seed.scale import data as scale_data
+from networks.seed.scale import plan as scale_plan
+from networks.seed.scale import write as scale_write
 
 SIZE_OUT_OF_BOUNDS = "--firms must be between 10 and 30 per network ({low:,} to {high:,})."
 
@@ -80,7 +83,7 @@ class Command(BaseCommand):
         joint_actions = 100 * networks if o["joint_actions"] is None else o["joint_actions"]
         if joint_actions < 0:
             raise CommandError("--joint-actions cannot be negative.")
-        options = scale.Options(
+        options = scale_plan.Options(
             networks=networks, firms=firms, months=o["months"],
             activities_per_month=o["activities_per_month"], joint_actions=joint_actions,
             seed=o["seed"],
@@ -92,9 +95,9 @@ class Command(BaseCommand):
             # One transaction: a failure or Ctrl-C leaves the database as it was.
             with transaction.atomic():
                 if o["reset"]:
-                    scale.reset(log)
-                counts = scale.build(options, log)
-        except scale.ScaleDataExists as exc:
+                    scale_write.reset(log)
+                counts = scale_build.build(options, log)
+        except scale_build.ScaleDataExists as exc:
             raise CommandError(str(exc)) from exc
         except DatabaseError as exc:
             raise CommandError(f"seed_scale failed, nothing was written: {exc}") from exc
@@ -106,7 +109,7 @@ class Command(BaseCommand):
         ))  # fmt: skip
         for table, count in sorted(counts.items(), key=lambda item: -item[1]):
             log(f"  {table:<24} {count:>12,}")
-        log(f'Logins (password "{scale.PASSWORD}"): scale.officer (agency staff, North), '
+        log(f'Logins (password "{scale_data.PASSWORD}"): scale.officer (agency staff, North), '
             "scale.facilitator (15 networks), scale.firm (member firm).")  # fmt: skip
 
     def _analyze(self, counts) -> None:

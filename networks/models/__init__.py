@@ -1,0 +1,72 @@
+"""The PROFO domain: agencies run programmes; programmes hold networks of member firms.
+
+Models hold data and the rules the database can enforce (constraints). Business rules that
+span rows live in `networks/services/`; reads for pages live in `networks/selectors/`.
+
+One module per subject; this package imports every model, so that Django's app registry, the
+migrations (`networks.models.default_agency_share_schedule`, `default_reminder_offsets`,
+`attachment_path`), the schema settings (`networks.models.Network.Phase`) and
+`from networks.models import X` find them. It is the only package that re-exports.
+"""
+
+from networks.models.accounts import ApiToken, UserSession
+from networks.models.activities import (
+    Activity,
+    ActivityType,
+    Attachment,
+    Attendance,
+    attachment_path,
+)
+from networks.models.agencies import (
+    Agency,
+    Programme,
+    ProgrammeType,
+    User,
+    default_agency_share_schedule,
+    default_reminder_offsets,
+)
+from networks.models.base import ImmutableModel, ImmutableRowError
+from networks.models.evaluation import Criterion, Evaluation, EvaluationResult
+from networks.models.firms import Firm
+from networks.models.idempotency import IdempotencyKey
+from networks.models.joint_actions import (
+    JointAction,
+    JointActionDecline,
+    JointActionParticipant,
+    JointActionType,
+)
+from networks.models.lifecycle import (
+    Application,
+    ApplicationEvent,
+    Diagnosis,
+    Goal,
+    ManagerAppointment,
+    Membership,
+    Network,
+    PhaseTransition,
+    Rating,
+)
+from networks.models.progress import FirmIndicator, GoalActual
+from networks.models.support import ServiceUptake, SupportProvider, SupportService
+from networks.models.term import (
+    Due,
+    Handover,
+    HandoverCommitment,
+    MonthlyCharge,
+    Payment,
+    ReminderSent,
+    ShareWeight,
+    TermChange,
+)
+
+__all__ = [
+    "Activity", "ActivityType", "Agency", "ApiToken", "Application", "ApplicationEvent",
+    "Attachment", "Attendance", "Criterion", "Diagnosis", "Due", "Evaluation",
+    "EvaluationResult", "Firm", "FirmIndicator", "Goal", "GoalActual", "Handover",
+    "HandoverCommitment", "IdempotencyKey", "ImmutableModel", "ImmutableRowError", "JointAction",
+    "JointActionDecline", "JointActionParticipant", "JointActionType", "ManagerAppointment",
+    "Membership", "MonthlyCharge", "Network", "Payment", "PhaseTransition", "Programme",
+    "ProgrammeType", "Rating", "ReminderSent", "ServiceUptake", "ShareWeight", "SupportProvider",
+    "SupportService", "TermChange", "User", "UserSession", "attachment_path",
+    "default_agency_share_schedule", "default_reminder_offsets",
+]  # fmt: skip

@@ -1,0 +1,35 @@
+"""What several models share: rows that are written once and never changed, and the audit
+history (django-simple-history) kept where it was before the models became a package."""
+
+from django.db import models
+from simple_history import models as simple_history
+
+
+class HistoricalRecords(simple_history.HistoricalRecords):
+    """simple-history puts each historical model (HistoricalNetwork...) in its model's module,
+    and names the app as its module when that is not `<app>.models`. Keep them in
+    `networks.models`, as before the split: `manage.py shell` imports them from there, and a
+    pickled historical row names that module."""
+
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        self.module = "networks.models"
+
+
+class ImmutableRowError(Exception):
+    pass
+
+
+class ImmutableModel(models.Model):
+    """A history row: written once, never changed or deleted through the app."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableRowError(f"{type(self).__name__} rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRowError(f"{type(self).__name__} rows cannot be deleted.")

@@ -1,0 +1,115 @@
+"""seed_demo builds the demo world and can run again without duplicating anything."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from networks.lib.dates import add_months
+from networks.models import (
+    Activity,
+    Agency,
+    ApplicationEvent,
+    Attendance,
+    Due,
+    Evaluation,
+    Firm,
+    FirmIndicator,
+    Goal,
+    GoalActual,
+    Handover,
+    JointAction,
+    JointActionParticipant,
+    ManagerAppointment,
+    Membership,
+    Network,
+    Payment,
+    PhaseTransition,
+    Programme,
+    ServiceUptake,
+    User,
+)
+from networks.selectors import term as term_selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    models = (Agency, Programme, User, Firm, Network, Membership, Goal, ApplicationEvent,
+              ManagerAppointment, PhaseTransition, Activity, Attendance, JointAction,
+              JointActionParticipant, ServiceUptake, GoalActual, FirmIndicator, Due, Payment,
+              Evaluation, Handover)  # fmt: skip
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_seed_demo_twice_is_harmless(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password="demo-pass-123")
+    first = _counts()
+    call_command("seed_demo", password="demo-pass-123")
+    assert _counts() == first
+    assert set(Agency.objects.values_list("name", flat=True)) == {
+        "SERCOTEC Maule",
+        "SERCOTEC Biobío",
+    }
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles["admin"] == "agency_admin"
+    assert roles["officer"] == roles["officer2"] == roles["officer.biobio"] == "agency_staff"
+    assert roles["facilitator"] == roles["facilitator2"] == "facilitator"
+    assert roles["firm"] == roles["firm2"] == "firm_member"
+    assert User.objects.get(username="officer").check_password("demo-pass-123")
+    assert User.objects.get(username="officer.biobio").agency.name == "SERCOTEC Biobío"
+
+
+def test_demo_firm_users_belong_to_the_right_networks(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    firm = User.objects.get(username="firm")
+    firm2 = User.objects.get(username="firm2")
+    assert Network.objects.filter(
+        memberships__firm=firm.firm, facilitator__username="facilitator"
+    ).exists()
+    assert Network.objects.filter(
+        memberships__firm=firm2.firm, facilitator__username="facilitator2"
+    ).exists()
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
+        call_command("seed_demo")
+    assert Agency.objects.count() == 0
+
+
+def test_demo_networks_go_through_the_lifecycle(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    statuses = dict(Network.objects.values_list("name", "application__status"))
+    assert statuses["Turismo rural de Vichuquén"] == "draft"
+    assert statuses["Hortaliceros de San Clemente"] == "returned"
+    assert statuses["Queseros de Cauquenes"] == "submitted"
+    consolidating = Network.objects.filter(phase="consolidation")
+    assert consolidating.count() >= 3
+    assert len(set(consolidating.values_list("term_start", flat=True))) == consolidating.count()
+    soon = add_months(timezone.localdate(), 6)
+    assert consolidating.filter(handover_due__lte=soon).exists()
+    for network in consolidating:
+        assert network.transitions.get().to_phase == "consolidation"
+        assert 10 <= network.memberships.count() <= 30
+
+
+def test_demo_networks_have_months_of_history(settings):
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    talca = Network.objects.get(name="Muebleros de Talca")
+    assert talca.activities.count() >= 30
+    assert talca.joint_actions.filter(status="done").exists()
+    waiting = JointActionParticipant.objects.filter(
+        joint_action__network=talca, confirmed_at__isnull=True
+    )
+    assert waiting.exists()  # some confirmations still wait
+    assert talca.evaluations.count() == 2
+    assert any(b.in_arrears for b in term_selectors.balances(talca))
+    independent = Network.objects.get(phase="independence")
+    assert independent.handovers.get().status == "confirmed"
+    assert independent.charges.order_by("month").last().agency_amount == 0
