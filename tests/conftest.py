@@ -98,3 +98,51 @@ def outsider_facilitator(other_network):
 def outsider_firm_user(other_network):
     firm = factories.MembershipFactory(network=other_network).firm
     return factories.FirmMemberFactory(username="outsider-firm", firm=firm)
+
+
+class JobQueue:
+    """The jobs a test deferred, on Procrastinate's in-memory connector (its documented way to
+    test): `deferred()` lists them, `run()` runs each waiting job as a worker would, in this
+    thread, since a worker's thread would not see the test's uncommitted rows."""
+
+    def __init__(self, connector):
+        self.connector = connector
+
+    def deferred(self, task: str | None = None, status: str = "todo") -> list[dict]:
+        return [
+            job
+            for job in self.connector.jobs.values()
+            if (task is None or job["task_name"] == task) and job["status"] == status
+        ]
+
+    def run(self, task: str | None = None) -> int:
+        """Run the waiting jobs (and the ones they defer) until none is left; a failing job is
+        marked failed, as a worker would after its last try. Returns how many succeeded."""
+        from procrastinate.contrib.django import app
+
+        done = 0
+        while waiting := self.deferred(task):
+            for job in waiting:
+                try:
+                    app.tasks[job["task_name"]](**job["args"])
+                except Exception:
+                    job["status"] = "failed"
+                else:
+                    job["status"] = "succeeded"
+                    done += 1
+        return done
+
+
+@pytest.fixture(autouse=True)
+def jobs(request):
+    """Every test defers into memory, unless marked `real_queue` (it then uses the Django
+    connector and the real job tables, as production does)."""
+    if request.node.get_closest_marker("real_queue"):
+        yield None
+        return
+    from procrastinate import testing
+    from procrastinate.contrib.django import app
+
+    connector = testing.InMemoryConnector()
+    with app.replace_connector(connector):
+        yield JobQueue(connector)

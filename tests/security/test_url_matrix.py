@@ -94,6 +94,7 @@ KINDS = {
     "programme-read-admin-write": ("agency", "admin"),
     "programme-admin": ("admin", "admin"),
     "own-token": ("owner", "owner"),
+    "own-notification": ("owner", "owner"),
     "payment": ("figures", "figures-change"),
 }
 # Kinds of the routes without an id (tested in test_hidden_paths.py or by their own tests).
@@ -188,6 +189,11 @@ ROUTES = {
     # --- pages: the user's own account
     "networks:token-list": "self",
     "networks:token-revoke": "own-token",
+    "networks:notification-list": "self",
+    "networks:notification-read": "own-notification",
+    "networks:notification-read-all": "self",
+    "networks:notification-preferences": "self",
+    "networks:failed-mail-list": "list",
     # --- the API under /api/v1/
     "api:network-detail": "network-read-change",
     "api:member-list": "network-read-change",
@@ -234,6 +240,9 @@ ROUTES = {
     "api:me": "self",
     "api:token-list": "self",
     "api:token-detail": "own-token",
+    "api:notification-list": "self",
+    "api:notification-read": "own-notification",
+    "api:notification-read-all": "self",
     "api:password": "self",
     "api:network-list": "list",
     "api:firm-list": "list",
@@ -262,7 +271,7 @@ POST_ONLY = {
     "networks:attendance-confirm", "networks:attachment-add", "networks:joint-action-confirm",
     "networks:joint-action-decline", "networks:dues-generate", "networks:handover-confirm",
     "networks:criterion-move", "networks:criterion-deactivate", "networks:criterion-reactivate",
-    "networks:token-revoke",
+    "networks:token-revoke", "networks:notification-read", "networks:notification-read-all",
     "networks:firm-figures-sharing",
 }  # fmt: skip
 GET_ONLY = {"networks:network-history"}
@@ -346,6 +355,7 @@ PK_BY_SEGMENT = {
     "attachments": "attachment",
     "goal-actuals": "goal_actual",
     "tokens": "token",
+    "notifications": "notification",
     "payments": "payment",
     "firm-indicators": "indicator",
 }

@@ -1,0 +1,83 @@
+"""The background jobs, run by Procrastinate workers (`manage.py procrastinate worker`).
+
+Services defer the mail jobs by name (services.jobs.defer) in their own transaction. The
+periodic ones are deferred by the workers themselves: Procrastinate writes one row per task and
+scheduled time under a unique constraint, so a schedule fires once however many workers run
+(on any number of machines); the work itself is idempotent too (ReminderSent, DigestSent,
+EventNotified, one MonthlyCharge per month), so a manual run beside it changes nothing.
+
+Schedules are in UTC (cron strings). Each task is thin: it calls a service.
+"""
+
+import logging
+
+from django.conf import settings
+from procrastinate import RetryStrategy, builtin_tasks
+from procrastinate.contrib.django import app
+
+from networks.rules import MAIL_ATTEMPTS, MAIL_RETRY_EXPONENT
+from networks.services import notifications as notification_services
+from networks.services import reminders as reminder_services
+from networks.services import term as term_services
+
+log = logging.getLogger(__name__)
+
+# 16 retries after the first try, 2, 4, 8… 65,536 s apart: about 36 hours in all.
+MAIL_RETRY = RetryStrategy(max_attempts=MAIL_ATTEMPTS - 1, exponential_wait=MAIL_RETRY_EXPONENT)
+
+
+@app.task(name="notification_mail", queue="mail", retry=MAIL_RETRY)
+def notification_mail(*, notification_id: int) -> None:
+    notification_services.notification_mail_send(notification_id=notification_id)
+
+
+@app.task(name="digest_mail", queue="mail", retry=MAIL_RETRY)
+def digest_mail(*, user_id: int) -> None:
+    notification_services.digest_mail_send(user_id=user_id)
+
+
+@app.task(name="password_reset_mail", queue="mail", retry=MAIL_RETRY)
+def password_reset_mail(*, user_id: int) -> None:
+    notification_services.password_reset_mail_send(user_id=user_id)
+
+
+# --- periodic -------------------------------------------------------------------------------
+# `timestamp` is the scheduled time Procrastinate passes to a periodic task. A queueing lock
+# keeps at most one waiting job of each (a worker down for a day does not pile them up).
+
+
+@app.periodic(cron="5 * * * *")
+@app.task(name="send_reminders", queue="periodic", queueing_lock="send_reminders")
+def send_reminders(timestamp: int) -> None:
+    count = reminder_services.reminders_send()
+    log.info("%s handover reminder(s) sent", count)
+
+
+@app.periodic(cron="15 3 * * *")
+@app.task(name="generate_dues", queue="periodic", queueing_lock="generate_dues")
+def generate_dues(timestamp: int) -> None:
+    count = term_services.dues_catch_up_all()
+    log.info("%s month(s) charged", count)
+
+
+@app.periodic(cron="45 3 * * *")
+@app.task(name="check_arrears", queue="periodic", queueing_lock="check_arrears")
+def check_arrears(timestamp: int) -> None:
+    count = term_services.arrears_check()
+    log.info("%s firm(s) newly in arrears", count)
+
+
+@app.periodic(cron="0 11 * * *")
+@app.task(name="send_digests", queue="periodic", queueing_lock="send_digests")
+def send_digests(timestamp: int) -> None:
+    count = notification_services.digests_queue()
+    log.info("%s digest(s) queued", count)
+
+
+# Procrastinate's own cleanup: finished jobs (not failed ones) older than JOBS_KEEP_HOURS.
+app.periodic(
+    cron="30 4 * * *",
+    periodic_id="remove_old_jobs",
+    queueing_lock="remove_old_jobs",
+    task_kwargs={"max_hours": settings.JOBS_KEEP_HOURS},
+)(builtin_tasks.remove_old_jobs)
