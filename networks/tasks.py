@@ -9,13 +9,16 @@ EventNotified, one MonthlyCharge per month), so a manual run beside it changes n
 Schedules are in UTC (cron strings). Each task is thin: it calls a service.
 """
 
+import functools
 import logging
 
 from django.conf import settings
 from procrastinate import RetryStrategy, builtin_tasks
 from procrastinate.contrib.django import app
 
+from networks.models import Agency
 from networks.rules import MAIL_ATTEMPTS, MAIL_RETRY_EXPONENT
+from networks.selectors.dashboard import homes as dashboard_homes
 from networks.services import notifications as notification_services
 from networks.services import reminders as reminder_services
 from networks.services import term as term_services
@@ -65,6 +68,29 @@ def generate_dues(timestamp: int) -> None:
 def check_arrears(timestamp: int) -> None:
     count = term_services.arrears_check()
     log.info("%s firm(s) newly in arrears", count)
+
+
+@app.periodic(cron="50 3 * * *")
+@app.task(name="check_risk", queue="periodic", queueing_lock="check_risk")
+def check_risk(timestamp: int) -> None:
+    """The networks at risk as each agency's home shows them (selectors.dashboard: a job, like
+    a page, is an entry point that reads the dashboards), told once when they become so."""
+    count = 0
+    for agency in Agency.objects.order_by("pk"):
+        reader = notification_services.agency_reviewers(agency.pk).order_by("pk").first()
+        if reader is None:
+            continue
+        dashboard = dashboard_homes.agency_dashboard(user=reader)
+        at_risk = {
+            item.network: functools.partial(_reasons_text, item.facts) for item in dashboard.at_risk
+        }
+        count += notification_services.networks_at_risk(agency_id=agency.pk, at_risk=at_risk)
+    log.info("%s network(s) newly at risk", count)
+
+
+def _reasons_text(facts) -> str:
+    # Read again under each recipient's language: the reasons are made in the active one.
+    return "; ".join(str(reason.text) for reason in facts.risk_reasons)
 
 
 @app.periodic(cron="0 11 * * *")

@@ -12,7 +12,7 @@ Below `notify`, one function per event picks its recipients (the callers are ser
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -410,6 +410,38 @@ def arrears_began(network: Network, balance) -> None:
             "amount": format_money(balance.arrears, network.programme.currency),
         },
     )
+
+
+def networks_at_risk(*, agency_id: int, at_risk: dict[Network, Callable[[], str]]) -> int:
+    """Tell the agency's staff about each network newly at risk, once when it starts: an
+    EventNotified row marks a network known to be at risk, and goes when it is no longer, so
+    a later fall is told anew. `at_risk` maps each network at risk now to a function giving its
+    reasons in the active language (each recipient reads them in theirs). Returns how many
+    networks were newly at risk."""
+    told = 0
+    with transaction.atomic():
+        EventNotified.objects.filter(
+            kind=Kind.NETWORK_AT_RISK, network__programme__agency_id=agency_id
+        ).exclude(network__in=list(at_risk)).delete()
+        staff = list(agency_reviewers(agency_id))
+        for network, reasons in at_risk.items():
+            if not event_once(kind=Kind.NETWORK_AT_RISK, key=str(network.pk), network=network):
+                continue
+            for language, people in _by_language(staff).items():
+                with translation.override(language):
+                    notify(
+                        kind=Kind.NETWORK_AT_RISK, recipients=people, network=network,
+                        url=_network_url(network), params={"reason": reasons()},
+                    )  # fmt: skip
+            told += 1
+    return told
+
+
+def _by_language(users: Iterable[User]) -> dict[str, list[User]]:
+    groups: dict[str, list[User]] = {}
+    for user in users:
+        groups.setdefault(_language(user), []).append(user)
+    return groups
 
 
 def event_once(*, kind: str, key: str, network: Network) -> bool:

@@ -6,8 +6,7 @@ reach that object, with every method: nobody gets in where they should not.
 - a firm member of the same network asking for another firm's confidential figures: 404;
 - someone who may see the object but not change it: 403.
 
-For each route and method one person who *may* do it is called too, so that a 404 above means
-"hidden", not "the test built a wrong URL".
+One person who *may* is called too: a 404 above means "hidden", not "a wrong URL".
 
 No route goes untested: ROUTES classifies every named route of the URLconf, and the first test
 fails when one is missing. Routes without ids (lists, homes, exports, reports, search) are
@@ -45,8 +44,8 @@ NOT_THE_OWNER = [
     "bystander-firm-member", "figures-owner", "facilitator", "agency-staff", "agency-admin",
 ]  # fmt: skip
 
-# Who may do something, by rule. `allow`: one person who may; `deny`: the people of the same
-# agency or network who may not, with their status (the outsiders get 404 for every rule).
+# Who may do something, by rule: `allow` one who may; `deny` who of the same agency or network
+# may not, with their status (outsiders get 404 for every rule).
 RULES = {
     "network": {"allow": "firm-member", "deny": {}},
     "change": {"allow": "facilitator", "deny": {"firm-member": 403}},

@@ -19,6 +19,7 @@ from networks.models import (
     Due,
     EventNotified,
     Kind,
+    Network,
     Notification,
     NotificationPreference,
     Payment,
@@ -279,3 +280,32 @@ def test_this_months_dues_are_told_to_each_firms_users_not_the_old_months(networ
     assert rows.count() == 4
     assert {row.mail for row in rows} == {"digest"}  # the kind's default
     assert jobs.deferred(MAIL) == []
+
+
+def test_a_network_newly_at_risk_is_told_to_its_agency_once_with_the_reason(
+    network, officer, agency_admin, facilitator, other_network, jobs
+):
+    from networks import tasks
+
+    officer.language = "es"
+    officer.save(update_fields=["language"])
+    builders.term_network(network, officer, months=6, pay=False)  # quiet, and in arrears
+    Notification.objects.all().delete()
+    tasks.check_risk(timestamp=0)
+    assert kinds_of(officer) == [Kind.NETWORK_AT_RISK]
+    assert kinds_of(agency_admin) == [Kind.NETWORK_AT_RISK]
+    assert kinds_of(facilitator) == []  # the agency's staff, not the facilitator
+    assert not Notification.objects.filter(recipient__agency=other_network.programme.agency)
+    english = Notification.objects.get(recipient=agency_admin).headline
+    spanish = Notification.objects.get(recipient=officer).params["reason"]
+    assert english.startswith(f"{network.name} is at risk: No activity logged yet")
+    assert spanish.startswith("Aún no hay actividades registradas")
+    tasks.check_risk(timestamp=0)  # the next day, still at risk: not told again
+    assert Notification.objects.filter(kind=Kind.NETWORK_AT_RISK).count() == 2
+    # Out of risk (here: no longer in consolidation), then at risk again: told again.
+    Network.objects.filter(pk=network.pk).update(phase=Network.Phase.INDEPENDENCE)
+    tasks.check_risk(timestamp=0)
+    assert not EventNotified.objects.filter(kind=Kind.NETWORK_AT_RISK).exists()
+    Network.objects.filter(pk=network.pk).update(phase=Network.Phase.CONSOLIDATION)
+    tasks.check_risk(timestamp=0)
+    assert kinds_of(officer) == [Kind.NETWORK_AT_RISK] * 2
