@@ -13,12 +13,14 @@ import functools
 import logging
 
 from django.conf import settings
+from django.core.management import call_command
 from procrastinate import RetryStrategy, builtin_tasks
 from procrastinate.contrib.django import app
 
 from networks.models import Agency
 from networks.rules import MAIL_ATTEMPTS, MAIL_RETRY_EXPONENT
 from networks.selectors.dashboard import homes as dashboard_homes
+from networks.services import idempotency as idempotency_services
 from networks.services import notifications as notification_services
 from networks.services import reminders as reminder_services
 from networks.services import term as term_services
@@ -98,6 +100,39 @@ def _reasons_text(facts) -> str:
 def send_digests(timestamp: int) -> None:
     count = notification_services.digests_queue()
     log.info("%s digest(s) queued", count)
+
+
+@app.periodic(cron="20 4 * * *")
+@app.task(name="purge_idempotency_keys", queue="periodic", queueing_lock="purge_keys")
+def purge_idempotency_keys(timestamp: int) -> None:
+    count = idempotency_services.idempotency_keys_purge()
+    log.info("%s idempotency key(s) deleted", count)
+
+
+@app.periodic(cron="25 4 * * *")
+@app.task(name="clear_sessions", queue="periodic", queueing_lock="clear_sessions")
+def clear_sessions(timestamp: int) -> None:
+    # Sessions live in the database; Django's own command removes the expired ones.
+    call_command("clearsessions")
+
+
+@app.periodic(cron="35 4 * * 0")
+@app.task(name="axes_reset_logs", queue="periodic", queueing_lock="axes_reset_logs")
+def axes_reset_logs(timestamp: int) -> None:
+    # django-axes' log of logins, kept as long as the lock-outs look back (AXES_KNOWN_ADDRESS_DAYS).
+    call_command("axes_reset_logs", age=settings.AXES_KNOWN_ADDRESS_DAYS)
+
+
+@app.periodic(cron="*/10 * * * *")
+@app.task(name="retry_stalled_jobs", queue="periodic", queueing_lock="retry_stalled_jobs",
+          pass_context=True)  # fmt: skip
+async def retry_stalled_jobs(context, timestamp: int) -> None:
+    """A job whose worker died (a machine lost, a kill -9) stays "doing"; once that worker's
+    heartbeat is older than a few minutes, put the job back in the queue (Procrastinate's
+    documented recipe). The mail jobs are safe to run again: a sent mail is marked."""
+    manager = context.app.job_manager
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=300):
+        await manager.retry_job(job)
 
 
 # Procrastinate's own cleanup: finished jobs (not failed ones) older than JOBS_KEEP_HOURS.

@@ -14,6 +14,7 @@ Each test commits (transaction=True), so the job tables, which Django's flush do
 are emptied here before and after.
 """
 
+import asyncio
 import json
 import os
 import socket
@@ -29,6 +30,7 @@ from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.urls import reverse
 from procrastinate.contrib.django import app
+from procrastinate.periodic import PeriodicDeferrer
 
 from networks.models import Application, Notification, ReminderSent
 from networks.rules import MAIL_ATTEMPTS
@@ -327,6 +329,46 @@ def test_two_workers_running_the_reminders_at_once_tell_each_person_once(
     told = sorted(Notification.objects.values_list("recipient_id", flat=True))
     assert told == sorted([officer.pk, facilitator.pk, firm_user.pk])
     assert len(job_rows()) == 3  # one mail job each, from the one run that sent it
+
+
+def test_two_workers_defer_the_hourly_reminders_once_and_run_them_once(
+    network, officer, facilitator
+):
+    builders.term_network(network, officer, months=36)  # the handover is due next month
+    Notification.objects.all().delete()
+    _sql("TRUNCATE procrastinate_jobs CASCADE")
+    registry = app.periodic_registry
+    [hourly] = [p for p in registry.periodic_tasks.values() if p.task.name == "send_reminders"]
+    tick = int(time.time()) // 3600 * 3600 + 5 * 60  # this hour's schedule
+
+    async def two_workers():
+        async with app.open_async():
+            # Each worker has its own periodic deferrer; both see the same tick.
+            await asyncio.gather(
+                *(PeriodicDeferrer(registry).defer_jobs([(hourly, tick)]) for _ in range(2))
+            )
+            deferred = await app.job_manager.list_jobs_async(task="send_reminders")
+            assert len(list(deferred)) == 1
+            await asyncio.gather(
+                *(
+                    app.run_worker_async(
+                        wait=False,
+                        listen_notify=False,
+                        install_signal_handlers=False,
+                        queues=["periodic"],
+                        name=f"worker-{n}",
+                    )  # fmt: skip
+                    for n in range(2)
+                )
+            )
+
+    with app.replace_connector(app.connector.get_worker_connector()):
+        asyncio.run(two_workers())
+    assert [row[1] for row in job_rows("send_reminders")] == ["succeeded"]
+    assert ReminderSent.objects.filter(network=network).count() == 1
+    told = list(Notification.objects.values_list("recipient_id", flat=True))
+    assert sorted(told) == sorted({*told}) and officer.pk in told and facilitator.pk in told
+    assert len(job_rows()) == len(told)  # one mail job each
 
 
 # --- the command operators run ----------------------------------------------------------------
