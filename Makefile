@@ -60,6 +60,10 @@ browser:
 bench: dev-venv wrk
 	scripts/bench-postgres $(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# The task queue's throughput (bench/jobs.py): 1,000 notification mails through real workers.
+bench-jobs: dev-venv
+	scripts/with-postgres $(BIN)/python bench/jobs.py $(BENCH_ARGS)
+
 # The load part of the benchmark uses Debian's wrk; as root, install it when missing.
 wrk:
 	@if ! command -v wrk >/dev/null && [ "$$(id -u)" = 0 ]; then \

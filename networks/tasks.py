@@ -42,8 +42,8 @@ def digest_mail(*, user_id: int) -> None:
 
 
 @app.task(name="password_reset_mail", queue="mail", retry=MAIL_RETRY)
-def password_reset_mail(*, user_id: int) -> None:
-    notification_services.password_reset_mail_send(user_id=user_id)
+def password_reset_mail(*, email: str) -> None:
+    notification_services.password_reset_mail_send(email=email)
 
 
 # --- periodic -------------------------------------------------------------------------------

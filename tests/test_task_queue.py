@@ -240,13 +240,22 @@ def test_mail_outage_requests_answer_at_once_and_every_mail_goes_once_when_back(
     assert response.status_code == 302 and seconds < FAST
     assert Application.objects.get(network=network).status == "returned"
     client.logout()
-    for address in (facilitator.email, "nobody@example.org"):
-        response, seconds = timed(
-            lambda: client.post(reverse("password_reset"), {"email": address})  # noqa: B023
-        )
-        figures.append((f"password reset {address}, SMTP silent", response.status_code, seconds))
-        assert response.status_code == 302 and seconds < FAST
-        assert response.headers["Location"] == reverse("password_reset_done")
+    times = {facilitator.email: [], "nobody@example.org": []}
+    for _round in range(5):  # alternately, so that neither gets the warm-up
+        for address, spent in times.items():
+            response, seconds = timed(
+                lambda: client.post(reverse("password_reset"), {"email": address})  # noqa: B023
+            )
+            assert response.status_code == 302 and seconds < FAST
+            assert response.headers["Location"] == reverse("password_reset_done")
+            spent.append(seconds)
+    for address, spent in times.items():
+        figures.append((f"password reset {address} (median of 5)", 302, sorted(spent)[2]))
+    _sql(
+        "DELETE FROM procrastinate_jobs WHERE task_name = 'password_reset_mail' AND id NOT IN "
+        "(SELECT min(id) FROM procrastinate_jobs WHERE task_name = 'password_reset_mail' "
+        "GROUP BY args::text)"
+    )  # one request per address is enough for what follows
     started = time.perf_counter()
     retries_due_now()
     run_worker()  # every try waits EMAIL_TIMEOUT, then fails and is scheduled again

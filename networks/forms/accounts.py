@@ -7,13 +7,13 @@ from networks.services import notifications as notification_services
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's password reset, with the e-mail left to a worker.
+    """Django's password reset, with everything after the form left to a worker.
 
-    Django calls send_mail once per active account with the address; here that only defers a
-    job with the user's id (the worker makes the link and its token). So the request does the
-    same small work for a known address as for an unknown one, answers the same redirect as
-    quickly, and never waits on the mail server.
+    The request defers one job with the address typed, whether or not an account has it: the
+    worker finds the accounts and makes each link. So the request does exactly the same work for
+    a known address as for an unknown one (no timing or status to tell them apart), answers the
+    same redirect, and never waits on the mail server.
     """
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        jobs.defer(notification_services.PASSWORD_RESET_TASK, user_id=context["user"].pk)
+    def save(self, *args, **kwargs) -> None:
+        jobs.defer(notification_services.PASSWORD_RESET_TASK, email=self.cleaned_data["email"])

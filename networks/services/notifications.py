@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
@@ -238,23 +239,25 @@ def digest_mail_send(*, user_id: int) -> int:
         raise
 
 
-def password_reset_mail_send(*, user_id: int) -> bool:
-    """The password reset e-mail, built by the worker: the link's token is made here, so the
-    request that asked for it did no more for a known address than for an unknown one."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email or not user.has_usable_password():
-        return False
+def password_reset_mail_send(*, email: str) -> int:
+    """The password reset e-mails for an address, built by the worker: it finds the accounts
+    (Django's rules: active, with a usable password) and makes each link's token here, so the
+    request that asked did the same for a known address as for an unknown one. Returns how
+    many went out."""
+    sent = 0
     scheme, _sep, domain = settings.SITE_URL.partition("://")
-    context = {
-        "email": user.email, "domain": domain, "site_name": "PROFO", "protocol": scheme,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)), "user": user,
-        "token": default_token_generator.make_token(user),
-    }  # fmt: skip
-    with translation.override(_language(user)):
-        subject = render_to_string("registration/password_reset_subject.txt", context)
-        body = render_to_string("registration/password_reset_email.html", context)
-    _send(user, subject, body)
-    return True
+    for user in PasswordResetForm().get_users(email):
+        context = {
+            "email": user.email, "domain": domain, "site_name": "PROFO", "protocol": scheme,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)), "user": user,
+            "token": default_token_generator.make_token(user),
+        }  # fmt: skip
+        with translation.override(_language(user)):
+            subject = render_to_string("registration/password_reset_subject.txt", context)
+            body = render_to_string("registration/password_reset_email.html", context)
+        _send(user, subject, body)
+        sent += 1
+    return sent
 
 
 # --- who is told what -----------------------------------------------------------------------
