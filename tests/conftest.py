@@ -135,9 +135,12 @@ class JobQueue:
 
 @pytest.fixture(autouse=True)
 def jobs(request):
-    """Every test defers into memory, unless marked `real_queue` (it then uses the Django
-    connector and the real job tables, as production does)."""
-    if request.node.get_closest_marker("real_queue"):
+    """Every test defers into memory, unless marked `real_queue` or `browser` (it then uses the
+    Django connector and the real job tables, as production does)."""
+    # The browser tests commit their data and drive Playwright, whose event loop runs in this
+    # thread, where the in-memory connector cannot run: their jobs go to the real job tables
+    # (nobody runs them; the pages only read the notification rows).
+    if request.node.get_closest_marker("real_queue") or request.node.get_closest_marker("browser"):
         yield None
         return
     from procrastinate import testing
