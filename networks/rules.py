@@ -141,6 +141,23 @@ NOTIFICATION_DEFAULT_CHANNEL = {
     Kind.ARREARS_BEGAN: Channel.IMMEDIATE,
     Kind.NETWORK_AT_RISK: Channel.DIGEST,
 }
+# The kinds each role can be told about: the settings page offers these only.
+_AGENCY_KINDS = [
+    Kind.APPLICATION_SUBMITTED, Kind.APPLICATION_DECIDED, Kind.HANDOVER_PROPOSED,
+    Kind.HANDOVER_REMINDER, Kind.NETWORK_AT_RISK,
+]  # fmt: skip
+NOTIFICATION_KINDS_BY_ROLE = {
+    "agency_admin": _AGENCY_KINDS,
+    "agency_staff": _AGENCY_KINDS,
+    "facilitator": [
+        Kind.APPLICATION_DECIDED, Kind.JOINT_ACTION_DECLINED, Kind.ARREARS_BEGAN,
+        Kind.HANDOVER_REMINDER,
+    ],
+    "firm_member": [
+        Kind.JOINT_ACTION_TO_CONFIRM, Kind.JOINT_ACTION_DECLINED, Kind.DUES_CHARGED,
+        Kind.ARREARS_BEGAN, Kind.HANDOVER_REMINDER,
+    ],
+}  # fmt: skip
 # A mail job is tried this many times, waiting 2, 4, 8… seconds between tries (2**17 s is
 # 36 hours: the last try comes about three days after the first), then marked failed.
 MAIL_ATTEMPTS = 17

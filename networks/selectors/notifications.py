@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from networks import access
 from networks.models import Kind, Notification, NotificationPreference, User
-from networks.rules import NOTIFICATION_DEFAULT_CHANNEL
+from networks.rules import NOTIFICATION_DEFAULT_CHANNEL, NOTIFICATION_KINDS_BY_ROLE
 
 
 def inbox(user: User) -> QuerySet[Notification]:
@@ -19,11 +19,14 @@ def unread_count(user: User) -> int:
 
 
 def preferences(user: User) -> list[tuple[str, str, str]]:
-    """(kind, its label, the channel in force) for every kind, in the order of Kind."""
+    """(kind, its label, the channel in force) for each kind the user's role is told about
+    (every kind for a user without a role), in the order of Kind."""
+    offered = set(NOTIFICATION_KINDS_BY_ROLE.get(user.role, Kind))
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "channel"))
     return [
         (kind.value, kind.label, chosen.get(kind.value, NOTIFICATION_DEFAULT_CHANNEL[kind]))
         for kind in Kind
+        if kind in offered
     ]
 
 
