@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from networks import access
+from networks.api.input import require_no_input
 from networks.api.serializers.notifications import NotificationSerializer
 from networks.selectors import notifications as notification_selectors
 from networks.services import notifications as notification_services
@@ -33,6 +34,7 @@ class NotificationReadView(APIView):
     @extend_schema(request=None, responses={200: NotificationSerializer})
     def post(self, request, pk):
         notification = access.get_own_notification_or_404(request.user, pk)
+        require_no_input(request)
         notification_services.notification_mark_read(notification=notification, actor=request.user)
         return Response(NotificationSerializer(notification, context={"request": request}).data)
 
@@ -43,5 +45,6 @@ class NotificationReadAllView(APIView):
         responses={200: inline_serializer("ReadAll", {"marked": serializers.IntegerField()})},
     )
     def post(self, request):
+        require_no_input(request)
         marked = notification_services.notifications_mark_all_read(actor=request.user)
         return Response({"marked": marked})
