@@ -100,6 +100,37 @@ def outsider_firm_user(other_network):
     return factories.FirmMemberFactory(username="outsider-firm", firm=firm)
 
 
+def _in_memory_connector():
+    """Procrastinate's InMemoryConnector, whose synchronous calls (a service deferring a job)
+    also work after a browser test left Playwright's event loop running in this thread:
+    async_to_sync refuses that, so the call then runs in a thread of its own."""
+    import asyncio
+    import concurrent.futures
+
+    from asgiref.sync import async_to_sync
+    from procrastinate import testing
+
+    def run(method, query, arguments):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return async_to_sync(method)(query, **arguments)
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, method(query, **arguments)).result()
+
+    class Connector(testing.InMemoryConnector):
+        def execute_query(self, query, **arguments):
+            return run(self.execute_query_async, query, arguments)
+
+        def execute_query_one(self, query, **arguments):
+            return run(self.execute_query_one_async, query, arguments)
+
+        def execute_query_all(self, query, **arguments):
+            return run(self.execute_query_all_async, query, arguments)
+
+    return Connector()
+
+
 class JobQueue:
     """The jobs a test deferred, on Procrastinate's in-memory connector (its documented way to
     test): `deferred()` lists them, `run()` runs each waiting job as a worker would, in this
@@ -143,9 +174,8 @@ def jobs(request):
     if request.node.get_closest_marker("real_queue") or request.node.get_closest_marker("browser"):
         yield None
         return
-    from procrastinate import testing
     from procrastinate.contrib.django import app
 
-    connector = testing.InMemoryConnector()
+    connector = _in_memory_connector()
     with app.replace_connector(connector):
         yield JobQueue(connector)
