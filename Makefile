@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test browser bench wrk lint venv dev-venv messages clean
+.PHONY: run serve worker test browser bench bench-jobs wrk lint venv dev-venv messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ run: venv
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Serving PROFO at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 scripts/run-dev $(HOST):$(PORT)
+
+# A task queue worker (Procrastinate): e-mails, reminders, dues, digests. Needs PostgreSQL
+# (DATABASE_URL); run as many as you like, on any machine (README, "Background jobs").
+worker: venv
+	@case "$${DATABASE_URL:-}" in postgres*) ;; *) \
+	  echo "make worker needs DATABASE_URL=postgres://... (on SQLite, make run runs jobs itself)"; \
+	  exit 2;; esac
+	$(BIN)/python manage.py procrastinate worker
 
 # Production serving: PostgreSQL from DATABASE_URL, SECRET_KEY, gunicorn (see scripts/serve).
 serve: venv
@@ -51,6 +59,10 @@ browser:
 # the first run builds with seed_scale (several minutes); then bench/run.py prints the figures.
 bench: dev-venv wrk
 	scripts/bench-postgres $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The task queue's throughput (bench/jobs.py): 1,000 notification mails through real workers.
+bench-jobs: dev-venv
+	scripts/with-postgres $(BIN)/python bench/jobs.py $(BENCH_ARGS)
 
 # The load part of the benchmark uses Debian's wrk; as root, install it when missing.
 wrk:

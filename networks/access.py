@@ -531,3 +531,28 @@ def get_firm_indicator_or_404(user, pk, *, change: bool = False):
     if change and not can_correct_figures(user, report):
         raise PermissionDenied
     return report
+
+
+# --- notifications --------------------------------------------------------------------------
+
+
+def own_notifications(user):
+    """A user's own notifications: the inbox shows no one else's."""
+    from networks.models import Notification
+
+    return Notification.objects.filter(recipient=user)
+
+
+def get_own_notification_or_404(user, pk):
+    """One of the user's own notifications; anybody else's reads as "no such notification"."""
+    from networks.models import Notification
+
+    try:
+        return own_notifications(user).get(pk=pk)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such notification.") from None
+
+
+def can_see_failed_mails(user) -> bool:
+    """Agency admins see the e-mails that could not be sent to their agency's people."""
+    return bool(user.is_authenticated and user.role == "agency_admin" and user.agency_id)

@@ -13,7 +13,7 @@ import datetime
 from decimal import Decimal
 
 from networks.lib.dates import add_months, first_of_month, months_between
-from networks.models import Application, Goal, Handover, Network, ServiceUptake
+from networks.models import Application, Channel, Goal, Handover, Kind, Network, ServiceUptake
 
 # --- the lifecycle --------------------------------------------------------------------------
 
@@ -125,6 +125,44 @@ QUIET_DAYS = 30  # no activity for this long: "log this month's activity"
 RISK_QUIET_DAYS = 60  # no activity for this long: a network at risk
 RISK_PARTICIPATION = 0.5  # a six-month attendance rate under this: a network at risk
 HANDOVER_AHEAD_MONTHS = 6  # the agency's "handovers due" look this far ahead
+
+# --- notifications --------------------------------------------------------------------------
+
+# How each kind reaches a user who has not chosen (NotificationPreference): what needs someone
+# to act goes by e-mail at once; news that can wait goes in the daily digest.
+NOTIFICATION_DEFAULT_CHANNEL = {
+    Kind.APPLICATION_SUBMITTED: Channel.IMMEDIATE,
+    Kind.APPLICATION_DECIDED: Channel.IMMEDIATE,
+    Kind.HANDOVER_PROPOSED: Channel.IMMEDIATE,
+    Kind.HANDOVER_REMINDER: Channel.IMMEDIATE,
+    Kind.JOINT_ACTION_TO_CONFIRM: Channel.IMMEDIATE,
+    Kind.JOINT_ACTION_DECLINED: Channel.DIGEST,
+    Kind.DUES_CHARGED: Channel.DIGEST,
+    Kind.ARREARS_BEGAN: Channel.IMMEDIATE,
+    Kind.NETWORK_AT_RISK: Channel.DIGEST,
+}
+# The kinds each role can be told about: the settings page offers these only.
+_AGENCY_KINDS = [
+    Kind.APPLICATION_SUBMITTED, Kind.APPLICATION_DECIDED, Kind.HANDOVER_PROPOSED,
+    Kind.HANDOVER_REMINDER, Kind.NETWORK_AT_RISK,
+]  # fmt: skip
+NOTIFICATION_KINDS_BY_ROLE = {
+    "agency_admin": _AGENCY_KINDS,
+    "agency_staff": _AGENCY_KINDS,
+    "facilitator": [
+        Kind.APPLICATION_DECIDED, Kind.JOINT_ACTION_DECLINED, Kind.ARREARS_BEGAN,
+        Kind.HANDOVER_REMINDER,
+    ],
+    "firm_member": [
+        Kind.JOINT_ACTION_TO_CONFIRM, Kind.JOINT_ACTION_DECLINED, Kind.DUES_CHARGED,
+        Kind.ARREARS_BEGAN, Kind.HANDOVER_REMINDER,
+    ],
+}  # fmt: skip
+# A mail job is tried this many times, waiting 2, 4, 8… seconds between tries (2**17 s is
+# 36 hours: the last try comes about three days after the first), then marked failed.
+MAIL_ATTEMPTS = 17
+MAIL_RETRY_EXPONENT = 2
+NOTIFICATIONS_PER_PAGE = 25
 
 # --- evaluation -----------------------------------------------------------------------------
 

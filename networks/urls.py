@@ -15,6 +15,7 @@ from networks.views import (
     history,
     joint_actions,
     lifecycle,
+    notifications,
     progress,
     support,
     term,
@@ -229,6 +230,24 @@ urlpatterns = [
     # --- the user's own account
     path("account/tokens/", accounts.token_list, name="token-list"),
     path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token-revoke"),
+    # --- notifications: the inbox, its settings, the e-mails that could not be sent
+    path("notifications/", notifications.notification_list, name="notification-list"),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.notification_read,
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/settings/",
+        notifications.notification_preferences,
+        name="notification-preferences",
+    ),
+    path("notifications/failed-mails/", notifications.failed_mail_list, name="failed-mail-list"),
     # --- corrections, each with a reason
     path(
         "networks/<int:pk>/payments/<int:payment_pk>/edit/",

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    # Background jobs (e-mail, reminders, dues, digests) in PostgreSQL: see "Background jobs".
+    "procrastinate.contrib.django",
     "networks",
 ]
 
@@ -99,6 +101,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The bell's unread count, counted only on pages that show it.
+                "networks.views.notifications.bell",
             ],
         },
     },
@@ -271,8 +275,23 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that accepts the connection and never answers must not hold a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PROFO <no-reply@profo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The address e-mails link to (a worker has no request to take the host from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- background jobs ------------------------------------------------------------------------
+# No e-mail is sent inside a request: services defer a job (networks/tasks.py) into
+# Procrastinate's tables, in the caller's transaction, and workers (`manage.py procrastinate
+# worker`, any number, on any machine) run them, retry them with backoff and run the periodic
+# ones once per schedule. The SQLite quick start has no job tables: there each job runs in the
+# web process right after its transaction commits (console mail), which is for the demo only.
+TASKS_INLINE = env_bool("TASKS_INLINE", DATABASES["default"]["ENGINE"].endswith("sqlite3"))
+# Finished jobs are deleted after this many hours (a periodic job, networks.tasks).
+JOBS_KEEP_HOURS = env_int("JOBS_KEEP_HOURS", 24 * 14)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -322,6 +341,10 @@ KNOX_TOKEN_MODEL = "networks.ApiToken"
 # Knox's migrations would still create its own token table (they predate swappable token
 # models), unused and in the way of deleting users; networks.ApiToken has its own migration.
 MIGRATION_MODULES = {"knox": None}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Procrastinate's job tables are PostgreSQL (PL/pgSQL functions, LISTEN/NOTIFY); the SQLite
+    # quick start has none and runs its jobs in-process instead (TASKS_INLINE below).
+    MIGRATION_MODULES["procrastinate"] = None
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
@@ -352,6 +375,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Procrastinate says at INFO what it registers at every start of every command; a worker
+    # still logs each job's start, end and failure at INFO with PROCRASTINATE_LOG_LEVEL=INFO.
+    "loggers": {
+        "procrastinate": {"level": os.environ.get("PROCRASTINATE_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # Uploads (activity attachments, goal evidence): checked by content in networks/files/uploads.py.

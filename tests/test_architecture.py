@@ -36,6 +36,8 @@ LAYERS = {
     "sessions": "models",
     "signals": "signals",
     "apps": "apps",
+    # The background jobs (Procrastinate finds networks/tasks.py): thin calls into services.
+    "tasks": "tasks",
 }
 
 # Who may import whom (layers of networks.*). A layer may import itself, with the limits below.
@@ -64,6 +66,7 @@ ALLOWED = {
     "admin": {"lib", "models", "forms", "services"},
     "signals": {"models", "services"},  # receivers: model events that call a service
     "apps": {"signals"},
+    "tasks": {"lib", "models", "rules", "selectors", "services"},
 }  # fmt: skip
 
 # Inside one layer, the only sideways imports: the shared helpers of that layer.

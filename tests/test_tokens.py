@@ -205,12 +205,13 @@ def test_changing_the_password_on_the_page_keeps_this_session_and_ends_the_rest(
     assert UserSession.objects.filter(user=facilitator).count() == 1  # this browser's only
 
 
-def test_resetting_the_password_ends_every_session_and_token(facilitator):
+def test_resetting_the_password_ends_every_session_and_token(facilitator, jobs):
     facilitator.email = "facilitator@example.org"
     facilitator.save(update_fields=["email"])
     session, key = browser("facilitator"), obtain("facilitator")["token"]
     anonymous = Client()
     anonymous.post(reverse("password_reset"), {"email": facilitator.email})
+    jobs.run()
     link = re.search(r"https?://[^/\s]+(/\S+/)", mail.outbox[-1].body).group(1)
     form = anonymous.get(link, follow=True)
     response = anonymous.post(

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from rest_framework.exceptions import NotAuthenticated
 
 from networks.lib.money import format_money
-from networks.models import Activity, Network
+from networks.models import Activity, Network, Notification
 from networks.services import notifications
 from networks.services.lifecycle import ALREADY_DISSOLVED, DISSOLVE_REASON_REQUIRED
 from tests.builders import activity_type, working_network
@@ -284,7 +284,7 @@ def test_api_errors_come_in_the_requests_language(officer, network):
 
 
 @pytest.mark.django_db
-def test_each_recipient_gets_the_email_in_their_language(officer, facilitator, network):
+def test_each_recipient_gets_the_email_in_their_language(officer, facilitator, network, jobs):
     officer.language, facilitator.language = "es", "en"
     officer.email, facilitator.email = "officer@example.cl", "facilitator@example.cl"
     officer.save(update_fields=["language", "email"])
@@ -292,13 +292,17 @@ def test_each_recipient_gets_the_email_in_their_language(officer, facilitator, n
     Network.objects.filter(pk=network.pk).update(handover_due=datetime.date(2026, 11, 27))
     network.refresh_from_db()
     notifications.handover_reminder(network, key="1m", today=datetime.date(2026, 10, 28))
+    jobs.run()
     by_recipient = {message.to[0]: message for message in mail.outbox}
     spanish, english = by_recipient[officer.email], by_recipient[facilitator.email]
     assert (
-        spanish.subject == f"PROFO: el traspaso de {network.name} está previsto para el 27-11-2026"
+        spanish.subject == f"PROFO: El traspaso de {network.name} está previsto para el 27-11-2026"
     )
-    assert "en 30 días" in spanish.body and "Hola" in spanish.body
-    assert english.subject == f"PROFO: the handover of {network.name} is due on Nov. 27, 2026"
+    assert "En 30 días" in spanish.body and "Hola" in spanish.body
+    assert english.subject == f"PROFO: The handover of {network.name} is due on Nov. 27, 2026"
+    # The inbox row is the same for both, and reads in the reader's language.
+    rows = {row.recipient_id: row for row in Notification.objects.filter(network=network)}
+    assert rows.keys() == {officer.pk, facilitator.pk}
 
 
 @pytest.mark.django_db

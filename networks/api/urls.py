@@ -14,6 +14,7 @@ from networks.api.views import (
     firms,
     joint_actions,
     lifecycle,
+    notifications,
     progress,
     support,
     term,
@@ -59,6 +60,22 @@ urlpatterns = [
     path("me/tokens/", accounts.OwnTokenListView.as_view(), name="token-list"),
     path("me/tokens/<int:pk>/", accounts.OwnTokenDetailView.as_view(), name="token-detail"),
     path("me/password/", accounts.PasswordView.as_view(), name="password"),
+    # --- the user's notifications
+    path(
+        "notifications/",
+        notifications.NotificationListView.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notification-read-all",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
     # --- activities
     path(
         "networks/<int:pk>/activities/",

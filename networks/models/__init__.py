@@ -46,6 +46,14 @@ from networks.models.lifecycle import (
     PhaseTransition,
     Rating,
 )
+from networks.models.notifications import (
+    Channel,
+    DigestSent,
+    EventNotified,
+    Kind,
+    Notification,
+    NotificationPreference,
+)
 from networks.models.progress import FirmIndicator, GoalActual
 from networks.models.support import ServiceUptake, SupportProvider, SupportService
 from networks.models.term import (
@@ -61,7 +69,8 @@ from networks.models.term import (
 
 __all__ = [
     "Activity", "ActivityType", "Agency", "ApiToken", "Application", "ApplicationEvent",
-    "Attachment", "Attendance", "Criterion", "Diagnosis", "Due", "Evaluation",
+    "Attachment", "Attendance", "Channel", "Criterion", "DigestSent", "EventNotified", "Kind",
+    "Notification", "NotificationPreference", "Diagnosis", "Due", "Evaluation",
     "EvaluationResult", "Firm", "FirmIndicator", "Goal", "GoalActual", "Handover",
     "HandoverCommitment", "IdempotencyKey", "ImmutableModel", "ImmutableRowError", "JointAction",
     "JointActionDecline", "JointActionParticipant", "JointActionType", "ManagerAppointment",

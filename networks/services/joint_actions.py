@@ -29,6 +29,7 @@ from networks.models import (
 )
 from networks.rules import JOINT_ACTION_MIN_FIRMS, MAX_MONEY, joint_actions_open
 from networks.services import history as history_services
+from networks.services import notifications as notification_services
 from networks.services.common import ConflictError
 
 # Messages: constants so that tests and the API assert exactly what a user reads.
@@ -226,6 +227,8 @@ def joint_action_log(
             _confirm_row(row, actor, now)
         rows.append(row)
     bulk_create_with_history(rows, JointActionParticipant, default_user=actor)
+    waiting = [row.firm_id for row in rows if row.confirmed_at is None]
+    notification_services.joint_action_to_confirm(joint_action, waiting, actor=actor)
     return joint_action
 
 
@@ -306,6 +309,8 @@ def joint_action_update(
         default_user=actor,
         default_change_reason=reason or None,
     )
+    if added:
+        notification_services.joint_action_to_confirm(locked, added, actor=actor)
     return locked
 
 
@@ -348,6 +353,7 @@ def joint_action_decline(*, joint_action: JointAction, actor: User) -> None:
     firm = Firm.objects.get(pk=participant.firm_id)
     participant.delete()
     record_decline(joint_action=locked, firm=firm, actor=actor)
+    notification_services.joint_action_declined(locked, firm, actor=actor)
 
 
 def record_decline(*, joint_action: JointAction, firm: Firm, actor: User) -> JointActionDecline:

@@ -1,6 +1,7 @@
 """Handover reminders: 6, 3 and 1 month before the due date (programme settings), then weekly
 while overdue. Each goes out once: a ReminderSent row is written in the same transaction as
-the mail, so running the command every hour never sends a mail twice."""
+the notifications and their mail jobs, so running this every hour (the periodic job, or the
+command by hand, from any number of workers at once) never tells anyone twice."""
 
 import datetime
 
@@ -33,7 +34,10 @@ def due_reminder_key(network: Network, today: datetime.date) -> str | None:
 
 
 def reminders_send(*, today: datetime.date | None = None) -> int:
-    """Send every reminder that is due and not yet sent; return how many went out."""
+    """Notify every reminder that is due and not yet sent; return how many went out.
+
+    Each network is its own transaction: a failure in one leaves the others' reminders done.
+    """
     today = today or timezone.localdate()
     networks = Network.objects.filter(
         phase=Network.Phase.CONSOLIDATION, handover_due__isnull=False

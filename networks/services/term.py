@@ -20,9 +20,11 @@ from networks.lib.dates import add_months, first_of_month, last_of_month
 from networks.lib.money import round_money, split
 from networks.models import (
     Due,
+    EventNotified,
     Firm,
     Handover,
     HandoverCommitment,
+    Kind,
     ManagerAppointment,
     Membership,
     MonthlyCharge,
@@ -33,7 +35,9 @@ from networks.models import (
     User,
 )
 from networks.rules import HUNDRED, agency_percent
+from networks.selectors import term as term_selectors
 from networks.services import history as history_services
+from networks.services import notifications as notification_services
 from networks.services.common import ConflictError, lock_network, phase_transition
 from networks.services.lifecycle import manager_errors
 
@@ -162,6 +166,9 @@ def dues_generate(*, network: Network, month: datetime.date) -> MonthlyCharge:
         Due(charge=charge, network=locked, firm_id=firm_id, month=month, amount=amount)
         for firm_id, amount in figures["dues"].items()
     )
+    if month >= add_months(first_of_month(timezone.localdate()), -1):
+        # A month charged late (a catch-up over the past) is not news to the firms.
+        notification_services.dues_charged(locked, month=month, dues=figures["dues"])
     return charge
 
 
@@ -428,6 +435,7 @@ def handover_propose(
         HandoverCommitment,
         default_user=actor,
     )
+    notification_services.handover_proposed(handover)
     return handover
 
 
@@ -491,3 +499,44 @@ def handover_confirm(*, network: Network, actor: User) -> Handover:
     )  # fmt: skip
     network.refresh_from_db()
     return handover
+
+
+# --- the periodic jobs (networks/tasks.py) ---------------------------------------------------
+
+
+def dues_catch_up_all(*, until: datetime.date | None = None) -> int:
+    """Charge every running network's months so far (the daily job and `generate_dues`)."""
+    running = Network.objects.filter(
+        phase__in=[Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE],
+        term_start__isnull=False,
+    ).select_related("programme")
+    return sum(dues_catch_up(network=network, until=until) for network in running)
+
+
+def arrears_check(*, today: datetime.date | None = None) -> int:
+    """Tell the facilitator and the firm's users when a firm falls into arrears: once when it
+    starts, not every day it lasts. An EventNotified row marks a firm known to be in arrears;
+    it goes when the firm is clear again, so a later fall is told anew. Returns how many firms
+    were newly in arrears."""
+    today = today or timezone.localdate()
+    running = Network.objects.filter(
+        phase__in=[Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE],
+        term_start__isnull=False,
+    ).select_related("programme", "facilitator")
+    told = 0
+    for network in running:
+        prefix = f"{network.pk}:"
+        in_arrears = {
+            b.firm.pk: b for b in term_selectors.balances(network, today=today) if b.in_arrears
+        }
+        with transaction.atomic():
+            EventNotified.objects.filter(
+                kind=Kind.ARREARS_BEGAN, network=network, key__startswith=prefix
+            ).exclude(key__in=[f"{prefix}{pk}" for pk in in_arrears]).delete()
+            for firm_pk, balance in in_arrears.items():
+                if notification_services.event_once(
+                    kind=Kind.ARREARS_BEGAN, key=f"{prefix}{firm_pk}", network=network
+                ):
+                    notification_services.arrears_began(network, balance)
+                    told += 1
+    return told

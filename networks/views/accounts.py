@@ -1,7 +1,8 @@
-"""The user's own API tokens: see them, and revoke any of them."""
+"""The user's own account: API tokens, the language switch, the password reset page."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +10,7 @@ from django.views import i18n
 from django.views.decorators.http import require_POST, require_safe
 
 from networks import access
+from networks.forms.accounts import QueuedPasswordResetForm
 from networks.selectors import accounts as account_selectors
 from networks.services import accounts as account_services
 
@@ -40,3 +42,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
         account_services.user_language_set(user=user, language=language)
     return response
+
+
+# Django's page, with its e-mail deferred to a worker (forms.accounts.QueuedPasswordResetForm).
+password_reset = auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)

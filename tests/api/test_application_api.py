@@ -61,13 +61,11 @@ def test_application_of_another_network_is_404(api, outsider_firm_user, network)
 # --- submit ---------------------------------------------------------------------------------
 
 
-def test_facilitator_submits_and_the_agency_is_told(
-    api, facilitator, officer, network, django_capture_on_commit_callbacks
-):
+def test_facilitator_submits_and_the_agency_is_told(api, facilitator, officer, network, jobs):
     make_submittable(network)
     api.force_authenticate(facilitator)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(submit(network))
+    response = api.post(submit(network))
+    jobs.run()
     assert response.status_code == 200, response.json()
     row = Application.objects.get(network=network)
     assert (row.status, row.submitted_by) == ("submitted", facilitator)
@@ -124,11 +122,11 @@ def test_submit_requires_login_401(api, network):
 # --- decide ---------------------------------------------------------------------------------
 
 
-def test_officer_approves(api, officer, facilitator, network, django_capture_on_commit_callbacks):
+def test_officer_approves(api, officer, facilitator, network, jobs):
     make_submitted(network)
     api.force_authenticate(officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(decide(network), {"decision": "approve"}, format="json")
+    response = api.post(decide(network), {"decision": "approve"}, format="json")
+    jobs.run()
     assert response.status_code == 200, response.json()
     row = Application.objects.get(network=network)
     assert (row.status, row.decided_by) == ("approved", officer)

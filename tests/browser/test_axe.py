@@ -54,6 +54,8 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
         ("graph", reverse("networks:network-graph", args=[n])),
         ("exports", reverse("networks:export-list")),
         ("API tokens", reverse("networks:token-list")),
+        ("notifications", reverse("networks:notification-list")),
+        ("notification settings", reverse("networks:notification-preferences")),
     ]
     by_role = {
         "officer": [

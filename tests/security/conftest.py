@@ -44,6 +44,7 @@ from networks.models import (
     JointActionType,
     Membership,
     Network,
+    Notification,
     Payment,
     ServiceUptake,
     ShareWeight,
@@ -92,6 +93,7 @@ class Side:
     criterion: Criterion = None
     handover: object = None
     token: object = None  # an API token of firm_user's
+    notification: object = None  # firm_user's, about the network; its e-mail failed
     payment: object = None  # firms[1]'s: confidential to it, its facilitator and its agency
     indicator: FirmIndicator = None  # firms[1]'s baseline
     # Another network of the same agency, with its own people.
@@ -181,6 +183,13 @@ def _side(prefix: str) -> Side:
         username=f"{lower}-bystander-firm-user", firm=side.firms[2]
     )
     side.token = ApiToken.objects.create(user=side.firm_user)[0]
+    side.notification = Notification.objects.create(
+        recipient=side.firm_user, kind="dues_charged", network=side.network,
+        url=f"/networks/{side.network.pk}/", mail="failed", mail_attempts=17,
+        mail_error=f"SMTPRecipientsRefused: {side.firm_user.email}",
+        params={"network": side.network.name, "firm": side.firms[0].name, "amount": "1",
+                "month": "2026-01"},
+    )  # fmt: skip
 
     today = timezone.localdate()
     day = today - datetime.timedelta(days=10)

@@ -85,6 +85,10 @@ def _no_id_urls(world) -> list[str]:
         reverse("api:dashboard"),
         reverse("api:token-list"),
         reverse("networks:token-list"),
+        reverse("networks:notification-list"),
+        reverse("networks:notification-preferences"),
+        reverse("networks:failed-mail-list"),
+        reverse("api:notification-list"),
     ]
     for kind in exports.KINDS:
         for fmt in exports.FORMATS:
@@ -203,37 +207,36 @@ def _emails(users) -> set[str]:
     return {user.email for user in users if user.email}
 
 
-def test_application_mails_go_to_the_networks_own_agency_only(
-    client, world, db, django_capture_on_commit_callbacks
-):
+def test_application_mails_go_to_the_networks_own_agency_only(client, world, db, jobs):
     a, _b = world.a, world.b
     network = factories.NetworkFactory(programme=a.programme, facilitator=a.facilitator)
     builders.submittable_network(network)
     mail.outbox.clear()
     world.login(client, a.facilitator)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("networks:application-submit", args=[network.pk]))
+    client.post(reverse("networks:application-submit", args=[network.pk]))
+    jobs.run()
     submitted = _recipients()
     assert _emails([a.officer, a.admin]) <= submitted
     assert not submitted & _emails(world.people()[8:])  # nobody of agency B
 
     mail.outbox.clear()
     world.login(client, a.officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("networks:application-decide", args=[network.pk]),
-            {"decision": "return", "reason": "Add the medium-term goal's baseline."},
-        )
+    response = client.post(
+        reverse("networks:application-decide", args=[network.pk]),
+        {"decision": "return", "reason": "Add the medium-term goal's baseline."},
+    )
+    jobs.run()
     assert response.status_code == 302
     assert _recipients() == _emails([a.facilitator])
     assert all("bravo" not in m.body.lower() for m in mail.outbox)
 
 
-def test_handover_reminders_go_to_each_networks_own_agency(world, db):
+def test_handover_reminders_go_to_each_networks_own_agency(world, db, jobs):
     a, b = world.a, world.b
     mail.outbox.clear()
     # Both networks started their term the same month: one run reminds both.
     sent = reminders.reminders_send(today=a.network.handover_due)
+    jobs.run()
     assert sent >= 2
     for side in (a, b):
         own = [m for m in mail.outbox if side.network.name in m.body]

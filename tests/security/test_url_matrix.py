@@ -6,8 +6,7 @@ reach that object, with every method: nobody gets in where they should not.
 - a firm member of the same network asking for another firm's confidential figures: 404;
 - someone who may see the object but not change it: 403.
 
-For each route and method one person who *may* do it is called too, so that a 404 above means
-"hidden", not "the test built a wrong URL".
+One person who *may* is called too: a 404 above means "hidden", not "a wrong URL".
 
 No route goes untested: ROUTES classifies every named route of the URLconf, and the first test
 fails when one is missing. Routes without ids (lists, homes, exports, reports, search) are
@@ -45,8 +44,8 @@ NOT_THE_OWNER = [
     "bystander-firm-member", "figures-owner", "facilitator", "agency-staff", "agency-admin",
 ]  # fmt: skip
 
-# Who may do something, by rule. `allow`: one person who may; `deny`: the people of the same
-# agency or network who may not, with their status (the outsiders get 404 for every rule).
+# Who may do something, by rule: `allow` one who may; `deny` who of the same agency or network
+# may not, with their status (outsiders get 404 for every rule).
 RULES = {
     "network": {"allow": "firm-member", "deny": {}},
     "change": {"allow": "facilitator", "deny": {"firm-member": 403}},
@@ -94,6 +93,7 @@ KINDS = {
     "programme-read-admin-write": ("agency", "admin"),
     "programme-admin": ("admin", "admin"),
     "own-token": ("owner", "owner"),
+    "own-notification": ("owner", "owner"),
     "payment": ("figures", "figures-change"),
 }
 # Kinds of the routes without an id (tested in test_hidden_paths.py or by their own tests).
@@ -188,6 +188,11 @@ ROUTES = {
     # --- pages: the user's own account
     "networks:token-list": "self",
     "networks:token-revoke": "own-token",
+    "networks:notification-list": "self",
+    "networks:notification-read": "own-notification",
+    "networks:notification-read-all": "self",
+    "networks:notification-preferences": "self",
+    "networks:failed-mail-list": "list",
     # --- the API under /api/v1/
     "api:network-detail": "network-read-change",
     "api:member-list": "network-read-change",
@@ -234,6 +239,9 @@ ROUTES = {
     "api:me": "self",
     "api:token-list": "self",
     "api:token-detail": "own-token",
+    "api:notification-list": "self",
+    "api:notification-read": "own-notification",
+    "api:notification-read-all": "self",
     "api:password": "self",
     "api:network-list": "list",
     "api:firm-list": "list",
@@ -262,7 +270,7 @@ POST_ONLY = {
     "networks:attendance-confirm", "networks:attachment-add", "networks:joint-action-confirm",
     "networks:joint-action-decline", "networks:dues-generate", "networks:handover-confirm",
     "networks:criterion-move", "networks:criterion-deactivate", "networks:criterion-reactivate",
-    "networks:token-revoke",
+    "networks:token-revoke", "networks:notification-read", "networks:notification-read-all",
     "networks:firm-figures-sharing",
 }  # fmt: skip
 GET_ONLY = {"networks:network-history"}
@@ -346,6 +354,7 @@ PK_BY_SEGMENT = {
     "attachments": "attachment",
     "goal-actuals": "goal_actual",
     "tokens": "token",
+    "notifications": "notification",
     "payments": "payment",
     "firm-indicators": "indicator",
 }

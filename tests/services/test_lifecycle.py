@@ -269,11 +269,13 @@ def test_goals_must_be_measurable_and_within_horizon(facilitator, network):
 
 
 def test_submit_mails_agency_staff(facilitator, network, officer, agency_admin, mailoutbox,
-                                   django_capture_on_commit_callbacks):  # fmt: skip
+                                   jobs):  # fmt: skip
     builders.submittable_network(network)
     outsider = factories.AgencyStaffFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        lifecycle_services.application_submit(network=network, actor=facilitator)
+    lifecycle_services.application_submit(network=network, actor=facilitator)
+    assert mailoutbox == []  # nothing is sent inside the service: a job per mail
+    assert len(jobs.deferred("notification_mail")) == 2
+    jobs.run()
     recipients = sorted(to for mail in mailoutbox for to in mail.to)
     assert recipients == sorted([officer.email, agency_admin.email])
     assert outsider.email not in recipients
@@ -360,14 +362,15 @@ def test_approval_rechecks_conditions(network, officer):
     assert Application.objects.get(network=network).status == "submitted"
 
 
-def test_return_then_resubmit_keeps_history(network, officer, mailoutbox,
-                                            django_capture_on_commit_callbacks):  # fmt: skip
+def test_return_then_resubmit_keeps_history(network, officer, mailoutbox, jobs):
     builders.submitted_network(network)
-    with django_capture_on_commit_callbacks(execute=True):
-        lifecycle_services.application_decide(
-            application=network.application, actor=officer, decision="return",
-            reason="Add a medium-term export goal",
-        )  # fmt: skip
+    jobs.run()
+    mailoutbox.clear()  # the agency's mail about the submission
+    lifecycle_services.application_decide(
+        application=network.application, actor=officer, decision="return",
+        reason="Add a medium-term export goal",
+    )  # fmt: skip
+    jobs.run()
     assert [m.to for m in mailoutbox] == [[network.facilitator.email]]
     assert "Add a medium-term export goal" in mailoutbox[0].body
     lifecycle_services.diagnosis_save(network=network, actor=network.facilitator, problems="Better")

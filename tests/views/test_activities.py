@@ -23,8 +23,10 @@ from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
 
-LIST_PAGE_QUERIES = 7  # session, user, network, type filter, type choices, count, page
-DETAIL_PAGE_QUERIES = 6  # session, user, network, activity, attendance, attachments
+LIST_PAGE_QUERIES = (
+    8  # session, user, network, type filter, type choices, count, page (+1: the bell)
+)
+DETAIL_PAGE_QUERIES = 7  # session, user, network, activity, attendance, attachments (+1: the bell)
 SECTION_QUERIES = 1  # the recent activities with their counts
 
 

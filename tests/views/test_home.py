@@ -95,7 +95,7 @@ def test_language_switch_is_remembered(client, officer):
     assert response.headers["Content-Language"] == "es"
 
 
-def test_password_change_and_reset_pages(client, officer, mailoutbox):
+def test_password_change_and_reset_pages(client, officer, mailoutbox, jobs):
     client.force_login(officer)
     response = client.post(
         reverse("password_change"),
@@ -110,6 +110,8 @@ def test_password_change_and_reset_pages(client, officer, mailoutbox):
     assert officer.check_password("a-new-long-password-9")
     client.logout()
     client.post(reverse("password_reset"), {"email": officer.email})
+    assert mailoutbox == []  # the request only queues it
+    jobs.run()
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
 
@@ -119,3 +121,15 @@ def test_logout_is_post_only_and_logs_out(client, officer):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("networks:agency-home")).status_code == 302
+
+
+def test_password_reset_answers_alike_for_known_and_unknown_addresses(client, officer,
+                                                                       mailoutbox, jobs):  # fmt: skip
+    known = client.post(reverse("password_reset"), {"email": officer.email})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    # One job each, with the address only: the worker looks the accounts up.
+    emails = [job["args"] for job in jobs.deferred("password_reset_mail")]
+    assert emails == [{"email": officer.email}, {"email": "nobody@example.org"}]
+    jobs.run()
+    assert [m.to for m in mailoutbox] == [[officer.email]]

@@ -316,8 +316,8 @@ def test_list_queries_do_not_grow(
     firms = firms + builders.open_for_joint_actions(network, members=6)
     _many(network, firms, count, per_action)
     client.force_login(second_user)
-    # session, user, network, may-log, types, waiting count, page count, page, participants
-    with django_assert_max_num_queries(9):
+    # session, user, network, may-log, types, waiting count, page count, page, participants, bell
+    with django_assert_max_num_queries(10):
         response = client.get(url("joint-action-list", network))
     assert len(response.context["page"].object_list) == min(count, 20)
 
@@ -332,8 +332,8 @@ def test_detail_queries_do_not_grow(
     for firm in firms[2:per_action]:
         S.record_decline(joint_action=joint_action, firm=firm, actor=second_user)
     client.force_login(second_user)
-    # session, user, network, joint action, participants, declines
-    with django_assert_max_num_queries(6):
+    # session, user, network, joint action, participants, declines, the bell's count
+    with django_assert_max_num_queries(7):
         client.get(url("joint-action-detail", network, joint_action.pk))
 
 

@@ -228,7 +228,7 @@ def _grow(network, officer, members: int, extra: int):
 #   the take-up summary (1);
 #   the ties of the graph (1);
 #   the latest evaluation: section and readiness (1).
-NETWORK_PAGE_QUERIES = 19
+NETWORK_PAGE_QUERIES = 20  # +1 since issue 15: the bell's unread count
 
 
 def _page_queries(client, url) -> int:

@@ -281,9 +281,11 @@ def _grow(network, firms: int, activities: int) -> None:
     GoalActualFactory(goal=goal, period_end=days_ago(activities))
 
 
-PAGE_QUERIES = 4  # session, user, the network, participation (1)
-GRAPH_PAGE_QUERIES = 5  # session, user, the network, memberships, the ties
-INDICATORS_PAGE_QUERIES = 6  # session, user, the network, members, latest reports, visible firms
+PAGE_QUERIES = 5  # session, user, the network, participation (1) (+1: the bell)
+GRAPH_PAGE_QUERIES = 6  # session, user, the network, memberships, the ties (+1: the bell)
+INDICATORS_PAGE_QUERIES = (
+    7  # session, user, the network, members, latest reports, visible firms (+1: the bell)
+)
 SECTION_QUERIES = 3  # goals, memberships with participation, the ties (one UNION)
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 REPORT = reverse("networks:report-portfolio")
 # session, user, regions and sectors, programmes (links), the portfolio, the programme
 # indicators (6), the programme choices
-REPORT_QUERIES = 12
+REPORT_QUERIES = 13  # +1 since issue 15: the bell's unread count
 
 
 @pytest.fixture

@@ -1,20 +1,14 @@
-"""Run monthly from cron (see the README): charges every running network's months so far."""
+"""Charges every running network's months so far. The workers run it every day (the periodic
+job `generate_dues`, networks/tasks.py); this command is for a manual run (idempotent)."""
 
 from django.core.management.base import BaseCommand
 
-from networks.models import Network
-from networks.services.term import dues_catch_up
+from networks.services.term import dues_catch_up_all
 
 
 class Command(BaseCommand):
     help = "Create the monthly dues of every network in its term (idempotent)."
 
     def handle(self, *args, **options):
-        total = 0
-        running = Network.objects.filter(
-            phase__in=[Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE],
-            term_start__isnull=False,
-        )
-        for network in running.select_related("programme"):
-            total += dues_catch_up(network=network)
+        total = dues_catch_up_all()
         self.stdout.write(f"{total} month(s) charged.")

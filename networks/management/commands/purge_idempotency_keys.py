@@ -1,4 +1,5 @@
-"""Run daily from cron (see the README): forget the duplicate-write keys older than a day."""
+"""Forget the duplicate-write keys older than a day. The workers run it daily (the periodic job
+`purge_idempotency_keys`, networks/tasks.py); this command is for a manual run."""
 
 from django.core.management.base import BaseCommand
 

@@ -104,7 +104,7 @@ class Copier:
                 if self.error is None:  # after a failure, the rest is dropped
                     started = time.monotonic()
                     with self.raw.cursor() as cursor:
-                        cursor.copy_expert(sql, buffer)
+                        _copy(cursor, sql, buffer)
                     self.seconds[name] += time.monotonic() - started
             except BaseException as exc:  # handed to the main thread, which raises it
                 self.error = exc
@@ -130,6 +130,17 @@ class Copier:
             error, self.error = self.error, Exception("an earlier batch failed")
             with connection.wrap_database_errors:  # psycopg2's errors as Django's
                 raise error
+
+
+def _copy(cursor, sql: str, buffer: io.StringIO) -> None:
+    """COPY … FROM STDIN with either driver: Django uses psycopg 3 when it is installed (the
+    task queue's workers need it), psycopg2 otherwise."""
+    if hasattr(cursor, "copy_expert"):  # psycopg2
+        cursor.copy_expert(sql, buffer)
+        return
+    with cursor.copy(sql) as copy:  # psycopg 3
+        while chunk := buffer.read(1 << 20):
+            copy.write(chunk)
 
 
 class TableWriter:
