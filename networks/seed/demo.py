@@ -268,7 +268,11 @@ def _lifecycle(network, spec, people) -> None:
     """Walk a fresh network to its demo stage through the services; skip one already there."""
     stage, months_ago, ratings = STAGES[spec.name]
     application = Application.objects.get(network=network)
-    if application.events.exists() or stage == "draft" and network.diagnosis.problems:
+    if (
+        application.events.exists()
+        or stage == "draft"
+        and network.diagnoses.filter(problems__gt="").exists()
+    ):
         return
     today = timezone.localdate()
     facilitator = people[spec.facilitator]

@@ -6,12 +6,13 @@ import datetime
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import FilteredRelation, Prefetch, Q
 from django.utils import timezone
 
 from networks import access
 from networks.lib.dates import first_of_month
 from networks.models import (
+    Diagnosis,
     Evaluation,
     Handover,
     HandoverCommitment,
@@ -35,16 +36,21 @@ from networks.selectors.lifecycle import TimelineEntry, timeline
 def network_for_page(user, pk) -> Network | None:
     """The network as access.get_network_or_404 finds it (None where that raises 404), with
     the one-to-one rows its page shows read in the same query: the application with who
-    submitted and decided it, and the diagnosis."""
+    submitted and decided it, and the diagnosis at application."""
     try:
         return (
             access.visible_networks(user)
+            .annotate(
+                application_diagnosis=FilteredRelation(
+                    "diagnoses", condition=Q(diagnoses__occasion=Diagnosis.Occasion.APPLICATION)
+                )
+            )
             .select_related(
                 "programme__agency",
                 "facilitator",
                 "application__submitted_by",
                 "application__decided_by",
-                "diagnosis",
+                "application_diagnosis",
             )
             .get(pk=pk)
         )
