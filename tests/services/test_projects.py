@@ -192,3 +192,18 @@ def test_the_joint_sales_are_the_sum_of_the_firms_sales(facilitator, network, am
         sales={firm.pk: amount for firm, amount in zip(firms, amounts, strict=True)},
     )  # fmt: skip
     assert total == sum(amounts) == JointAction.objects.get(pk=action.pk).value
+
+
+def test_once_sales_are_recorded_the_value_is_their_sum_and_not_edited_apart(
+    network, facilitator, firms
+):
+    from networks.services import joint_actions as J
+
+    a, b, _c = firms
+    action = joint_action(network, a, b)
+    G.joint_action_record_sales(joint_action=action, actor=facilitator, sales={a.pk: 10, b.pk: 5})
+    with pytest.raises(ValidationError) as exc:
+        J.joint_action_update(joint_action=action, actor=facilitator, value=Decimal("99"))
+    assert exc.value.message_dict == {"value": [str(J.JOINT_ACTION_VALUE_IS_SALES)]}
+    J.joint_action_update(joint_action=action, actor=facilitator, value=Decimal("15"))
+    assert JointAction.objects.get().value == Decimal("15")
