@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.lib.limits import NAME_MAX_LENGTH, long_text, text_length_checks
 from networks.models.agencies import User
@@ -108,9 +109,10 @@ class JointProjectFirm(models.Model):
 
 class Milestone(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        DONE = "done", _("done")
-        MISSED = "missed", _("missed")
+        # A milestone is reached or not (Spanish: "logrado", not the joint action's "realizada").
+        PENDING = "pending", pgettext_lazy("milestone", "pending")
+        DONE = "done", pgettext_lazy("milestone", "reached")
+        MISSED = "missed", pgettext_lazy("milestone", "missed")
 
     project = models.ForeignKey(
         JointProject, on_delete=models.CASCADE, related_name="milestones",
