@@ -16,7 +16,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import Firm, FirmIndicator, Membership, Network, User
+from networks.models import (
+    Certification,
+    Firm,
+    FirmIndicator,
+    JointProject,
+    Membership,
+    Network,
+    User,
+)
 
 NOT_AGENCY_STAFF = _("Only staff of the network's agency can do this.")
 
@@ -556,3 +564,55 @@ def get_own_notification_or_404(user, pk):
 def can_see_failed_mails(user) -> bool:
     """Agency admins see the e-mails that could not be sent to their agency's people."""
     return bool(user.is_authenticated and user.role == "agency_admin" and user.agency_id)
+
+
+# --- certifications: a firm's figure, read as its indicators are ----------------------------
+
+
+def readable_certifications(user) -> QuerySet[Certification]:
+    """The certification rows this user may read: the same rule as `readable_indicators`
+    (the firm reads all of its own; a network's facilitator and agency read those recorded
+    for their networks, and the rest where the firm shares its figures with the network)."""
+    role = _role(user)
+    if role == User.Role.FIRM_MEMBER:
+        if not user.firm_id:
+            return Certification.objects.none()
+        return Certification.objects.filter(firm_id=user.firm_id)
+    if role in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+        networks = visible_networks(user)
+        return Certification.objects.filter(
+            Q(network__in=networks) | Q(firm_id__in=_sharing_firm_ids(networks))
+        )
+    return Certification.objects.none()
+
+
+def network_readable_certifications(network: Network) -> QuerySet[Certification]:
+    """The rows a network counts: recorded for it, or of a firm that shares with it."""
+    return Certification.objects.filter(
+        Q(network=network) | Q(firm_id__in=_sharing_firm_ids(network))
+    )
+
+
+def get_certification_or_404(user, pk, *, change: bool = False) -> Certification:
+    """A certification this user may read (404 otherwise); 403 for a change by a reader who
+    may not correct it (where it was recorded: `can_correct_figures`)."""
+    try:
+        row = readable_certifications(user).select_related("firm", "network").get(pk=pk)
+    except (Certification.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such certification.") from None
+    if change and not can_correct_figures(user, row):
+        raise PermissionDenied
+    return row
+
+
+# --- joint strategic projects ----------------------------------------------------------------
+
+
+def visible_projects(user) -> QuerySet[JointProject]:
+    """The projects of the networks this user may see (outsiders: none, so 404)."""
+    return JointProject.objects.filter(network__in=visible_networks(user))
+
+
+def can_manage_project(user, network: Network) -> bool:
+    """Projects are planned by the network's facilitator and its agency."""
+    return can_change_network(user, network)

@@ -8,15 +8,18 @@ from django.urls import path
 from networks.views import (
     accounts,
     activities,
+    certifications,
     corrections,
     dashboard,
     data,
+    diagnoses,
     evaluation,
     history,
     joint_actions,
     lifecycle,
     notifications,
     progress,
+    projects,
     support,
     term,
 )
@@ -137,6 +140,27 @@ urlpatterns = [
         joint_actions.joint_action_decline,
         name="joint-action-decline",
     ),
+    path(
+        "networks/<int:pk>/joint-actions/<int:ja_pk>/sales/",
+        projects.joint_action_sales,
+        name="joint-action-sales",
+    ),
+    path("networks/<int:pk>/projects/", projects.project_list, name="project-list"),
+    path(
+        "networks/<int:pk>/projects/<int:project_pk>/",
+        projects.project_detail,
+        name="project-detail",
+    ),
+    path(
+        "networks/<int:pk>/projects/<int:project_pk>/edit/",
+        projects.project_edit,
+        name="project-edit",
+    ),
+    path(
+        "networks/<int:pk>/projects/<int:project_pk>/milestones/<int:m_pk>/",
+        projects.milestone_update,
+        name="milestone-update",
+    ),
     path("networks/<int:pk>/service-uptakes/", support.uptake_list, name="uptake-list"),
     path("networks/<int:pk>/service-uptakes/new/", support.uptake_create, name="uptake-create"),
     path(
@@ -163,6 +187,31 @@ urlpatterns = [
         name="firm-figures-sharing",
     ),
     path("networks/<int:pk>/indicators/", progress.network_indicators, name="network-indicators"),
+    path(
+        "firms/<int:firm_pk>/certifications/",
+        certifications.firm_certifications,
+        name="firm-certifications",
+    ),
+    path(
+        "certifications/<int:pk>/edit/",
+        certifications.certification_edit,
+        name="certification-edit",
+    ),
+    path(
+        "certifications/<int:pk>/evidence/",
+        certifications.certification_evidence,
+        name="certification-evidence",
+    ),
+    path(
+        "networks/<int:pk>/certifications/",
+        certifications.network_certifications,
+        name="network-certifications",
+    ),
+    path(
+        "networks/<int:pk>/diagnoses/",
+        diagnoses.network_rediagnosis,
+        name="network-rediagnosis",
+    ),
     path(
         "networks/<int:pk>/participation/",
         progress.network_participation,

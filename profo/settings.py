@@ -361,6 +361,10 @@ SPECTACULAR_SETTINGS = {
         "RatingEnum": "networks.models.Rating",
         "PhaseEnum": "networks.models.Network.Phase",
         "ApplicationStatusEnum": "networks.models.Application.Status",
+        "CertificationStatusEnum": "networks.models.Certification.Status",
+        "MilestoneStatusEnum": "networks.models.Milestone.Status",
+        "DiagnosisOccasionEnum": "networks.models.Diagnosis.Occasion",
+        "JointProjectStatusEnum": "networks.models.JointProject.Status",
     },
 }
 

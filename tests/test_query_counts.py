@@ -12,7 +12,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.models import ActivityType, JointAction, Membership
+from networks.lib.typology import DIMENSIONS
+from networks.models import (
+    ActivityType,
+    Certification,
+    Diagnosis,
+    JointAction,
+    JointProject,
+    JointProjectFirm,
+    Membership,
+    Milestone,
+)
 from tests import builders, factories
 from tests.builders import activity, joint_action
 
@@ -29,15 +39,48 @@ def _busy(network, officer):
     today = timezone.localdate()
     for days in (3, 40, 100, 200, 400):
         activity(network, *firms[:8], date=today - datetime.timedelta(days), type=kind)
-    joint_action(network, *firms[:3], status=JointAction.Status.DONE, value=Decimal(10))
+    done = joint_action(network, *firms[:3], status=JointAction.Status.DONE, value=Decimal(10))
     joint_action(network, *firms[2:6])
+    # The broker's records: certifications, a re-diagnosis, a project with milestones.
+    for firm in firms[:4]:
+        Certification.objects.create(
+            firm=firm, network=network, standard="ISO 9001", status="certified",
+            certified_on=today - datetime.timedelta(30), recorded_by=officer,
+        )  # fmt: skip
+    Diagnosis.objects.filter(network=network).update(diagnosed_on=today - datetime.timedelta(400))
+    Diagnosis.objects.create(
+        network=network, occasion="follow_up", diagnosed_on=today, updated_by=officer,
+        **dict.fromkeys(DIMENSIONS, 2),
+    )  # fmt: skip
+    project = JointProject.objects.create(
+        network=network, title="Kiln", goal="Dry timber.", budget=Decimal(100),
+        agency_funding=Decimal(50), firms_funding=Decimal(30), created_by=officer,
+    )  # fmt: skip
+    for firm in firms[:3]:
+        JointProjectFirm.objects.create(project=project, firm=firm, contribution=Decimal(10))
+    for days in (10, 40):
+        Milestone.objects.create(
+            project=project, title="Step", due_on=today + datetime.timedelta(days)
+        )
+    JointAction.objects.filter(pk=done.pk).update(project=project)
     return firms
 
 
 def _pages(network, firm) -> list[tuple[str, str, bool]]:
     """(who, URL, through the API)."""
     n = network.pk
+    project = JointProject.objects.filter(network=network).first().pk
+    done = JointAction.objects.filter(network=network, project__isnull=False).first().pk
     return [
+        ("facilitator", reverse("networks:network-certifications", args=[n]), False),
+        ("facilitator", reverse("networks:firm-certifications", args=[firm.pk]), False),
+        ("facilitator", reverse("networks:network-rediagnosis", args=[n]), False),
+        ("facilitator", reverse("networks:project-list", args=[n]), False),
+        ("facilitator", reverse("networks:project-detail", args=[n, project]), False),
+        ("facilitator", reverse("networks:joint-action-sales", args=[n, done]), False),
+        ("facilitator", reverse("api:project-list", args=[n]), True),
+        ("facilitator", reverse("api:certification-list", args=[firm.pk]), True),
+        ("facilitator", reverse("api:diagnosis-list", args=[n]), True),
         ("officer", reverse("networks:agency-home"), False),
         ("officer", reverse("networks:agency-at-risk"), False),
         ("facilitator", reverse("networks:facilitator-home"), False),

@@ -16,6 +16,7 @@ from networks.api.views import (
     lifecycle,
     notifications,
     progress,
+    records,
     support,
     term,
 )
@@ -192,4 +193,35 @@ urlpatterns = [
     ),
     # --- the dashboard
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    # --- the broker's records: certifications, diagnoses, projects, sales won together
+    path(
+        "firms/<int:pk>/certifications/",
+        records.CertificationListView.as_view(),
+        name="certification-list",
+    ),
+    path(
+        "certifications/<int:pk>/",
+        records.CertificationDetailView.as_view(),
+        name="certification-detail",
+    ),
+    path(
+        "networks/<int:pk>/diagnoses/", records.DiagnosisListView.as_view(), name="diagnosis-list"
+    ),
+    path("networks/<int:pk>/projects/", records.ProjectListView.as_view(), name="project-list"),
+    path(
+        "networks/<int:pk>/projects/<int:project_pk>/",
+        records.ProjectDetailView.as_view(),
+        name="project-detail",
+    ),
+    path(
+        "networks/<int:pk>/projects/<int:project_pk>/milestones/",
+        records.MilestoneListView.as_view(),
+        name="milestone-list",
+    ),
+    path(
+        "networks/<int:pk>/projects/<int:project_pk>/milestones/<int:m_pk>/",
+        records.MilestoneDetailView.as_view(),
+        name="milestone-detail",
+    ),
+    path("joint-actions/<int:pk>/sales/", records.SalesView.as_view(), name="joint-action-sales"),
 ]

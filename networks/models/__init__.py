@@ -26,6 +26,7 @@ from networks.models.agencies import (
     default_reminder_offsets,
 )
 from networks.models.base import ImmutableModel, ImmutableRowError
+from networks.models.certifications import Certification, evidence_path
 from networks.models.evaluation import Criterion, Evaluation, EvaluationResult
 from networks.models.firms import Firm
 from networks.models.idempotency import IdempotencyKey
@@ -55,6 +56,7 @@ from networks.models.notifications import (
     NotificationPreference,
 )
 from networks.models.progress import FirmIndicator, GoalActual
+from networks.models.projects import JointProject, JointProjectFirm, Milestone
 from networks.models.support import ServiceUptake, SupportProvider, SupportService
 from networks.models.term import (
     Due,
@@ -78,4 +80,5 @@ __all__ = [
     "ProgrammeType", "Rating", "ReminderSent", "ServiceUptake", "ShareWeight", "SupportProvider",
     "SupportService", "TermChange", "User", "UserSession", "attachment_path",
     "default_agency_share_schedule", "default_reminder_offsets",
+    "Certification", "evidence_path", "JointProject", "JointProjectFirm", "Milestone",
 ]  # fmt: skip

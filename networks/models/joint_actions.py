@@ -11,6 +11,7 @@ from networks.models.agencies import Programme, ProgrammeType, User
 from networks.models.base import HistoricalRecords, ImmutableModel
 from networks.models.firms import Firm
 from networks.models.lifecycle import Network
+from networks.models.projects import JointProject
 
 
 class JointActionType(ProgrammeType):
@@ -87,6 +88,11 @@ class JointAction(models.Model):
         verbose_name=_("logged by firm"),
     )  # fmt: skip
     created_at = models.DateTimeField(_("logged at"), default=timezone.now)
+    # A joint action may be a step of one of the network's joint strategic projects.
+    project = models.ForeignKey(
+        JointProject, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="joint_actions", verbose_name=_("joint strategic project"),
+    )  # fmt: skip
 
     history = HistoricalRecords()
 
@@ -125,6 +131,12 @@ class JointActionParticipant(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Marketing as a group: the orders and sales this firm won through the joint action. The
+    # action's joint sales are the sum of these (`JointAction.value` follows when they are set).
+    sales = models.DecimalField(
+        _("sales won"), max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
 
     history = HistoricalRecords()
 
@@ -132,7 +144,10 @@ class JointActionParticipant(models.Model):
         verbose_name = _("participating firm")
         verbose_name_plural = _("participating firms")
         constraints = [
-            models.UniqueConstraint(fields=["joint_action", "firm"], name="participant_once")
+            models.UniqueConstraint(fields=["joint_action", "firm"], name="participant_once"),
+            models.CheckConstraint(
+                condition=Q(sales__gte=0) | Q(sales__isnull=True), name="participant_sales_ge_0"
+            ),
         ]
         indexes = [models.Index(fields=["firm", "joint_action"])]
 

@@ -132,11 +132,21 @@ class Rating(models.IntegerChoices):
 
 
 class Diagnosis(models.Model):
-    """The group's diagnosis (domain.md section 5). The profile is computed by `typology`."""
+    """A dated diagnosis of the group (domain.md sections 4b and 5): the one at application,
+    then re-diagnoses (yearly, by default) that show the typology profile moving. The profile
+    is computed by `typology`."""
 
-    network = models.OneToOneField(
-        Network, on_delete=models.CASCADE, related_name="diagnosis", verbose_name=_("network")
+    class Occasion(models.TextChoices):
+        APPLICATION = "application", _("at application")
+        FOLLOW_UP = "follow_up", _("re-diagnosis")
+
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="diagnoses", verbose_name=_("network")
     )
+    occasion = models.CharField(
+        _("occasion"), max_length=12, choices=Occasion.choices, default=Occasion.APPLICATION
+    )
+    diagnosed_on = models.DateField(_("diagnosed on"), default=timezone.localdate)
     problems = long_text(_("problems"), blank=True)
     opportunities = long_text(_("opportunities"), blank=True)
     collaboration_basis = long_text(_("basis for collaboration"), blank=True)
@@ -175,9 +185,19 @@ class Diagnosis(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = text_length_checks(
-            "diagnosis", "problems", "opportunities", "collaboration_basis"
-        )
+        ordering = ["diagnosed_on", "pk"]
+        constraints = [
+            # The application's diagnosis is the one the application shows and edits.
+            models.UniqueConstraint(
+                fields=["network"],
+                condition=Q(occasion="application"),
+                name="diagnosis_one_application",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "diagnosed_on"], name="diagnosis_one_per_date"
+            ),
+            *text_length_checks("diagnosis", "problems", "opportunities", "collaboration_basis"),
+        ]
         verbose_name = _("diagnosis")
         verbose_name_plural = _("diagnoses")
 

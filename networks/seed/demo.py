@@ -13,7 +13,7 @@ from networks.lib import typology
 from networks.lib.dates import add_months
 from networks.lib.taxid import rut_check_digit
 from networks.models import Agency, Application, Firm, Membership, Network, Programme, User
-from networks.seed import demo_history
+from networks.seed import demo_history, demo_records
 from networks.services import firms as firm_services
 from networks.services import lifecycle as lifecycle_services
 from networks.services import programmes as programme_services
@@ -268,7 +268,11 @@ def _lifecycle(network, spec, people) -> None:
     """Walk a fresh network to its demo stage through the services; skip one already there."""
     stage, months_ago, ratings = STAGES[spec.name]
     application = Application.objects.get(network=network)
-    if application.events.exists() or stage == "draft" and network.diagnosis.problems:
+    if (
+        application.events.exists()
+        or stage == "draft"
+        and network.diagnoses.filter(problems__gt="").exists()
+    ):
         return
     today = timezone.localdate()
     facilitator = people[spec.facilitator]
@@ -358,6 +362,10 @@ def build(*, password: str) -> list[str]:
                 officer=people["officer.biobio" if biobio else "officer"],
                 reviewer=people["officer.biobio" if biobio else "officer2"],
                 independence=stage == "independence",
+            )  # fmt: skip
+            demo_records.build_records(
+                network, facilitator=facilitator,
+                officer=people["officer.biobio" if biobio else "officer"],
             )  # fmt: skip
 
     for username, (first, last, network_name) in FIRM_PEOPLE.items():

@@ -184,7 +184,10 @@ def goals(network: Network) -> QuerySet[Goal]:
 
 
 def diagnosis_for(network: Network) -> Diagnosis | None:
-    return Diagnosis.objects.filter(network=network).first()
+    """The diagnosis at application (the one the application shows and edits)."""
+    return Diagnosis.objects.filter(
+        network=network, occasion=Diagnosis.Occasion.APPLICATION
+    ).first()
 
 
 def application_for(network: Network) -> Application | None:

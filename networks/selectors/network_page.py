@@ -6,12 +6,13 @@ import datetime
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import FilteredRelation, Prefetch, Q
 from django.utils import timezone
 
 from networks import access
 from networks.lib.dates import first_of_month
 from networks.models import (
+    Diagnosis,
     Evaluation,
     Handover,
     HandoverCommitment,
@@ -23,6 +24,8 @@ from networks.models import (
 )
 from networks.rules import OPEN_OR_CONFIRMED, activities_open, joint_actions_open
 from networks.selectors import activities as activity_selectors
+from networks.selectors import certifications as certification_selectors
+from networks.selectors import diagnoses as diagnosis_selectors
 from networks.selectors import joint_actions as joint_action_selectors
 from networks.selectors import progress as progress_selectors
 from networks.selectors import support as support_selectors
@@ -35,16 +38,21 @@ from networks.selectors.lifecycle import TimelineEntry, timeline
 def network_for_page(user, pk) -> Network | None:
     """The network as access.get_network_or_404 finds it (None where that raises 404), with
     the one-to-one rows its page shows read in the same query: the application with who
-    submitted and decided it, and the diagnosis."""
+    submitted and decided it, and the diagnosis at application."""
     try:
         return (
             access.visible_networks(user)
+            .annotate(
+                application_diagnosis=FilteredRelation(
+                    "diagnoses", condition=Q(diagnoses__occasion=Diagnosis.Occasion.APPLICATION)
+                )
+            )
             .select_related(
                 "programme__agency",
                 "facilitator",
                 "application__submitted_by",
                 "application__decided_by",
-                "diagnosis",
+                "application_diagnosis",
             )
             .get(pk=pk)
         )
@@ -233,8 +241,9 @@ def joint_actions_section(page: NetworkPage) -> dict:
 def progress_section(page: NetworkPage) -> dict:
     """What this subject adds to the network page (templates/networks/_detail_progress.html).
 
-    Three queries whatever the size of the network: the goals with their latest actuals, the
-    memberships with their participation, and the ties of the graph. The page shares the first
+    Five queries whatever the size of the network: the goals with their latest actuals, the
+    memberships with their participation, the ties of the graph, the dated diagnoses and the
+    certified member firms. The page shares the first
     two with its goals and members tables."""
     network = page.network
     progress = progress_selectors.network_progress(
@@ -244,6 +253,9 @@ def progress_section(page: NetworkPage) -> dict:
         "goal_progress": page.goal_progress,
         **progress_selectors.participation_summary(progress["participation"]),
         "collaboration": progress["collaboration"],
+        # One query each: the typology profile over the dated diagnoses, the certified firms.
+        "profile_series": diagnosis_selectors.profile_series(network),
+        "certified": certification_selectors.network_counts(network, page.today),
     }
 
 

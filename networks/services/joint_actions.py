@@ -55,6 +55,9 @@ JOINT_ACTION_END_BEFORE_START = _("The end date cannot be before the start date.
 JOINT_ACTION_VALUE_INVALID = _(
     "The money value must be a number of zero or more, with at most two decimals."
 )
+JOINT_ACTION_VALUE_IS_SALES = _(
+    "The money value is the sum of the sales recorded per firm: change those instead."
+)
 PARTICIPATION_NOT_YOURS = _(
     "Only a user of a participating firm can confirm or decline that firm's participation."
 )
@@ -283,6 +286,14 @@ def joint_action_update(
             firm_errors.insert(0, JOINT_ACTION_LOGGER_STAYS % {"firm": name})
         if firm_errors:
             errors["firms"] = firm_errors
+    # Marketing as a group: once firms' sales are recorded, the value follows them.
+    if (
+        "value" not in errors
+        and "value" in changes
+        and Decimal(changes["value"]) != locked.value
+        and locked.participants.filter(sales__isnull=False).exists()
+    ):
+        errors["value"] = [JOINT_ACTION_VALUE_IS_SALES]
     if errors:
         raise ValidationError(errors)
     if "value" in changes:

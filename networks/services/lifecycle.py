@@ -246,7 +246,9 @@ def diagnosis_save(*, network: Network, actor: User, **fields) -> Diagnosis:
     access.require_change(actor, network)
     _require_open(network)
     _require_not_under_review(network)
-    diagnosis, _created = Diagnosis.objects.select_for_update().get_or_create(network=network)
+    diagnosis, _created = Diagnosis.objects.select_for_update().get_or_create(
+        network=network, occasion=Diagnosis.Occasion.APPLICATION
+    )
     errors = {}
     for key, value in fields.items():
         if key not in DIAGNOSIS_FIELDS:
@@ -367,7 +369,9 @@ def submit_checklist(network: Network, *, on: datetime.date | None = None) -> li
     on = on or timezone.localdate()
     programme = network.programme
     count = Membership.objects.filter(network=network, left_on__isnull=True).count()
-    diagnosis = Diagnosis.objects.filter(network=network).first()
+    diagnosis = Diagnosis.objects.filter(
+        network=network, occasion=Diagnosis.Occasion.APPLICATION
+    ).first()
     goals = list(Goal.objects.filter(network=network))
 
     def has_goal(horizon, months):
@@ -424,6 +428,10 @@ def application_submit(*, network: Network, actor: User) -> Application:
     application.submitted_by, application.submitted_at = actor, timezone.now()
     application.decided_by, application.decided_at, application.decision_reason = None, None, ""
     application.save()
+    # The diagnosis at application is dated by the (latest) submission that sent it.
+    Diagnosis.objects.filter(network=network, occasion=Diagnosis.Occasion.APPLICATION).update(
+        diagnosed_on=timezone.localdate()
+    )
     ApplicationEvent.objects.create(
         application=application, action=ApplicationEvent.Action.SUBMITTED, actor=actor
     )

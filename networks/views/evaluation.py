@@ -13,6 +13,7 @@ from networks.forms.evaluation import CriterionForm, EvaluationForm, PortfolioFi
 from networks.models import Criterion, Network, Programme
 from networks.rules import default_thresholds
 from networks.selectors import evaluation as evaluation_selectors
+from networks.selectors import records as records_selectors
 from networks.services import criteria as criteria_services
 from networks.services import evaluation as evaluation_services
 from networks.services.common import ConflictError
@@ -303,6 +304,15 @@ def report_portfolio(request: HttpRequest) -> HttpResponse:
                         sector=filters.get("sector", ""),
                         date_from=data.get("date_from"),
                         date_to=data.get("date_to"),
+                    ),
+                    # The broker's records: certifications, profiles, projects, sales.
+                    "records": records_selectors.portfolio_records(
+                        evaluation_selectors.scope(
+                            user=request.user,
+                            programme=filters.get("programme"),
+                            region=filters.get("region", ""),
+                            sector=filters.get("sector", ""),
+                        )  # fmt: skip
                     ),
                 }
             )

@@ -122,7 +122,10 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     goals = [row.goal for row in page.goal_progress]
     context = {
         **_group_context(
-            network, page.active_members, network_page.one_to_one(network, "diagnosis"), goals
+            network,
+            page.active_members,
+            network_page.one_to_one(network, "application_diagnosis"),
+            goals,
         ),
         "former_members": page.former_members,
         "application": application,

@@ -13,8 +13,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.models import Activity
+from networks.models import Activity, JointAction, JointProject
 from networks.services import progress
+from networks.services.projects import milestone_add, project_create
 from networks.services.term import payment_record
 from tests.browser.conftest import AXE, axe_violations
 from tests.browser.scenes import working_scene
@@ -46,7 +47,28 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
         network=scene.network, firm=scene.firms[0], actor=scene.network.facilitator,
         date=timezone.localdate(), amount=Decimal("45000"), reference="TRF 1",
     )  # fmt: skip
-    common = [
+    # The broker's records (issue 18): a project with a milestone, and a joint action's sales.
+    project = JointProject.objects.filter(network=scene.network).first() or project_create(
+        network=scene.network, actor=scene.network.facilitator, title="Marca colectiva",
+        goal="Vender juntos.", firms=scene.firms[:2], budget=Decimal("1000000"),
+        agency_funding=Decimal("500000"), firms_funding=Decimal("300000"),
+    )  # fmt: skip
+    if not project.milestones.exists():
+        milestone_add(project=project, actor=scene.network.facilitator, title="Logo",
+                      due_on=timezone.localdate())  # fmt: skip
+    action = JointAction.objects.filter(network=scene.network).first()
+    records = [
+        ("projects", reverse("networks:project-list", args=[n])),
+        ("a project", reverse("networks:project-detail", args=[n, project.pk])),
+        ("certified firms", reverse("networks:network-certifications", args=[n])),
+        ("diagnoses over time", reverse("networks:network-rediagnosis", args=[n])),
+        ("a member's certifications", reverse("networks:firm-certifications", args=[firm])),
+    ]
+    if action is not None:
+        records.append(
+            ("sales won together", reverse("networks:joint-action-sales", args=[n, action.pk]))
+        )
+    common = records + [
         ("network", reverse("networks:network-detail", args=[n])),
         ("ledger", reverse("networks:network-ledger", args=[n])),
         ("activity list", reverse("networks:activity-list", args=[n])),

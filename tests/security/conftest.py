@@ -34,6 +34,7 @@ from networks.models import (
     ApiToken,
     Attachment,
     Attendance,
+    Certification,
     Criterion,
     Firm,
     FirmIndicator,
@@ -42,7 +43,10 @@ from networks.models import (
     JointAction,
     JointActionParticipant,
     JointActionType,
+    JointProject,
+    JointProjectFirm,
     Membership,
+    Milestone,
     Network,
     Notification,
     Payment,
@@ -96,6 +100,9 @@ class Side:
     notification: object = None  # firm_user's, about the network; its e-mail failed
     payment: object = None  # firms[1]'s: confidential to it, its facilitator and its agency
     indicator: FirmIndicator = None  # firms[1]'s baseline
+    certification: object = None  # firms[1]'s, recorded for the network, with evidence
+    project: object = None  # a joint strategic project with firms 0 and 1
+    milestone: object = None
     # Another network of the same agency, with its own people.
     network2: Network = None
     facilitator2: User = None
@@ -268,6 +275,25 @@ def _side(prefix: str) -> Side:
         )  # fmt: skip
         if index == 1:
             side.indicator = report
+    side.certification = Certification.objects.create(
+        firm=side.firms[1], network=side.network, standard=_name(side, "ISO-9001"),
+        status=Certification.Status.CERTIFIED, certified_on=day,
+        evidence=ContentFile(PDF, name="certificate.pdf"),
+        evidence_name=_name(side, "certificate.pdf"), evidence_type="application/pdf",
+        evidence_size=len(PDF), recorded_by=side.facilitator,
+    )  # fmt: skip
+    side.project = JointProject.objects.create(
+        network=side.network, title=_name(side, "project"), goal=_name(side, "project-goal"),
+        budget=Decimal("1000"), agency_funding=Decimal("500"), firms_funding=Decimal("200"),
+        created_by=side.facilitator,
+    )  # fmt: skip
+    JointProjectFirm.objects.bulk_create(
+        JointProjectFirm(project=side.project, firm=firm, contribution=Decimal("100"))
+        for firm in side.firms[:2]
+    )
+    side.milestone = Milestone.objects.create(
+        project=side.project, title=_name(side, "milestone"), due_on=today
+    )
     side.payment = Payment.objects.filter(network=side.network, firm=side.firms[1]).first()
     share = Decimal(100) / len(side.firms)
     ShareWeight.objects.bulk_create(

@@ -117,6 +117,8 @@ def _id_urls(world) -> list[str]:
         reverse("networks:firm-ledger", args=[a.network.pk, own.pk]),
         reverse("api:firm-indicator-list", args=[own.pk]),
         reverse("api:firm-ledger", args=[a.network.pk, own.pk]),
+        reverse("networks:firm-certifications", args=[own.pk]),
+        reverse("api:certification-list", args=[own.pk]),
     ]
     urls.append(reverse("networks:activity-list", args=[a.network.pk]) + "?type=factory_visit")
     urls.append(reverse("networks:joint-action-list", args=[a.network.pk]) + "?status=planned")
@@ -167,7 +169,10 @@ def test_a_firm_member_never_reads_another_firms_figures(client, world, db):
         [re.compile(re.escape(f"{a.prefix}-confidential-{index}")) for index in (1, 2)]
         + [re.compile(rf"TRF {firm.pk}\b") for firm in a.firms[1:]]
         + [re.compile(re.escape(f"{a.prefix}-loan-1"))]
-    )
+        # Another firm's certification (its standard and its evidence's name).
+        + [re.compile(re.escape(f"{a.prefix}-ISO-9001")),
+           re.compile(re.escape(f"{a.prefix}-certificate.pdf"))]
+    )  # fmt: skip
     seen_own = False
     for url, body in read:
         for secret in secrets:

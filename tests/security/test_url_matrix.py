@@ -11,7 +11,7 @@ One person who *may* is called too: a 404 above means "hidden", not "a wrong URL
 No route goes untested: ROUTES classifies every named route of the URLconf, and the first test
 fails when one is missing. Routes without ids (lists, homes, exports, reports, search) are
 classified here and tested in test_hidden_paths.py. The admin is left out as a whole: profo/admin.py
-restricts it to agency admins, tested at the end of this file.
+restricts it to agency admins, tested in test_admin_access.py.
 """
 
 import datetime
@@ -147,6 +147,17 @@ ROUTES = {
     "networks:network-indicators": "network-read",
     "networks:network-participation": "network-read",
     "networks:network-graph": "network-read",
+    # --- pages: the broker's records
+    "networks:firm-certifications": "firm-figures",
+    "networks:certification-edit": "firm-figures",
+    "networks:certification-evidence": "firm-figures",
+    "networks:network-certifications": "network-read",
+    "networks:network-rediagnosis": "network-read-change",
+    "networks:project-list": "network-read-change",
+    "networks:project-detail": "network-read-change",
+    "networks:project-edit": "network-change",
+    "networks:milestone-update": "network-change",
+    "networks:joint-action-sales": "ja-edit-api",
     # --- pages: the term
     "networks:network-ledger": "network-read",
     "networks:firm-ledger": "firm-figures",
@@ -250,6 +261,14 @@ ROUTES = {
     "api:report-portfolio": "report",
     "api:export": "export",
     "api:dashboard": "home",
+    "api:certification-list": "firm-figures",
+    "api:certification-detail": "firm-figures",
+    "api:diagnosis-list": "network-read-change",
+    "api:project-list": "network-read-change",
+    "api:project-detail": "network-read-change",
+    "api:milestone-list": "network-read-change",
+    "api:milestone-detail": "network-read-change",
+    "api:joint-action-sales": "ja-edit-api",
     # --- the rest
     "api-schema": "public",
     "healthz": "public",
@@ -272,6 +291,7 @@ POST_ONLY = {
     "networks:criterion-move", "networks:criterion-deactivate", "networks:criterion-reactivate",
     "networks:token-revoke", "networks:notification-read", "networks:notification-read-all",
     "networks:firm-figures-sharing",
+    "networks:milestone-update",
 }  # fmt: skip
 GET_ONLY = {"networks:network-history"}
 
@@ -283,7 +303,7 @@ def _walk(patterns, prefix="", namespace=None):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if str(pattern.pattern) == "admin/":
-                continue  # the admin: profo/admin.py, tested below
+                continue  # the admin: profo/admin.py, tested in test_admin_access.py
             inner = pattern.namespace or namespace
             yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
@@ -357,6 +377,7 @@ PK_BY_SEGMENT = {
     "notifications": "notification",
     "payments": "payment",
     "firm-indicators": "indicator",
+    "certifications": "certification",
 }
 OBJECT_BY_KWARG = {
     "network_pk": "network",
@@ -373,6 +394,8 @@ OBJECT_BY_KWARG = {
     "payment_pk": "payment",
     "actual_pk": "goal_actual",
     "indicator_pk": "indicator",
+    "project_pk": "project",
+    "m_pk": "milestone",
 }
 
 
@@ -464,41 +487,6 @@ def test_route(client, world, db, name, method, persona, expect):
         assert status in expect, where
     else:
         assert status == expect, where
-
-
-# --- the admin ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "persona", ["agency-staff", "facilitator", "firm-member", "other-agency-staff"]
-)
-def test_only_agency_admins_reach_the_admin(client, world, db, persona):
-    user = PERSONAS[persona](world)
-    user.is_staff = True  # even with the staff flag set by mistake
-    user.save(update_fields=["is_staff"])
-    client.force_login(user)
-    for url in (
-        "/admin/",
-        "/admin/networks/network/",
-        f"/admin/networks/firm/{world.a.firms[0].pk}/change/",
-    ):
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith("/admin/login/"), url
-
-
-def test_anonymous_is_sent_to_the_admin_login(client, world, db):
-    response = client.get("/admin/networks/network/")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
-
-
-def test_an_agency_admin_reaches_the_admin(client, world, db):
-    admin_user = world.a.admin
-    admin_user.is_staff = True
-    admin_user.save(update_fields=["is_staff"])
-    client.force_login(admin_user)
-    # In; what each model's pages allow then depends on the admin's Django permissions.
-    assert client.get("/admin/").status_code == 200
 
 
 # --- a firm's figures across agencies -------------------------------------------------------

@@ -113,3 +113,31 @@ def test_demo_networks_have_months_of_history(settings):
     independent = Network.objects.get(phase="independence")
     assert independent.handovers.get().status == "confirmed"
     assert independent.charges.order_by("month").last().agency_amount == 0
+
+
+def test_demo_networks_have_the_brokers_records(settings, tmp_path):
+    """Older networks are diagnosed twice or more with the profile moving; firms hold
+    certificates (one from before joining, one with its evidence); each running network has a
+    project with milestones and a joint action; a done joint action has sales per firm."""
+    from networks.models import Certification, Diagnosis, JointProject
+    from networks.selectors import certifications as certification_selectors
+    from networks.selectors import diagnoses as diagnosis_selectors
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    talca = Network.objects.get(name="Muebleros de Talca")
+    series = diagnosis_selectors.profile_series(talca)
+    assert len(series) >= 3 and series[0].occasion == Diagnosis.Occasion.APPLICATION
+    assert any(point.moved > 0 for point in series)
+    counts = certification_selectors.network_counts(talca)
+    assert counts.at_joining >= 1 and counts.now >= 2
+    assert Certification.objects.filter(network=talca).exclude(evidence="").exists()
+    assert talca.projects.count() == 2
+    assert talca.projects.filter(milestones__status="done").exists()
+    assert JointAction.objects.filter(network=talca, project__isnull=False).exists()
+    assert JointActionParticipant.objects.filter(
+        joint_action__network=talca, sales__isnull=False
+    ).exists()
+    for network in Network.objects.filter(phase__in=["consolidation", "independence"]):
+        assert JointProject.objects.filter(network=network).exists(), network

@@ -77,7 +77,7 @@ def test_counts_follow_the_flags(debug):
     assert Network.objects.count() == 6
     assert Firm.objects.count() == Membership.objects.count() == 150
     assert Application.objects.filter(status="approved").count() == 6
-    assert Diagnosis.objects.count() == 6
+    assert Diagnosis.objects.filter(occasion="application").count() == 6
     assert Activity.objects.count() == round(6 * 8 * 25 / 3)
     assert JointAction.objects.count() == 600  # 100 per network by default
     assert all(10 <= n.memberships.count() <= 30 for n in Network.objects.all())
@@ -308,3 +308,27 @@ def test_the_writer_refuses_a_row_without_a_required_column():
         scale_write.TableWriter(
             Attendance, ["activity"], copier=None, counts=defaultdict(int), seconds={}
         )
+
+
+def test_the_brokers_records_are_written_and_consistent(debug):
+    """Re-diagnoses for networks a year into their term, certifications, projects whose firms'
+    contributions add up, and marketing joint actions whose value is their firms' sales."""
+    from networks.models import Certification, JointProject
+
+    seed(**MATURE)
+    today = timezone.localdate()
+    for network in Network.objects.filter(term_start__lte=add_months(today, -13)):
+        if network.phase != Network.Phase.DISSOLVED:
+            assert network.diagnoses.filter(occasion="follow_up").exists(), network
+    assert Diagnosis.objects.filter(occasion="application").count() == Network.objects.count()
+    assert Certification.objects.filter(status="certified").exists()
+    assert not Certification.objects.filter(certified_on__gt=today).exists()
+    projects = JointProject.objects.annotate(given=Sum("participants__contribution"))
+    assert projects.exists()
+    for project in projects:
+        assert project.given == project.firms_funding
+        assert project.agency_funding + project.firms_funding <= project.budget
+    with_sales = JointAction.objects.filter(participants__sales__isnull=False).distinct()
+    assert with_sales.exists()
+    for action in with_sales.annotate(total=Sum("participants__sales")):
+        assert action.total == action.value

@@ -227,8 +227,9 @@ def _grow(network, officer, members: int, extra: int):
 #   the latest joint actions and their participants (2);
 #   the take-up summary (1);
 #   the ties of the graph (1);
-#   the latest evaluation: section and readiness (1).
-NETWORK_PAGE_QUERIES = 20  # +1 since issue 15: the bell's unread count
+#   the latest evaluation: section and readiness (1);
+#   the progress section's dated diagnoses and certified member firms (2).
+NETWORK_PAGE_QUERIES = 22  # +1 since issue 15: the bell's unread count
 
 
 def _page_queries(client, url) -> int:

@@ -182,9 +182,9 @@ class DiagnosisView(NetworkScopedView, generics.RetrieveUpdateAPIView):
     http_method_names = ["get", "put", "head", "options"]
 
     def get_object(self):
-        return Diagnosis.objects.filter(network=self.network).first() or Diagnosis(
-            network=self.network
-        )
+        return Diagnosis.objects.filter(
+            network=self.network, occasion=Diagnosis.Occasion.APPLICATION
+        ).first() or Diagnosis(network=self.network)
 
     def update(self, request, *args, **kwargs):
         serializer = self.get_serializer(self.get_object(), data=request.data)

@@ -54,6 +54,7 @@ from networks.seed.scale.data import (
     rut,
 )
 from networks.seed.scale.plan import Member, Options, Plan, Planning
+from networks.seed.scale.records import RecordRows
 from networks.seed.scale.work import WorkRows
 from networks.seed.scale.write import Copier, TableWriter
 from networks.services import programmes as programme_services
@@ -89,7 +90,7 @@ def build(options: Options, log: Callable[[str], None]) -> Counter:
     return Builder(options, log).run()
 
 
-class Builder(Planning, WorkRows):
+class Builder(Planning, WorkRows, RecordRows):
     """Plans every network in memory first (small: members, dates, managers), then writes the
     tables step by step, children after their parents."""
 
@@ -138,6 +139,7 @@ class Builder(Planning, WorkRows):
             ("activities and attendance", self._activities),
             ("joint actions", self._joint_actions),
             ("charges, dues and payments", self._money),
+            ("the broker's records", self._records),
         ):
             started, before = time.monotonic(), Counter(self.counts)
             step()

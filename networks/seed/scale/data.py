@@ -204,3 +204,11 @@ def spread(total: int, weights: list[float]) -> list[int]:
     for i in order[: total - sum(parts)]:
         parts[i] += 1
     return parts
+
+
+# Joint actions that win sales (marketing as a group): done ones record each firm's sales.
+SALES_KINDS = ("shared_order", "trade_fair", "joint_marketing", "group_export")
+STANDARDS = (("ISO 9001", "Bureau Veritas"), ("GMP", "SGS"), ("HACCP", "ACHS Servicios"),
+             ("ISO 14001", "Bureau Veritas"))  # fmt: skip
+PROJECT_TITLES = ("Shared drying plant", "Collective brand for export", "Joint quality lab",
+                  "Shared logistics centre", "Certification of the whole group")  # fmt: skip

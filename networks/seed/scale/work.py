@@ -26,6 +26,7 @@ from networks.seed.scale.data import (
     EVIDENCE,
     JOINT_KINDS,
     REGIONS,
+    SALES_KINDS,
     spread,
 )
 from networks.seed.scale.plan import Member, Plan
@@ -40,7 +41,7 @@ class WorkRows:
     def _goals(self) -> None:
         rng = self.rng
         diagnoses = self.writer(Diagnosis, [
-            "network", "problems", "opportunities", "collaboration_basis", "technology_level",
+            "network", "occasion", "diagnosed_on", "problems", "opportunities", "collaboration_basis", "technology_level",
             "skills", "innovation", "trust", "cooperation", "competition", "firm_size",
             "exports", "learning", "updated_at", "updated_by",
         ])  # fmt: skip
@@ -55,7 +56,7 @@ class WorkRows:
         for plan in self.plans:
             sector = plan.sector.lower()
             diagnoses.add(
-                plan.id,
+                plan.id, "application", plan.submitted_on - DAY * 3,
                 f"Firms in {sector} work alone: small purchases at high prices, old machines, "
                 "and nobody can take a large order.",
                 f"Buyers in {plan.region} ask for steady volumes with quality certificates.",
@@ -254,7 +255,8 @@ class WorkRows:
             "outcome", "logged_by", "logged_by_firm", "created_at",
         ])  # fmt: skip
         participants = self.writer(
-            JointActionParticipant, ["joint_action", "firm", "confirmed_by", "confirmed_at"],
+            JointActionParticipant,
+            ["joint_action", "firm", "confirmed_by", "confirmed_at", "sales"],
             parent=actions,
         )  # fmt: skip
         declines = self.writer(
@@ -274,23 +276,34 @@ class WorkRows:
                 _w, titles, low, high = JOINT_KINDS[slug]
                 status, end = self._joint_status(start, plan.end)
                 firms = rng.sample(present, min(len(present), rng.randint(2, 8)))
+                value = Decimal(rng.randrange(low, high + 1, 10_000))
+                # Marketing as a group: a done fair, shared order or joint brand records the
+                # sales each firm won, and its value is their sum.
+                sales = (
+                    self.sales_split(value, firms)
+                    if (status == "done" and slug in SALES_KINDS)
+                    else {}
+                )
+                if sales:
+                    value = sum(sales.values())
                 users = [m for m in firms if m.user_id]
                 logger = rng.choice(users) if users and rng.random() < 0.5 else None
                 created = self.at(start, 20)
                 actions.add(
                     action_id, plan.id, types[slug], rng.choice(titles), status, start, end,
-                    Decimal(rng.randrange(low, high + 1, 10_000)),
+                    value,
                     "Delivered on time; the firms shared the savings." if status == "done" else "",
                     logger.user_id if logger else plan.manager_on(start),
                     logger.firm_id if logger else None, created,
                 )  # fmt: skip
                 for m in firms:
+                    sold = sales.get(m.firm_id)
                     if m is logger:
-                        participants.add(action_id, m.firm_id, m.user_id, created)
+                        participants.add(action_id, m.firm_id, m.user_id, created, sold)
                     elif m.user_id and rng.random() < 0.6:
-                        participants.add(action_id, m.firm_id, m.user_id, created + DAY * 2)
+                        participants.add(action_id, m.firm_id, m.user_id, created + DAY * 2, sold)
                     else:
-                        participants.add(action_id, m.firm_id, None, None)
+                        participants.add(action_id, m.firm_id, None, None, sold)
                 if rng.random() < 0.02:
                     outside = [m for m in present if m.user_id and m not in firms]
                     if outside:

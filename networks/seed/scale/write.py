@@ -21,6 +21,7 @@ from networks.models import (
     ApplicationEvent,
     Attachment,
     Attendance,
+    Certification,
     Criterion,
     Diagnosis,
     Due,
@@ -36,8 +37,11 @@ from networks.models import (
     JointActionDecline,
     JointActionParticipant,
     JointActionType,
+    JointProject,
+    JointProjectFirm,
     ManagerAppointment,
     Membership,
+    Milestone,
     MonthlyCharge,
     Network,
     Payment,
@@ -216,6 +220,9 @@ class TableWriter:
 # Children before parents. Each row: the model and the path from it to the network.
 NETWORK_CHAIN = (
     (FirmIndicator, "network_id"),
+    (Certification, "network_id"),
+    (Milestone, "project__network_id"),
+    (JointProjectFirm, "project__network_id"),
     (Attachment, "activity__network_id"),
     (Attachment, "goal_actual__goal__network_id"),
     (Attendance, "activity__network_id"),
@@ -223,6 +230,7 @@ NETWORK_CHAIN = (
     (JointActionParticipant, "joint_action__network_id"),
     (JointActionDecline, "joint_action__network_id"),
     (JointAction, "network_id"),
+    (JointProject, "network_id"),
     (ServiceUptake, "network_id"),
     (GoalActual, "goal__network_id"),
     (Goal, "network_id"),
@@ -289,6 +297,9 @@ def reset(log: Callable[[str], None]) -> Counter:
         "programme": programme_ids,
         "firm": firm_ids,
         "goal": list(Goal.objects.filter(network_id__in=network_ids).values_list("pk", flat=True)),
+        "project": list(
+            JointProject.objects.filter(network_id__in=network_ids).values_list("pk", flat=True)
+        ),
     }
     user_ids = set(User.objects.filter(agency_id__in=agency_ids).values_list("pk", flat=True))
     for chunk in _chunks(firm_ids):
@@ -303,6 +314,7 @@ def reset(log: Callable[[str], None]) -> Counter:
     for model, path in NETWORK_CHAIN:
         _raw_delete(model, deleted, path, network_ids)
     _raw_delete(FirmIndicator, deleted, "firm_id", firm_ids)
+    _raw_delete(Certification, deleted, "firm_id", firm_ids)
     for chunk in _chunks(sorted(user_ids)):
         # Few rows, and their tokens, admin log entries and group links must go with them.
         _count, by_model = User.objects.filter(pk__in=chunk).delete()
@@ -333,13 +345,16 @@ def _delete_history(deleted: Counter, scope: dict) -> None:
         names = {f.name for f in historical._meta.fields}
         if model in own:
             lookup, key = "id", own[model]
-        elif model is FirmIndicator:
+        elif model in (FirmIndicator, Certification):
             # Recorded for a scale network (a firm kept for its other networks included), or
             # a scale firm's own.
             _raw_delete(historical, deleted, "network_id", scope["network"])
             lookup, key = "firm_id", "firm"
         else:
-            key = next((k for k in ("network", "programme", "firm", "goal") if k in names), None)
+            key = next(
+                (k for k in ("network", "programme", "firm", "goal", "project") if k in names),
+                None,
+            )
             if key is None:
                 raise RuntimeError(f"seed_scale --reset cannot scope {model.__name__}'s history.")
             lookup = f"{key}_id"

@@ -403,6 +403,7 @@ def annotated_networks(networks: QuerySet[Network], today: datetime.date, *, che
             "diagnosis_complete": Exists(
                 Diagnosis.objects.filter(
                     network=net,
+                    occasion=Diagnosis.Occasion.APPLICATION,
                     problems__regex=r"\S",
                     opportunities__regex=r"\S",
                     collaboration_basis__regex=r"\S",
