@@ -32,7 +32,7 @@ from tests.factories import ServiceUptakeFactory
 # docstring); the agency's page adds its agency's name and the list of every network (count and
 # page), the firm's page the firm's own row.
 FACILITATOR_QUERIES = 2 + 7
-AGENCY_QUERIES = 2 + 10 + 3
+AGENCY_QUERIES = 2 + 12 + 3
 FIRM_QUERIES = 2 + 7 + 1
 
 

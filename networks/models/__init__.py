@@ -29,6 +29,7 @@ from networks.models.base import ImmutableModel, ImmutableRowError
 from networks.models.evaluation import Criterion, Evaluation, EvaluationResult
 from networks.models.firms import Firm
 from networks.models.idempotency import IdempotencyKey
+from networks.models.independence import CheckIn
 from networks.models.joint_actions import (
     JointAction,
     JointActionDecline,
@@ -61,7 +62,7 @@ from networks.models.term import (
 
 __all__ = [
     "Activity", "ActivityType", "Agency", "ApiToken", "Application", "ApplicationEvent",
-    "Attachment", "Attendance", "Criterion", "Diagnosis", "Due", "Evaluation",
+    "Attachment", "Attendance", "CheckIn", "Criterion", "Diagnosis", "Due", "Evaluation",
     "EvaluationResult", "Firm", "FirmIndicator", "Goal", "GoalActual", "Handover",
     "HandoverCommitment", "IdempotencyKey", "ImmutableModel", "ImmutableRowError", "JointAction",
     "JointActionDecline", "JointActionParticipant", "JointActionType", "ManagerAppointment",

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from networks.lib.dates import add_months, first_of_month, last_of_month
-from networks.lib.money import round_money, split
+from networks.lib.money import split
 from networks.models import (
     ActivityType,
     Agency,
@@ -39,7 +39,7 @@ from networks.models import (
     TermChange,
     User,
 )
-from networks.rules import HUNDRED, agency_percent
+from networks.rules import month_amounts, month_terms
 from networks.seed.scale.data import (
     AGENCIES,
     CATALOGUE,
@@ -460,9 +460,9 @@ class Builder(Planning, WorkRows):
             carry: dict = {}
             charge_ids = [next(all_ids) for _ in months]
             for charge_id, month in zip(charge_ids, months, strict=True):
-                salary = plan.salary_in(month)
-                percent = agency_percent(plan.network, month)
-                agency_amount = round_money(salary * percent / HUNDRED, CURRENCY)
+                terms = month_terms(plan.network, month, extensions=[])
+                salary, agency_amount = month_amounts(plan.salary_in(month), terms, CURRENCY)
+                percent = terms.rounded_percent
                 month_end = last_of_month(month)
                 charged = [
                     m for m in plan.members

@@ -104,7 +104,11 @@ class Copier:
                 if self.error is None:  # after a failure, the rest is dropped
                     started = time.monotonic()
                     with self.raw.cursor() as cursor:
-                        cursor.copy_expert(sql, buffer)
+                        if hasattr(cursor, "copy_expert"):  # psycopg2
+                            cursor.copy_expert(sql, buffer)
+                        else:  # psycopg 3, which Django prefers when both are installed
+                            with cursor.copy(sql) as copy:
+                                copy.write(buffer.getvalue())
                     self.seconds[name] += time.monotonic() - started
             except BaseException as exc:  # handed to the main thread, which raises it
                 self.error = exc
