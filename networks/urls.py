@@ -13,6 +13,7 @@ from networks.views import (
     data,
     evaluation,
     history,
+    independence,
     joint_actions,
     lifecycle,
     progress,
@@ -178,6 +179,9 @@ urlpatterns = [
     path("networks/<int:pk>/term/early-handover/", term.early_handover, name="early-handover"),
     path("networks/<int:pk>/handover/", term.handover_propose, name="handover-propose"),
     path("networks/<int:pk>/handover/confirm/", term.handover_confirm, name="handover-confirm"),
+    # --- life after independence
+    path("networks/<int:pk>/check-ins/", independence.check_in_list, name="check-in-list"),
+    path("networks/<int:pk>/check-ins/new/", independence.check_in_create, name="check-in-create"),
     # --- evaluation and reports
     path(
         "networks/<int:pk>/evaluations/",

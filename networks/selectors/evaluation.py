@@ -34,6 +34,7 @@ from networks.rules import (
     PROCESS_DEVELOPMENT,
     PRODUCT_DEVELOPMENT,
 )
+from networks.selectors import independence as independence_selectors
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,7 @@ def programme_indicators(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> ProgrammeIndicators:
-    """The four indicators for the networks of the user's agency that match the filter.
+    """The five indicators for the networks of the user's agency that match the filter.
 
     A month's agency money counts when the month (its first day) falls in the period.
     """
@@ -407,6 +408,7 @@ def programme_indicators(
         _independence(phases["independence"], phases["consolidation"], period),
         _still_active(survival["active"], survival["total"], cutoff, period),
         _value_per_money(value, money, currency, period, mixed_reason if mixed else ""),
+        _still_running(independence_selectors.still_running(networks, date_to), period),
     ]
     return ProgrammeIndicators(date_from, date_to, currency, items)
 
@@ -454,6 +456,29 @@ def _still_active(active, total, cutoff, period) -> Indicator:
         return Indicator("still_active", title, None, "—", how, reason)
     share = _percent(active, total)
     return Indicator("still_active", title, share, f"{number_format(share)}%", how)
+
+
+def _still_running(figures, period) -> Indicator:
+    how = gettext(
+        "Of the networks handed over %(years)s years or more before %(to)s (%(whole)s), those "
+        "whose check-in of year %(years)s says they still run (%(part)s). %(stopped)s stopped "
+        "or were dissolved; %(unknown)s have no check-in of that year."
+    ) % {
+        **period,
+        "years": figures.years,
+        "whole": figures.handed_over,
+        "part": figures.running,
+        "stopped": figures.stopped,
+        "unknown": figures.unknown,
+    }
+    title = gettext("Still running %(years)s years after handover") % {"years": figures.years}
+    if not figures.handed_over:
+        reason = gettext(
+            "No selected network was handed over %(years)s years or more before %(to)s."
+        ) % {**period, "years": figures.years}
+        return Indicator("still_running", title, None, "—", how, reason)
+    share = _percent(figures.running, figures.handed_over)
+    return Indicator("still_running", title, share, f"{number_format(share)}%", how)
 
 
 def _value_per_money(value, money, currency, period, mixed_reason) -> Indicator:

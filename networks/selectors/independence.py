@@ -5,7 +5,7 @@ day falls in, the check-ins due, the networks that stopped, and the programme in
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from networks.lib.dates import add_months, months_between
@@ -78,29 +78,28 @@ class StillRunning:
 
 def still_running(networks: QuerySet[Network], on: datetime.date) -> StillRunning:
     """Of the networks handed over N years or more before `on` (N: each programme's setting),
-    how many still run by their year-N check-in. Two queries."""
+    how many still run by their year-N check-in. One query."""
+    check_ins = CheckIn.objects.filter(network=OuterRef("pk"), date__lte=on)
     handed = list(
         networks.filter(handed_over_on__isnull=False)
+        .annotate(
+            said_running=Exists(
+                check_ins.filter(year=OuterRef("programme__check_in_years"), stopped=False)
+            ),
+            said_stopped=Exists(check_ins.filter(stopped=True)),
+        )
         .select_related("programme")
         .only("pk", "phase", "handed_over_on", "programme__check_in_years")
+        .order_by()
     )
     old_enough = [
         n for n in handed if add_months(n.handed_over_on, 12 * n.programme.check_in_years) <= on
     ]
     years = max((n.programme.check_in_years for n in handed), default=3)
-    check_ins: dict[int, list[CheckIn]] = {}
-    for check_in in CheckIn.objects.filter(network__in=[n.pk for n in old_enough], date__lte=on):
-        check_ins.setdefault(check_in.network_id, []).append(check_in)
-    running = stopped = unknown = 0
-    for network in old_enough:
-        rows = check_ins.get(network.pk, [])
-        if network.phase == Network.Phase.DISSOLVED or any(c.stopped for c in rows):
-            stopped += 1
-        elif any(c.year == network.programme.check_in_years for c in rows):
-            running += 1
-        else:
-            unknown += 1
-    return StillRunning(years, len(old_enough), running, stopped, unknown)
+    stopped = [n for n in old_enough if n.phase == Network.Phase.DISSOLVED or n.said_stopped]
+    running = [n for n in old_enough if n not in stopped and n.said_running]
+    unknown = len(old_enough) - len(stopped) - len(running)
+    return StillRunning(years, len(old_enough), len(running), len(stopped), unknown)
 
 
 # --- the events of the product's rules (the hook for notifications) -------------------------
@@ -168,3 +167,21 @@ def independence_events(networks: QuerySet[Network], today: datetime.date) -> li
                 events.append(RuleEvent("check_in_missing", network, due))
                 break
     return events
+
+
+def check_in_initial(network: Network, today: datetime.date) -> dict:
+    """What the check-in form starts from: today, the active members, and the joint actions
+    begun in the twelve months after the handover's last anniversary (two queries)."""
+    from networks.models import JointAction, Membership
+
+    year = year_after_handover(network, today)
+    since = add_months(network.handed_over_on, 12 * (year - 1))
+    return {
+        "date": today,
+        "members": Membership.objects.filter(network=network, left_on__isnull=True).count(),
+        "joint_actions": JointAction.objects.filter(
+            network=network, start_date__gte=since, start_date__lte=today
+        ).count(),
+        "still_meeting": True,
+        "manager_paid": True,
+    }
