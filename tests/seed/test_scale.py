@@ -19,6 +19,7 @@ from networks.models import (
     Agency,
     Application,
     Attendance,
+    CheckIn,
     Diagnosis,
     Due,
     Evaluation,
@@ -32,6 +33,7 @@ from networks.models import (
     Payment,
     PhaseTransition,
     ServiceUptake,
+    TermChange,
     User,
 )
 from networks.seed.scale import build as scale_build
@@ -306,3 +308,16 @@ def test_the_writer_refuses_a_row_without_a_required_column():
         scale_write.TableWriter(
             Attendance, ["activity"], copier=None, counts=defaultdict(int), seconds={}
         )
+
+
+def test_networks_in_independence_have_their_check_ins(debug):
+    seed(**MATURE)
+    handed = Network.objects.filter(phase=Network.Phase.INDEPENDENCE)
+    assert handed.exists()
+    check_ins = CheckIn.objects.filter(network__in=handed)
+    assert check_ins.exists()
+    for check_in in check_ins.select_related("network__programme"):
+        network = check_in.network
+        assert 1 <= check_in.year <= network.programme.check_in_years
+        assert network.handed_over_on <= check_in.date <= timezone.localdate()
+    assert not TermChange.objects.filter(kind="extension", agency_percent__isnull=True).exists()
