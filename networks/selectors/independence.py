@@ -47,6 +47,12 @@ class AfterIndependence:
     stopped: CheckIn | None  # the check-in that said so
     missing: list[CheckInYear]  # years whose due date passed without a check-in
 
+    @property
+    def open_year(self) -> int | None:
+        """This year, while its check-in is not recorded: the one a check-in today records."""
+        recorded = {row.year for row in self.years if row.check_in}
+        return self.current_year if self.current_year not in recorded else None
+
 
 def after_independence(network: Network, today: datetime.date | None = None) -> AfterIndependence:
     """One query: the network's check-ins."""

@@ -65,6 +65,8 @@ def test_the_manager_records_this_years_check_in(client, independent):
         2, 11, 3, "All well",
     )  # fmt: skip
     assert shows(response, "Check-in of year 2 recorded.")
+    listed = client.get(url("check-in-list", independent)).content.decode()
+    assert url("check-in-create", independent) not in listed  # this year's is recorded
     again = client.post(url("check-in-create", independent), form())
     assert shows(again, S.CHECK_IN_YEAR_RECORDED % {"year": 2})
     assert CheckIn.objects.count() == 1
