@@ -428,8 +428,9 @@ def can_admin_programme(user, programme) -> bool:
 
 
 def can_evaluate(user, network: Network) -> bool:
-    """Staff of the network's agency evaluate it, once it has left preparation."""
-    return is_agency_of(user, network) and network.phase != Network.Phase.PREPARATION
+    """Staff of the network's agency evaluate it, in any phase: a network still in preparation
+    too, so that a portfolio can count its age from approval (issue 18)."""
+    return is_agency_of(user, network)
 
 
 def get_programme_or_404(user, pk, *, agency_only: bool = True):

@@ -10,10 +10,23 @@ Translated messages that quote a number ("12 months") keep their literal text.
 """
 
 import datetime
+import itertools
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
-from networks.lib.dates import add_months, first_of_month, months_between
-from networks.models import Application, Channel, Goal, Handover, Kind, Network, ServiceUptake
+from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
+from networks.lib.money import round_money
+from networks.models import (
+    Application,
+    Channel,
+    Goal,
+    Handover,
+    Kind,
+    Network,
+    ServiceUptake,
+    TermChange,
+)
 
 # --- the lifecycle --------------------------------------------------------------------------
 
@@ -39,6 +52,12 @@ def leaving_needs_reason(network: Network, application: Application | None) -> b
     """Before approval the group is still being put together: firms are simply removed."""
     approved = application is not None and application.status == Application.Status.APPROVED
     return not (network.phase == Network.Phase.PREPARATION and not approved)
+
+
+def member_cap_holds(network: Network, application: Application | None) -> bool:
+    """The programme's maximum holds from approval on, not only at it (domain.md section 3):
+    before approval the group is still being put together and the checklist watches it."""
+    return leaving_needs_reason(network, application)
 
 
 # --- consolidation work ---------------------------------------------------------------------
@@ -73,6 +92,11 @@ MAX_INTEGER = 2_147_483_647
 UPTAKE_REACHED = [ServiceUptake.Status.TAKEN_UP, ServiceUptake.Status.COMPLETED]
 # Joint actions that count as commercial cooperation in the evaluation's suggestions.
 COMMERCIAL_JOINT_ACTIONS = {"shared_order", "trade_fair", "group_export", "joint_marketing"}
+# Criteria 6, 7 and 9 (domain.md section 6): the joint actions done and the support services
+# taken up (categories) that suggest product development, process development, joint finance.
+PRODUCT_DEVELOPMENT = ({"lab_tests", "joint_marketing"}, {"technology"})
+PROCESS_DEVELOPMENT = ({"shared_equipment", "certification"}, {"consulting", "certification"})
+JOINT_FINANCE = ({"sharing_credits"}, {"credit"})
 
 # --- progress -------------------------------------------------------------------------------
 
@@ -93,19 +117,106 @@ READINESS_WINDOW_MONTHS = 6
 READINESS_EVALUATION_MONTHS = 12
 
 
-def agency_percent(network: Network, month: datetime.date) -> Decimal:
-    """The agency's share of the salary for `month`, from the programme's schedule.
+@dataclass(frozen=True)
+class MonthTerms:
+    """How one month is charged: the part of the month inside the term, and the agency's rate
+    over those days (each day at its own rate, weighted by days)."""
 
-    Year 1 is the first twelve months from the term start. After the last year of the schedule
-    (an extended term) the last rate goes on until the handover; from the month after the
-    handover the agency pays nothing.
+    fraction: Fraction  # of the month's salary: 1, or the days from the term's start
+    percent: Fraction  # the agency's share of what is charged, exact
+
+    @property
+    def rounded_percent(self) -> Decimal:
+        return (Decimal(self.percent.numerator) / Decimal(self.percent.denominator)).quantize(
+            PERCENT_PLACES
+        )
+
+
+PERCENT_PLACES = Decimal("0.001")  # MonthlyCharge.agency_percent: decimal_places=3
+
+
+def term_end(network: Network) -> datetime.date:
+    """The due date the term had before any extension: the start plus the programme's term."""
+    return add_months(network.term_start, network.programme.term_months)
+
+
+def extension_rates(network: Network) -> list[tuple[datetime.date, datetime.date, Decimal]]:
+    """(from, until, rate) of each extension the agency granted, the latest last."""
+    return [
+        (change.previous_due, change.new_due, change.agency_percent)
+        for change in TermChange.objects.filter(
+            network=network, kind=TermChange.Kind.EXTENSION
+        ).order_by("at", "pk")
+        if change.agency_percent is not None
+    ]
+
+
+def day_rate(network: Network, day: datetime.date, extensions) -> Decimal:
+    """The agency's share of the salary on one day of the term (domain.md section 3).
+
+    Years of the term count from its first day; from the handover on the agency pays nothing.
+    After the term's end the agency pays what an extension granted (its own rate, until its new
+    due date) or, without one, the programme's rate after the due date (0% by default).
     """
-    month = first_of_month(month)
-    if network.handed_over_on and month > first_of_month(network.handed_over_on):
+    if network.handed_over_on and day >= network.handed_over_on:
         return Decimal(0)
-    schedule = network.programme.agency_share_schedule or [0]
-    year = max(0, months_between(first_of_month(network.term_start), month)) // 12
-    return Decimal(str(schedule[min(year, len(schedule) - 1)]))
+    if day < term_end(network):
+        schedule = network.programme.agency_share_schedule or [0]
+        year = max(0, months_between(network.term_start, day)) // 12
+        return Decimal(str(schedule[min(year, len(schedule) - 1)]))
+    if network.handover_due and day < network.handover_due:
+        for start, until, rate in reversed(extensions or []):
+            if start <= day < until:
+                return Decimal(rate)
+    return Decimal(network.programme.overdue_agency_percent)
+
+
+def month_terms(network: Network, month: datetime.date, extensions=None) -> MonthTerms:
+    """The exact charge of `month`: the days from the term's start only, each at its rate.
+
+    A term that starts on 15 January charges 17/31 of January's salary; the month in which
+    the term ends, the handover or an extension falls is charged at each day's rate.
+    `extensions` (from `extension_rates`) saves its query when a caller charges many months.
+    """
+    first, last = first_of_month(month), last_of_month(month)
+    start = max(first, network.term_start)
+    if start > last:
+        return MonthTerms(Fraction(0), Fraction(0))
+    days_in_month = (last - first).days + 1
+    boundaries = {start, last + datetime.timedelta(days=1)}
+    end = term_end(network)
+    # Each year of the term starts on its anniversary; at most one falls in a month.
+    year = max(0, months_between(network.term_start, start)) // 12 + 1
+    ends = [add_months(network.term_start, 12 * year), end]
+    ends += [network.handover_due, network.handed_over_on]
+    extended = network.handover_due and network.handover_due > end
+    if extensions is None and extended and end <= last:
+        extensions = extension_rates(network)
+    for _from, until, _rate in extensions or []:
+        ends += [_from, until]
+    boundaries |= {day for day in ends if day and start < day <= last}
+    edges = sorted(boundaries)
+    weighted = Fraction(0)
+    for begin, end in itertools.pairwise(edges):
+        rate = day_rate(network, begin, extensions)
+        weighted += Fraction(rate) * (end - begin).days
+    charged_days = (last - start).days + 1
+    return MonthTerms(Fraction(charged_days, days_in_month), weighted / charged_days)
+
+
+def agency_percent(network: Network, month: datetime.date) -> Decimal:
+    """The agency's share of `month`'s charge, as MonthlyCharge stores it (3 places)."""
+    return month_terms(network, month).rounded_percent
+
+
+def month_amounts(salary: Decimal, terms: MonthTerms, currency: str) -> tuple[Decimal, Decimal]:
+    """(salary charged, agency's part) of a month: the salary of the days in the term, and
+    the agency's exact share of it, each rounded to the currency's unit."""
+    charged = round_money(
+        salary * Decimal(terms.fraction.numerator) / terms.fraction.denominator, currency
+    )
+    exact = charged * Decimal(terms.percent.numerator) / Decimal(terms.percent.denominator)
+    return charged, round_money(exact / HUNDRED, currency)
 
 
 def arrears_cutoff(arrears_days: int, today: datetime.date) -> datetime.date:

@@ -15,6 +15,7 @@ from networks.views import (
     diagnoses,
     evaluation,
     history,
+    independence,
     joint_actions,
     lifecycle,
     notifications,
@@ -228,6 +229,9 @@ urlpatterns = [
     path("networks/<int:pk>/term/early-handover/", term.early_handover, name="early-handover"),
     path("networks/<int:pk>/handover/", term.handover_propose, name="handover-propose"),
     path("networks/<int:pk>/handover/confirm/", term.handover_confirm, name="handover-confirm"),
+    # --- life after independence
+    path("networks/<int:pk>/check-ins/", independence.check_in_list, name="check-in-list"),
+    path("networks/<int:pk>/check-ins/new/", independence.check_in_create, name="check-in-create"),
     # --- evaluation and reports
     path(
         "networks/<int:pk>/evaluations/",

@@ -32,7 +32,7 @@ from tests.factories import ServiceUptakeFactory
 # docstring); the agency's page adds its agency's name and the list of every network (count and
 # page), the firm's page the firm's own row. Every page: +1 since issue 15, the bell's count.
 FACILITATOR_QUERIES = 2 + 7 + 1
-AGENCY_QUERIES = 2 + 10 + 3 + 1
+AGENCY_QUERIES = 2 + 12 + 3 + 1
 FIRM_QUERIES = 2 + 7 + 1 + 1
 
 

@@ -1,4 +1,4 @@
-"""Migration 0017: each network's one diagnosis becomes the first of a dated series, the
+"""Migration 0018: each network's one diagnosis becomes the first of a dated series, the
 diagnosis at application, with every field as it was."""
 
 import datetime

@@ -12,6 +12,7 @@ from networks.api.views import (
     data,
     evaluation,
     firms,
+    independence,
     joint_actions,
     lifecycle,
     notifications,
@@ -170,6 +171,12 @@ urlpatterns = [
     path("networks/<int:pk>/extend-term/", term.ExtendTermView.as_view(), name="extend-term"),
     path(
         "networks/<int:pk>/early-handover/", term.EarlyHandoverView.as_view(), name="early-handover"
+    ),
+    # --- life after independence
+    path(
+        "networks/<int:pk>/check-ins/",
+        independence.CheckInListView.as_view(),
+        name="check-in-list",
     ),
     # --- evaluation and reports
     path(

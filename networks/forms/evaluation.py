@@ -146,6 +146,15 @@ class PortfolioFilterForm(forms.Form):
     max_age_months = forms.IntegerField(
         label=_("to (months)"), min_value=0, max_value=MAX_AGE_MONTHS, required=False
     )
+    age_from = forms.ChoiceField(
+        label=_("Count the age from"),
+        required=False,
+        choices=[
+            ("appointment", _("the manager's appointment (the start of the term)")),
+            ("approval", _("the approval of the application")),
+        ],
+        help_text=_("A network with neither yet counts from its creation."),
+    )
     thresholds = forms.CharField(
         label=_("Summarise at"),
         required=False,
@@ -198,4 +207,5 @@ class PortfolioFilterForm(forms.Form):
             "sector": data.get("sector") or "",
             "min_age_months": data.get("min_age_months"),
             "max_age_months": data.get("max_age_months"),
+            "age_from": data.get("age_from") or "appointment",
         }

@@ -108,6 +108,32 @@ class TermChangeForm(forms.Form):
     )
 
 
+class TermExtensionForm(TermChangeForm):
+    """An extension carries its own rate: what the agency pays until the new due date."""
+
+    agency_percent = forms.DecimalField(
+        label=_("Agency share during the extension (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=6,
+        decimal_places=3,
+        required=False,
+        help_text=_(
+            "Empty: the last year's rate. Without an extension the agency pays the programme's "
+            "share after the due date (%(overdue)s%%) from the day after it."
+        ),
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        schedule = programme.agency_share_schedule or [0]
+        kwargs.setdefault("initial", {}).setdefault("agency_percent", schedule[-1])
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency_percent"]
+        field.help_text = field.help_text % {
+            "overdue": f"{programme.overdue_agency_percent.normalize():f}"
+        }
+
+
 class HandoverForm(ShareInputsMixin, forms.Form):
     date = forms.DateField(label=_("Handover date"), widget=DateInput())
     manager = PersonChoiceField(

@@ -30,6 +30,7 @@ from networks.models.certifications import Certification, evidence_path
 from networks.models.evaluation import Criterion, Evaluation, EvaluationResult
 from networks.models.firms import Firm
 from networks.models.idempotency import IdempotencyKey
+from networks.models.independence import CheckIn
 from networks.models.joint_actions import (
     JointAction,
     JointActionDecline,
@@ -71,7 +72,7 @@ from networks.models.term import (
 
 __all__ = [
     "Activity", "ActivityType", "Agency", "ApiToken", "Application", "ApplicationEvent",
-    "Attachment", "Attendance", "Channel", "Criterion", "DigestSent", "EventNotified", "Kind",
+    "Attachment", "Attendance", "Channel", "CheckIn", "Criterion", "DigestSent", "EventNotified", "Kind",
     "Notification", "NotificationPreference", "Diagnosis", "Due", "Evaluation",
     "EvaluationResult", "Firm", "FirmIndicator", "Goal", "GoalActual", "Handover",
     "HandoverCommitment", "IdempotencyKey", "ImmutableModel", "ImmutableRowError", "JointAction",

@@ -1,7 +1,9 @@
 """Agencies, their programmes (with the programme settings) and the people: users and roles."""
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -70,6 +72,26 @@ class Programme(models.Model):
     )
     arrears_days = models.PositiveSmallIntegerField(
         _("days until unpaid dues are arrears"), default=60
+    )
+    overdue_agency_percent = models.DecimalField(
+        _("agency share after the due date without an extension (%)"),
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_(
+            "What the agency pays of the manager's salary once the handover is overdue and no "
+            "extension was granted. An extension carries its own rate."
+        ),
+    )
+    check_in_years = models.PositiveSmallIntegerField(
+        _("years of yearly check-ins after the handover"),
+        default=3,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "For how many years after the handover a network in independence is asked how it "
+            "is doing, once a year."
+        ),
     )
 
     history = HistoricalRecords()

@@ -24,6 +24,15 @@ class Criterion(models.Model):
         SERVICE_UPTAKE = "service_uptake", _("support services taken up")
         DUES_PAID = "dues_paid", _("no firm in arrears")
         STABLE_MEMBERSHIP = "stable_membership", _("few firms left in the last 12 months")
+        PRODUCT_DEVELOPMENT = (
+            "product_development",
+            _("laboratory tests or a joint brand, or technology services taken up"),
+        )
+        PROCESS_DEVELOPMENT = (
+            "process_development",
+            _("shared equipment or a certification, or consulting or certification services"),
+        )
+        JOINT_FINANCE = "joint_finance", _("shared credits, or credit services taken up")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("programme")
@@ -57,7 +66,10 @@ class Criterion(models.Model):
         "joint_purchasing": "joint_purchasing",
         "shared_equipment": "shared_equipment",
         "quality": "quality",
+        "product_development": "product_development",
+        "process_development": "process_development",
         "hr_development": "training",
+        "joint_finance": "joint_finance",
         "service_uptake": "service_uptake",
         "dues_paid": "dues_paid",
         "stable_membership": "stable_membership",

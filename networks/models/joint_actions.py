@@ -25,6 +25,9 @@ class JointActionType(ProgrammeType):
         "trade_fair": _("trade fair"),
         "group_export": _("group shipping or export"),
         "joint_marketing": _("joint marketing or brand"),
+        # The seed's own examples (UNCTAD 1998, Box 3), added by issue 18.
+        "sharing_credits": _("sharing credits (joint finance or credit guarantees)"),
+        "awareness_workshops": _("awareness workshops"),
         "other": _("other"),
     }
 

@@ -25,6 +25,15 @@ class TermChange(ImmutableModel):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     previous_due = models.DateField(_("previous due date"))
     new_due = models.DateField(_("new due date"))
+    # What the agency pays during an extension, until its new due date (none for an early
+    # handover): a granted extension keeps its own rate, whatever the programme's later changes.
+    agency_percent = models.DecimalField(
+        _("agency share during the extension (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+    )
     reason = long_text(_("reason"))
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)

@@ -27,9 +27,11 @@ from networks.models import (
     SupportService,
     User,
 )
+from networks.selectors import independence as independence_selectors
 from networks.selectors.evaluation import suggestions
 from networks.services import activities as activity_services
 from networks.services import evaluation as evaluation_services
+from networks.services import independence as independence_services
 from networks.services import joint_actions as joint_action_services
 from networks.services import progress as progress_services
 from networks.services import support as support_services
@@ -228,6 +230,16 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
             monthly_salary=Decimal("1500000"), commitments=commitments,
         )  # fmt: skip
         term_services.handover_confirm(network=network, actor=reviewer)
+        # The first yearly check-in after independence (issue 18), as the manager records it.
+        network.refresh_from_db()
+        if network.handed_over_on <= today:
+            initial = independence_selectors.check_in_initial(network, today)
+            independence_services.check_in_record(
+                network=network, actor=facilitator, date=today, still_meeting=True,
+                manager_paid=True, members=initial["members"],
+                joint_actions=initial["joint_actions"],
+                notes="Monthly meetings go on; the firms pay the manager's whole salary.",
+            )  # fmt: skip
 
     # Dues every month, paid a few days later, except two firms behind for some months.
     term_services.dues_catch_up(network=network)

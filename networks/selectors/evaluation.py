@@ -17,6 +17,7 @@ from networks.lib.dates import add_months, months_between
 from networks.lib.money import format_money
 from networks.models import (
     Activity,
+    Application,
     Attendance,
     Criterion,
     Evaluation,
@@ -27,7 +28,13 @@ from networks.models import (
     PhaseTransition,
     ServiceUptake,
 )
-from networks.rules import COMMERCIAL_JOINT_ACTIONS
+from networks.rules import (
+    COMMERCIAL_JOINT_ACTIONS,
+    JOINT_FINANCE,
+    PROCESS_DEVELOPMENT,
+    PRODUCT_DEVELOPMENT,
+)
+from networks.selectors import independence as independence_selectors
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,10 @@ def suggestions(network: Network, today: datetime.date | None = None) -> dict[st
     year_ago = add_months(today, -12)
     half_year_ago = add_months(today, -6)
     done = JointAction.objects.filter(network=network, status=JointAction.Status.DONE)
-    done_types = set(done.values_list("type__slug", flat=True))
+    done_counts = dict(
+        done.order_by().values("type__slug").annotate(n=Count("pk")).values_list("type__slug", "n")
+    )
+    done_types = set(done_counts)
     recent = Activity.objects.filter(network=network, date__gt=half_year_ago, date__lte=today)
     activities = recent.count()
     members = Membership.objects.filter(network=network, left_on__isnull=True).count()
@@ -57,14 +67,30 @@ def suggestions(network: Network, today: datetime.date | None = None) -> dict[st
         Activity.objects.filter(network=network, type__slug="training", date__gt=year_ago).exists()
         or "joint_training" in done_types
     )
-    uptakes = ServiceUptake.objects.filter(
+    reached = ServiceUptake.objects.filter(
         network=network, date__gt=year_ago, status__in=["taken_up", "completed"]
-    ).count()
+    )
+    uptakes_by_category = dict(
+        reached.order_by()
+        .values("service__category")
+        .annotate(n=Count("pk"))
+        .values_list("service__category", "n")
+    )
+    uptakes = sum(uptakes_by_category.values())
     in_arrears = sum(1 for b in balances(network, today=today) if b.in_arrears)
     left = Membership.objects.filter(network=network, left_on__gt=year_ago).count()
 
     def has(kinds):
         return bool(done_types & kinds)
+
+    def from_records(rule, why) -> Suggestion:
+        kinds, categories = rule
+        services = sum(uptakes_by_category.get(c, 0) for c in categories)
+        actions = sum(done_counts.get(kind, 0) for kind in kinds)
+        return Suggestion(
+            bool(actions or services),
+            why % {"actions": actions, "services": services},
+        )
 
     return {
         "regular_meetings": Suggestion(
@@ -88,6 +114,27 @@ def suggestions(network: Network, today: datetime.date | None = None) -> dict[st
         "stable_membership": Suggestion(
             left <= max(1, members // 10),
             _("%(n)s firms left in 12 months") % {"n": left},
+        ),
+        "product_development": from_records(
+            PRODUCT_DEVELOPMENT,
+            _(
+                "%(actions)s completed laboratory or brand joint actions, %(services)s "
+                "technology services taken up in 12 months"
+            ),
+        ),
+        "process_development": from_records(
+            PROCESS_DEVELOPMENT,
+            _(
+                "%(actions)s completed shared-equipment or certification joint actions, "
+                "%(services)s consulting or certification services taken up in 12 months"
+            ),
+        ),
+        "joint_finance": from_records(
+            JOINT_FINANCE,
+            _(
+                "%(actions)s completed credit-sharing joint actions, %(services)s credit services "
+                "taken up in 12 months"
+            ),
         ),
     }
 
@@ -114,6 +161,21 @@ def programme_criteria(programme) -> QuerySet[Criterion]:
 # --- the portfolio report ---------------------------------------------------------------------
 
 
+# A network's age in the portfolio: from the manager's appointment (the start of its term) or
+# from the approval of its application (the 1993 sample's "months in existence").
+AGE_FROM_APPOINTMENT = "appointment"
+AGE_FROM_APPROVAL = "approval"
+AGE_FROM = (AGE_FROM_APPOINTMENT, AGE_FROM_APPROVAL)
+
+
+def age_began(network: Network, age_from: str) -> datetime.date:
+    """The day a network's age counts from: its approval or its term's start; one that has
+    neither yet (still in preparation) counts from its creation."""
+    if age_from == AGE_FROM_APPROVAL:
+        return network.approved_on or network.created_on
+    return network.term_start or network.created_on
+
+
 @dataclass
 class PortfolioRow:
     network: Network
@@ -125,6 +187,7 @@ class PortfolioRow:
 class Portfolio:
     rows: list[PortfolioRow]
     max_k: int
+    age_from: str = AGE_FROM_APPOINTMENT
 
     @property
     def networks(self) -> int:
@@ -148,13 +211,15 @@ def portfolio(
     sector: str = "",
     min_age_months: int | None = None,
     max_age_months: int | None = None,
+    age_from: str = AGE_FROM_APPOINTMENT,
 ) -> Portfolio:
     """The 1993 question for any filter: of the evaluated networks (aged between the bounds at
     their evaluation), how many met at least k criteria?
 
-    A network's age is counted in months from the start of its term (or from its creation when
-    it has none) to the evaluation's date. Each network counts once, with its latest evaluation
-    inside the age bounds.
+    A network's age is counted in months to the evaluation's date from the start of its term
+    (the manager's appointment) or, with `age_from="approval"`, from its application's
+    approval; from its creation when it has neither. Each network counts once, with its latest
+    evaluation inside the age bounds.
     """
     networks = access.visible_networks(user).select_related("programme")
     if programme:
@@ -166,6 +231,13 @@ def portfolio(
     evaluations_qs = (
         Evaluation.objects.filter(network__in=networks)
         .select_related("network__programme")
+        .annotate(
+            approved_at=Subquery(
+                Application.objects.filter(
+                    network=OuterRef("network"), status=Application.Status.APPROVED
+                ).values("decided_at")[:1]
+            )
+        )
         .order_by("network_id", "-date", "-pk")
     )
     rows, seen = [], set()
@@ -173,8 +245,9 @@ def portfolio(
         network = evaluation.network
         if network.pk in seen:
             continue
-        began = network.term_start or network.created_on
-        age = months_between(began, evaluation.date)
+        approved_at = evaluation.approved_at
+        network.approved_on = timezone.localdate(approved_at) if approved_at else None
+        age = months_between(age_began(network, age_from), evaluation.date)
         if min_age_months is not None and age < min_age_months:
             continue
         if max_age_months is not None and age > max_age_months:
@@ -183,7 +256,7 @@ def portfolio(
         rows.append(PortfolioRow(network, evaluation, age))
     max_k = max((r.evaluation.criteria_count for r in rows), default=12)
     rows.sort(key=lambda r: (-r.evaluation.met_count, r.network.name))
-    return Portfolio(rows, max(max_k, 12))
+    return Portfolio(rows, max(max_k, 12), age_from)
 
 
 # --- programme indicators: cost-effectiveness, sustainability, outreach ----------------------
@@ -272,7 +345,7 @@ def programme_indicators(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> ProgrammeIndicators:
-    """The four indicators for the networks of the user's agency that match the filter.
+    """The five indicators for the networks of the user's agency that match the filter.
 
     A month's agency money counts when the month (its first day) falls in the period.
     """
@@ -335,6 +408,7 @@ def programme_indicators(
         _independence(phases["independence"], phases["consolidation"], period),
         _still_active(survival["active"], survival["total"], cutoff, period),
         _value_per_money(value, money, currency, period, mixed_reason if mixed else ""),
+        _still_running(independence_selectors.still_running(networks, date_to), period),
     ]
     return ProgrammeIndicators(date_from, date_to, currency, items)
 
@@ -382,6 +456,29 @@ def _still_active(active, total, cutoff, period) -> Indicator:
         return Indicator("still_active", title, None, "—", how, reason)
     share = _percent(active, total)
     return Indicator("still_active", title, share, f"{number_format(share)}%", how)
+
+
+def _still_running(figures, period) -> Indicator:
+    how = gettext(
+        "Of the networks handed over %(years)s years or more before %(to)s (%(whole)s), those "
+        "whose check-in of year %(years)s says they still run (%(part)s). %(stopped)s stopped "
+        "or were dissolved; %(unknown)s have no check-in of that year."
+    ) % {
+        **period,
+        "years": figures.years,
+        "whole": figures.handed_over,
+        "part": figures.running,
+        "stopped": figures.stopped,
+        "unknown": figures.unknown,
+    }
+    title = gettext("Still running %(years)s years after handover") % {"years": figures.years}
+    if not figures.handed_over:
+        reason = gettext(
+            "No selected network was handed over %(years)s years or more before %(to)s."
+        ) % {**period, "years": figures.years}
+        return Indicator("still_running", title, None, "—", how, reason)
+    share = _percent(figures.running, figures.handed_over)
+    return Indicator("still_running", title, share, f"{number_format(share)}%", how)
 
 
 def _value_per_money(value, money, currency, period, mixed_reason) -> Indicator:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import access, rules
 from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
-from networks.lib.money import round_money
 from networks.models import (
     Activity,
     Due,
@@ -27,11 +26,11 @@ from networks.models import (
     Payment,
 )
 from networks.rules import (
-    HUNDRED,
     OPEN_OR_CONFIRMED,
     READINESS_EVALUATION_MONTHS,
     READINESS_WINDOW_MONTHS,
-    agency_percent,
+    month_amounts,
+    month_terms,
 )
 from networks.selectors.sql import ZERO_MONEY
 
@@ -169,7 +168,7 @@ def cost_share_over_term(network: Network) -> list[MonthlyCharge]:
 
 
 def month_split_totals(
-    network: Network, month: datetime.date, *, appointments, memberships
+    network: Network, month: datetime.date, *, appointments, memberships, extensions=None
 ) -> dict:
     """The totals of services.term.month_split (not each firm's due), out of the network's
     appointments and memberships already read: the same rules, without its queries."""
@@ -179,8 +178,9 @@ def month_split_totals(
     ]
     appointment = max(in_force, key=lambda a: (a.start_date, a.pk), default=None)
     salary = appointment.monthly_salary if appointment else Decimal(0)
-    percent = agency_percent(network, month)
-    agency_amount = round_money(salary * percent / HUNDRED, network.programme.currency)
+    terms = month_terms(network, month, extensions)
+    salary, agency_amount = month_amounts(salary, terms, network.programme.currency)
+    percent = terms.rounded_percent
     firms_amount = salary - agency_amount
     if not any(m.joined_on <= last and not (m.left_on and m.left_on < first) for m in memberships):
         # Nobody to charge: the agency carries the month rather than lose the amount.

@@ -15,7 +15,6 @@ EVALUATION_BEFORE_NETWORK = _("The evaluation date cannot be before the network 
 EVALUATION_CRITERION_MISSING = _("Say whether the criterion “%(criterion)s” was met.")
 EVALUATION_CRITERION_UNKNOWN = _("The criterion %(criterion)s is not in this programme's set.")
 EVALUATION_CRITERION_TWICE = _("The criterion “%(criterion)s” is answered twice.")
-EVALUATION_PREPARATION = _("A network is evaluated once it has entered consolidation.")
 
 
 @transaction.atomic
@@ -34,8 +33,6 @@ def evaluation_record(
     """
     access.require_agency(actor, network)
     errors = []
-    if network.phase == Network.Phase.PREPARATION:
-        errors.append(EVALUATION_PREPARATION)
     if date is None or date > timezone.localdate():
         errors.append(EVALUATION_DATE_IN_FUTURE)
     elif date < (network.term_start or network.created_on):

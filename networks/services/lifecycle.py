@@ -30,6 +30,7 @@ from networks.rules import (
     MEDIUM_MONTHS,
     SHORT_MONTHS,
     leaving_needs_reason,
+    member_cap_holds,
 )
 from networks.services import notifications
 from networks.services.common import ConflictError, lock_network, phase_transition, require_text
@@ -44,6 +45,10 @@ APPLICATION_UNDER_REVIEW = _(
     "The application is under review. It can be changed again once the agency returns it."
 )
 MEMBER_ALREADY_ACTIVE = _("%(firm)s is already an active member of this network.")
+MEMBER_CAP_REACHED = _(
+    "The network already has the programme's maximum of %(max)s active member firms: a firm "
+    "must leave before another joins."
+)
 MEMBER_NOT_ACTIVE = _("%(firm)s is not an active member of this network.")
 MEMBER_LEAVE_REASON_REQUIRED = _("Give the reason why the firm leaves the network.")
 MEMBER_LEFT_BEFORE_JOINED = _("The leaving date cannot be before the firm joined (%(date)s).")
@@ -183,6 +188,11 @@ def membership_add(
     _require_not_under_review(network)
     if Membership.objects.filter(network=network, firm=firm, left_on__isnull=True).exists():
         raise ValidationError({"firm": [MEMBER_ALREADY_ACTIVE % {"firm": firm.name}]})
+    if member_cap_holds(network, _application(network)):
+        # Counted under the network's row lock: two adds at the cap take turns, one is refused.
+        maximum = network.programme.max_firms
+        if Membership.objects.filter(network=network, left_on__isnull=True).count() >= maximum:
+            raise ValidationError({"firm": [MEMBER_CAP_REACHED % {"max": maximum}]})
     try:
         with transaction.atomic():
             return Membership.objects.create(

@@ -34,7 +34,7 @@ from networks.models import (
     TermChange,
     User,
 )
-from networks.rules import HUNDRED, agency_percent
+from networks.rules import HUNDRED, month_amounts, month_terms
 from networks.selectors import term as term_selectors
 from networks.services import history as history_services
 from networks.services import notifications as notification_services
@@ -53,6 +53,7 @@ PAYMENT_AMOUNT_INVALID = _("The amount must be above zero.")
 PAYMENT_DATE_IN_FUTURE = _("The payment date cannot be in the future.")
 PAYMENT_NOT_MEMBER = _("%(firm)s is not a member of this network.")
 EXTENSION_REASON_REQUIRED = _("Give the reason for changing the due date.")
+EXTENSION_RATE_INVALID = _("The agency's share during the extension is a percentage from 0 to 100.")
 EXTENSION_NOT_LATER = _("An extension must move the due date later than %(date)s.")
 EARLY_NOT_EARLIER = _("An early handover must move the due date earlier than %(date)s.")
 EARLY_BEFORE_START = _("The handover cannot be due before the term started (%(date)s).")
@@ -120,9 +121,9 @@ def _weights(network: Network, month: datetime.date, firms: list[Firm]) -> list[
 def month_split(network: Network, month: datetime.date) -> dict:
     """The split of one month's salary: agency part, firms' part, and each firm's due."""
     currency = network.programme.currency
-    salary = salary_for(network, month)
-    percent = agency_percent(network, month)
-    agency_amount = round_money(salary * percent / HUNDRED, currency)
+    terms = month_terms(network, month)
+    salary, agency_amount = month_amounts(salary_for(network, month), terms, currency)
+    percent = terms.rounded_percent
     firms = members_charged(network, month)
     firms_amount = salary - agency_amount
     if not firms:
@@ -144,7 +145,8 @@ def month_split(network: Network, month: datetime.date) -> dict:
 @transaction.atomic
 def dues_generate(*, network: Network, month: datetime.date) -> MonthlyCharge:
     """Create one month's charge and dues. Idempotent: a month already charged is returned
-    untouched, so running it twice (or from two processes) changes nothing."""
+    untouched, so running it twice (or from two processes) changes nothing, and a later
+    change of a programme setting never rewrites a month already charged."""
     month = first_of_month(month)
     locked = lock_network(network)
     if locked.term_start is None:
@@ -328,9 +330,24 @@ def _share_errors(shares: dict, active: dict, not_100, negative, not_member, mis
 
 
 @transaction.atomic
-def term_extend(*, network: Network, actor: User, new_due_date: datetime.date, reason: str):
-    """Agency staff grant more time: the handover becomes due later."""
-    return _term_change(network, actor, new_due_date, reason, TermChange.Kind.EXTENSION)
+def term_extend(
+    *,
+    network: Network,
+    actor: User,
+    new_due_date: datetime.date,
+    reason: str,
+    agency_percent: Decimal | None = None,
+):
+    """Agency staff grant more time: the handover becomes due later, and the agency pays
+    `agency_percent` of the salary until then (by default the last year's rate)."""
+    if agency_percent is None:
+        schedule = network.programme.agency_share_schedule or [0]
+        agency_percent = Decimal(str(schedule[-1]))
+    if not isinstance(agency_percent, Decimal) or not 0 <= agency_percent <= HUNDRED:
+        raise ValidationError({"agency_percent": [EXTENSION_RATE_INVALID]})
+    return _term_change(
+        network, actor, new_due_date, reason, TermChange.Kind.EXTENSION, agency_percent
+    )
 
 
 @transaction.atomic
@@ -341,7 +358,7 @@ def early_handover_allow(
     return _term_change(network, actor, new_due_date, reason, TermChange.Kind.EARLY_HANDOVER)
 
 
-def _term_change(network, actor, new_due, reason, kind) -> TermChange:
+def _term_change(network, actor, new_due, reason, kind, agency_percent=None) -> TermChange:
     access.require_agency(actor, network)
     locked = lock_network(network)
     if locked.phase != Network.Phase.CONSOLIDATION:
@@ -362,7 +379,7 @@ def _term_change(network, actor, new_due, reason, kind) -> TermChange:
         raise ValidationError(errors)
     change = TermChange.objects.create(
         network=locked, kind=kind, previous_due=current, new_due=new_due,
-        reason=reason.strip(), actor=actor,
+        reason=reason.strip(), actor=actor, agency_percent=agency_percent,
     )  # fmt: skip
     locked.handover_due = new_due
     locked.save(update_fields=["handover_due"])

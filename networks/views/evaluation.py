@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from networks import access
 from networks.forms.evaluation import CriterionForm, EvaluationForm, PortfolioFilterForm
-from networks.models import Criterion, Network, Programme
+from networks.models import Criterion, Programme
 from networks.rules import default_thresholds
 from networks.selectors import evaluation as evaluation_selectors
 from networks.selectors import records as records_selectors
@@ -48,16 +48,7 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"met": evaluation.met_count, "total": evaluation.criteria_count},
             )
             return redirect("networks:evaluation-detail", network.pk, evaluation.pk)
-    context = {
-        "network": network,
-        "form": form,
-        # Said up front; the service refuses anyway.
-        "closed": (
-            str(evaluation_services.EVALUATION_PREPARATION)
-            if network.phase == Network.Phase.PREPARATION
-            else ""
-        ),
-    }
+    context = {"network": network, "form": form}
     return render(request, "networks/evaluation_form.html", context)
 
 

@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks.forms.term import HandoverForm, PaymentForm, ShareWeightsForm, TermChangeForm
+from networks.forms.term import (
+    HandoverForm,
+    PaymentForm,
+    ShareWeightsForm,
+    TermChangeForm,
+    TermExtensionForm,
+)
 from networks.lib.money import format_money
 from networks.models import Handover, Membership, Network, ShareWeight, TermChange
 from networks.selectors import lifecycle as lifecycle_selectors
@@ -170,7 +176,10 @@ TERM_CHANGES = {
 def _term_change(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     network = access.get_agency_network_or_404(request.user, pk)
     change = TERM_CHANGES[kind]
-    form = TermChangeForm(posted(request))
+    if kind == TermChange.Kind.EXTENSION:
+        form = TermExtensionForm(posted(request), programme=network.programme)
+    else:
+        form = TermChangeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             change["service"](network=network, actor=request.user, **form.cleaned_data)

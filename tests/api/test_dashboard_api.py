@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from networks.models import JointAction, Membership, Network
 from tests import builders, factories
@@ -20,7 +21,7 @@ URL = "/api/v1/dashboard/"
 # The dashboard's reads (see networks.selectors.dashboard); force_authenticate spares the
 # token's and the user's queries.
 FACILITATOR_QUERIES = 7
-AGENCY_QUERIES = 10
+AGENCY_QUERIES = 12  # 10, and the networks in independence with their check-ins
 FIRM_QUERIES = 7
 
 
@@ -99,7 +100,11 @@ def test_agency_gets_its_portfolio(api, officer, programme, facilitator):
     ]  # fmt: skip
     assert body["at_risk"] == [
         {"network": owing.pk, "name": "Owing",
-         "reasons": [{"code": "arrears", "text": "1 firm in arrears"}]}
+         "reasons": [
+             {"code": "handover_overdue",
+              "text": f"Handover 2 days overdue (due {date_format(days_ago(2))})"},
+             {"code": "arrears", "text": "1 firm in arrears"},
+         ]}
     ]  # fmt: skip
     assert body["totals"] == {
         "networks": 2,

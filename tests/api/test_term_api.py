@@ -314,6 +314,14 @@ def test_extend_the_term(api, officer, running):
     assert response.json() == {"handover_due": new_due.isoformat()}
     change = TermChange.objects.get()
     assert (change.kind, change.new_due, change.reason) == ("extension", new_due, "Harvest season")
+    assert change.agency_percent == 30  # by default, the last year's rate
+    body = {"new_due_date": add_months(new_due, 1).isoformat(), "reason": "More rain",
+            "agency_percent": "15.5"}  # fmt: skip
+    assert api.post(url(running, "extend-term"), body, format="json").status_code == 200
+    assert TermChange.objects.latest("pk").agency_percent == Decimal("15.5")
+    body["agency_percent"] = "120"
+    response = api.post(url(running, "extend-term"), body, format="json")
+    assert response.status_code == 400 and "agency_percent" in response.json()
 
 
 def test_extension_rules_give_the_services_messages(api, officer, running):

@@ -13,10 +13,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.models import Activity, JointAction, JointProject
+from networks.lib.dates import add_months
+from networks.models import Activity, CheckIn, JointAction, JointProject, Network
 from networks.services import progress
 from networks.services.projects import milestone_add, project_create
 from networks.services.term import payment_record
+from tests import factories
 from tests.browser.conftest import AXE, axe_violations
 from tests.browser.scenes import working_scene
 from tests.factories import api_token
@@ -68,6 +70,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
         records.append(
             ("sales won together", reverse("networks:joint-action-sales", args=[n, action.pk]))
         )
+    after = _handed_over(scene).pk
     common = records + [
         ("network", reverse("networks:network-detail", args=[n])),
         ("ledger", reverse("networks:network-ledger", args=[n])),
@@ -89,6 +92,8 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("evaluation form", reverse("networks:evaluation-create", args=[n])),
             ("handover form", reverse("networks:handover-propose", args=[n])),
             ("audit history", reverse("networks:network-history", args=[n])),
+            ("check-ins after independence", reverse("networks:check-in-list", args=[after])),
+            ("check-in form", reverse("networks:check-in-create", args=[after])),
         ],
         "facilitator": [
             ("facilitator home", reverse("networks:facilitator-home")),
@@ -107,6 +112,26 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
         ],
     }  # fmt: skip
     return by_role[role] + common
+
+
+def _handed_over(scene):
+    """A network of the scene's programme in its second year of independence, with the first
+    year's check-in (the network stopped)."""
+    network = factories.NetworkFactory(
+        programme=scene.network.programme, facilitator=scene.network.facilitator,
+        name="After the handover",
+    )  # fmt: skip
+    handed = add_months(timezone.localdate(), -14)
+    Network.objects.filter(pk=network.pk).update(
+        phase=Network.Phase.INDEPENDENCE, term_start=add_months(handed, -36),
+        handover_due=handed, handed_over_on=handed,
+    )  # fmt: skip
+    CheckIn.objects.create(
+        network=network, year=1, date=add_months(handed, 11), still_meeting=False,
+        manager_paid=False, members=6, joint_actions=0, stopped=True, notes="Closed in winter",
+        recorded_by=scene.network.facilitator,
+    )  # fmt: skip
+    return network
 
 
 def _structure_problems(page, language: str) -> list[str]:

@@ -138,6 +138,8 @@ ROUTES = {
     "networks:joint-action-decline": "participant",
     "networks:uptake-list": "network-read",
     "networks:uptake-create": "network-change",
+    "networks:check-in-list": "network-read",
+    "networks:check-in-create": "network-change",
     "networks:uptake-edit": "network-change",
     # --- pages: progress and figures
     "networks:goal-progress": "network-read-change",
@@ -228,6 +230,7 @@ ROUTES = {
     "api:joint-action-decline": "participant",
     "api:uptake-list": "network-read-change",
     "api:uptake-detail": "network-read-change",
+    "api:check-in-list": "network-read-change",
     "api:firm-indicator-list": "firm-figures",
     "api:firm-sharing-list": "firm-figures-sharing",
     "api:firm-sharing-detail": "firm-figures-sharing",

@@ -19,6 +19,7 @@ from networks.models import (
     Agency,
     Application,
     Attendance,
+    CheckIn,
     Diagnosis,
     Due,
     Evaluation,
@@ -32,6 +33,7 @@ from networks.models import (
     Payment,
     PhaseTransition,
     ServiceUptake,
+    TermChange,
     User,
 )
 from networks.seed.scale import build as scale_build
@@ -146,13 +148,11 @@ def test_every_charge_adds_up_and_matches_the_services_split(debug):
             expected["agency_amount"],
         )
         assert dict(charge.dues.values_list("firm_id", "amount")) == expected["dues"]
-    # Year 1 of the term at 70%, year 2 at 50%, after the handover nothing.
-    assert set(MonthlyCharge.objects.values_list("agency_percent", flat=True)) <= {
-        Decimal(70),
-        Decimal(50),
-        Decimal(30),
-        Decimal(0),
-    }
+    # Year 1 of the term at 70%, year 2 at 50%, after the handover nothing; a month in which a
+    # year of the term (or the handover) begins is weighted by days between two rates.
+    percents = set(MonthlyCharge.objects.values_list("agency_percent", flat=True))
+    assert {Decimal(70), Decimal(50)} <= percents
+    assert all(0 <= p <= 70 for p in percents)
 
 
 def test_mature_networks_have_handovers_evaluations_and_nothing_left_to_send(debug):
@@ -332,3 +332,16 @@ def test_the_brokers_records_are_written_and_consistent(debug):
     assert with_sales.exists()
     for action in with_sales.annotate(total=Sum("participants__sales")):
         assert action.total == action.value
+
+
+def test_networks_in_independence_have_their_check_ins(debug):
+    seed(**MATURE)
+    handed = Network.objects.filter(phase=Network.Phase.INDEPENDENCE)
+    assert handed.exists()
+    check_ins = CheckIn.objects.filter(network__in=handed)
+    assert check_ins.exists()
+    for check_in in check_ins.select_related("network__programme"):
+        network = check_in.network
+        assert 1 <= check_in.year <= network.programme.check_in_years
+        assert network.handed_over_on <= check_in.date <= timezone.localdate()
+    assert not TermChange.objects.filter(kind="extension", agency_percent__isnull=True).exists()

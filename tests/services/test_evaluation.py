@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
+from networks.lib.dates import add_months
 from networks.models import Criterion, Evaluation, JointActionType, Network
 from networks.selectors.evaluation import portfolio, suggestions
 from networks.services import evaluation as E
@@ -81,10 +83,13 @@ def test_evaluations_are_history_never_overwritten(officer):
         first.save()
 
 
-def test_future_date_and_preparation_refused(officer, network):
+def test_future_date_refused_and_a_network_in_preparation_evaluated(officer, network):
     with pytest.raises(ValidationError) as err:
         evaluate(network, officer, set(), date=datetime.date(2999, 1, 1))
-    assert err.value.messages == [str(E.EVALUATION_PREPARATION), str(E.EVALUATION_DATE_IN_FUTURE)]
+    assert err.value.messages == [str(E.EVALUATION_DATE_IN_FUTURE)]
+    assert network.phase == "preparation"
+    evaluation = evaluate(network, officer, {"quality"}, date=network.created_on)
+    assert (evaluation.network, evaluation.met_count) == (network, 1)
 
 
 def test_suggestions_from_the_data(officer):
@@ -125,3 +130,44 @@ def test_portfolio_age_filter_and_agency(officer, outsider_officer):
     evaluate(other, outsider_officer, {"quality"}, date=datetime.date(2026, 1, 15))
     assert portfolio(user=officer, min_age_months=20, max_age_months=30).networks == 0
     assert portfolio(user=officer).networks == 1
+
+
+def test_portfolio_age_from_approval_or_appointment(officer, network):
+    builders.approved_network(network, officer)
+    network.refresh_from_db()
+    approved = timezone.localdate(network.application.decided_at)
+    evaluation = evaluate(network, officer, {"quality"}, date=approved)
+    assert network.phase == "preparation"  # evaluated before any manager (issue 18)
+    Evaluation.objects.filter(pk=evaluation.pk).update(date=add_months(approved, 25))
+    Network.objects.filter(pk=network.pk).update(term_start=add_months(approved, 4))
+    by_appointment = portfolio(user=officer)
+    by_approval = portfolio(user=officer, age_from="approval")
+    assert (by_appointment.age_from, by_appointment.rows[0].age_months) == ("appointment", 21)
+    assert (by_approval.age_from, by_approval.rows[0].age_months) == ("approval", 25)
+    assert portfolio(user=officer, min_age_months=24, age_from="approval").networks == 1
+    assert portfolio(user=officer, min_age_months=24).networks == 0
+
+
+def test_suggestions_for_product_process_and_finance(officer):
+    network = running_network(officer)
+    builders.add_members(network, 10)
+    today = datetime.date(2026, 6, 1)
+    found = suggestions(network, today=today)
+    assert [found[k].met for k in ("product_development", "process_development",
+                                   "joint_finance")] == [False, False, False]  # fmt: skip
+    credits = JointActionType.objects.get(programme=network.programme, slug="sharing_credits")
+    network.joint_actions.create(type=credits, title="Guarantee fund", status="done",
+                                 value=Decimal("5000000"), logged_by=officer)  # fmt: skip
+    factories.ServiceUptakeFactory(
+        network=network, service__category="technology", status="completed",
+        date=datetime.date(2026, 3, 1),
+    )  # fmt: skip
+    found = suggestions(network, today=today)
+    assert found["joint_finance"].met is True
+    assert found["joint_finance"].why.startswith("1 completed credit-sharing joint actions")
+    assert found["product_development"].met is True
+    assert found["process_development"].met is False
+    defaults = dict(Criterion.objects.filter(programme=network.programme)
+                    .values_list("key", "suggestion"))  # fmt: skip
+    assert defaults["product_development"] == "product_development"
+    assert defaults["joint_finance"] == "joint_finance"

@@ -22,7 +22,7 @@ def defaults(programme) -> tuple[int, int, int]:
 def test_a_new_programme_gets_the_default_criteria_and_types(agency):
     programme = programme_create(agency=agency, name="PROFO Maule", currency="UF")
     assert (programme.name, programme.currency) == ("PROFO Maule", "UF")
-    assert defaults(programme) == (12, 8, 10)
+    assert defaults(programme) == (12, 8, 12)
     # Named in English whatever the language of the request that created them.
     assert Criterion.objects.get(programme=programme, key="joint_purchasing").title == (
         "Joint purchasing"
@@ -34,7 +34,7 @@ def test_ensuring_the_defaults_again_adds_only_what_is_missing(agency):
     ActivityType.objects.filter(programme=programme, slug="factory_visit").delete()
     programme_defaults_ensure(programme=programme)
     programme_defaults_ensure(programme=programme)
-    assert defaults(programme) == (12, 8, 10)
+    assert defaults(programme) == (12, 8, 12)
 
 
 def test_saving_a_programme_writes_no_other_rows(agency):
@@ -52,7 +52,8 @@ def test_a_programme_added_in_the_admin_gets_the_defaults(client, agency):
             "agency": agency.pk, "name": "Admin programme", "country": "CL", "currency": "CLP",
             "min_firms": 10, "max_firms": 30, "term_months": 36, "arrears_days": 60,
             "agency_share_schedule": "[70, 50, 30]", "reminder_offsets_months": "[6, 3, 1]",
+            "overdue_agency_percent": "0", "check_in_years": 3,
         },
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert defaults(Programme.objects.get(name="Admin programme")) == (12, 8, 10)
+    assert defaults(Programme.objects.get(name="Admin programme")) == (12, 8, 12)

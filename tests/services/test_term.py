@@ -54,12 +54,12 @@ def firms_of(network):
 @pytest.mark.parametrize(
     "month, percent",
     [
-        (datetime.date(2024, 1, 1), 70),
+        (datetime.date(2024, 1, 1), 70),  # the days from the 15th only, all at 70%
         (datetime.date(2024, 12, 1), 70),
-        (datetime.date(2025, 1, 1), 50),
-        (datetime.date(2026, 1, 1), 30),
+        (datetime.date(2025, 2, 1), 50),
+        (datetime.date(2026, 2, 1), 30),
         (datetime.date(2026, 12, 1), 30),
-        (datetime.date(2027, 6, 1), 30),  # extended term: the last rate until the handover
+        (datetime.date(2027, 6, 1), 0),  # overdue, no extension: the programme's 0% default
     ],
 )
 def test_agency_share_by_year_of_term(running, month, percent):
@@ -68,6 +68,7 @@ def test_agency_share_by_year_of_term(running, month, percent):
 
 def test_schedule_is_a_programme_setting(running):
     running.programme.agency_share_schedule = [80, 60, 40, 20]
+    running.programme.term_months = 48
     running.programme.save()
     running.refresh_from_db()
     assert rules.agency_percent(running, datetime.date(2027, 2, 1)) == 20
@@ -195,10 +196,10 @@ def test_payment_validation(running, facilitator, firm_user):
 
 def test_balance_and_arrears_after_60_days(running, facilitator):
     firm = firms_of(running)[0]
-    for month in (1, 2, 3):
+    for month in (2, 3, 4):
         T.dues_generate(network=running, month=datetime.date(2024, month, 1))
     T.payment_record(network=running, firm=firm, actor=facilitator,
-                     date=datetime.date(2024, 2, 5), amount=Decimal("30000"),
+                     date=datetime.date(2024, 3, 5), amount=Decimal("30000"),
                      reference="TRF 001")  # fmt: skip
 
     def row(today):
@@ -206,16 +207,16 @@ def test_balance_and_arrears_after_60_days(running, facilitator):
             b for b in term_selectors.balances(running, today=today) if b.firm.pk == firm.pk
         )
 
-    # 30 March: January's dues fell due on 31 January, 59 days earlier: not yet arrears.
-    march_30 = row(datetime.date(2024, 3, 30))
+    # 28 April: February's dues fell due on 29 February, 59 days earlier: not yet arrears.
+    march_30 = row(datetime.date(2024, 4, 28))
     assert (march_30.owed, march_30.paid, march_30.balance) == (
         Decimal("90000"), Decimal("30000"), Decimal("60000"),
     )  # fmt: skip
     assert not march_30.in_arrears
-    # 30 April: January and February are over 60 days old; the payment covered January only.
-    april_30 = row(datetime.date(2024, 4, 30))
+    # 31 May: February and March are over 60 days old; the payment covered February only.
+    april_30 = row(datetime.date(2024, 5, 31))
     assert april_30.arrears == Decimal("30000") and april_30.in_arrears
-    other = next(b for b in term_selectors.balances(running, today=datetime.date(2024, 4, 30))
+    other = next(b for b in term_selectors.balances(running, today=datetime.date(2024, 5, 31))
                  if b.firm.pk != firm.pk)  # fmt: skip
     assert other.arrears == Decimal("60000")
 
@@ -236,10 +237,10 @@ def test_firm_member_sees_only_own_ledger_row(running, firm_user):
 
 def test_ledger_running_balance(running, facilitator):
     firm = firms_of(running)[0]
-    T.dues_generate(network=running, month=datetime.date(2024, 1, 1))
     T.dues_generate(network=running, month=datetime.date(2024, 2, 1))
+    T.dues_generate(network=running, month=datetime.date(2024, 3, 1))
     T.payment_record(network=running, firm=firm, actor=facilitator,
-                     date=datetime.date(2024, 2, 1), amount=Decimal("40000"))  # fmt: skip
+                     date=datetime.date(2024, 3, 1), amount=Decimal("40000"))  # fmt: skip
     lines = term_selectors.firm_ledger(running, firm)
     assert [(line.kind, line.balance) for line in lines] == [
         ("due", Decimal("30000")), ("due", Decimal("60000")), ("payment", Decimal("20000")),
@@ -396,8 +397,8 @@ def test_confirmation_moves_to_independence_and_agency_pays_nothing(running, off
         "independence",
         officer,
     )
-    # January (the handover month) still follows the schedule; from February the agency pays 0.
-    assert rules.agency_percent(running, datetime.date(2027, 1, 1)) == 30
+    # January (the handover month): 14 days at the year-3 rate, then 0 from the handover on.
+    assert rules.agency_percent(running, datetime.date(2027, 1, 1)) == Decimal("13.548")
     assert rules.agency_percent(running, datetime.date(2027, 2, 1)) == 0
     with mock.patch("networks.services.term.timezone.localdate",
                     return_value=datetime.date(2027, 3, 1)):  # fmt: skip

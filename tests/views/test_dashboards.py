@@ -149,7 +149,9 @@ def test_agency_home_shows_phases_approvals_handovers_and_risks(client, officer,
     assert dashboard.approvals[0].waiting_days == 9
     assert [f.network.name for f in dashboard.overdue] == ["Late"]
     assert [f.network.name for f in dashboard.handovers_due] == ["Soon"]
-    assert [item.network.name for item in dashboard.at_risk] == ["Later"]
+    # An overdue handover is a risk of its own (issue 18): the agency pays 0% after the date.
+    assert [item.network.name for item in dashboard.at_risk] == ["Later", "Late"]
+    assert [r.code for r in dashboard.at_risk[1].reasons] == ["handover_overdue"]
     html = response.content.decode()
     assert 'data-chart="bar"' in html and 'id="phase-chart-data"' in html
     assert "Bar chart of the networks by phase: preparation: 1, consolidation: 3" in html
@@ -195,7 +197,7 @@ def test_long_lists_show_their_first_rows_and_fold_the_rest(
     assert [item.network.name for item in whole.context["at_risk"]] == [
         item.network.name for item in response.context["dashboard"].at_risk
     ]
-    assert shows(whole, f"{AT_RISK_SHOWN + 2} networks in consolidation need a look")
+    assert shows(whole, f"{AT_RISK_SHOWN + 2} networks need a look")
     for user in (facilitator, firm_user):
         client.force_login(user)
         assert client.get(link).status_code == 403

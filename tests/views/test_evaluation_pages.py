@@ -68,7 +68,7 @@ def test_the_form_shows_every_criterion_with_suggestions_and_no_default(client, 
         assert f'name="met_{criterion.pk}"' in html
         assert f'name="evidence_{criterion.pk}"' in html
     assert "checked" not in html  # met / not met: no default
-    assert html.count("Only a suggestion:") == 9  # the criteria with an automatic suggestion
+    assert html.count("Only a suggestion:") == 12  # every default criterion has one (issue 18)
     assert "Suggested: not met — 0 activities in 6 months, attendance 0%" in html
     assert "Suggested: met — 0 firms in arrears" in html
 
@@ -126,13 +126,13 @@ def test_a_date_that_is_not_a_date_is_a_field_error(client, officer, running):
     assert not Evaluation.objects.exists()
 
 
-def test_a_network_in_preparation_is_not_evaluated(client, officer, network):
+def test_a_network_in_preparation_can_be_evaluated(client, officer, network):
     client.force_login(officer)
-    response = client.get(url("evaluation-create", network.pk))
-    assert shows(response, E.EVALUATION_PREPARATION)
-    response = client.post(url("evaluation-create", network.pk), answers(network))
-    assert shows(response, E.EVALUATION_PREPARATION)
-    assert not Evaluation.objects.exists()
+    assert client.get(url("evaluation-create", network.pk)).status_code == 200
+    day = network.created_on.isoformat()
+    response = client.post(url("evaluation-create", network.pk), answers(network, date=day))
+    evaluation = Evaluation.objects.get(network=network)
+    assert response.status_code == 302 and evaluation.criteria_count == 12
 
 
 def test_the_form_leaves_out_deactivated_criteria(client, officer, agency_admin, running):
@@ -231,10 +231,13 @@ def test_the_section_shows_the_latest_evaluation(client, officer, firm_user, run
     assert url("evaluation-create", running.pk) not in section
 
 
-def test_no_evaluate_button_in_preparation(client, officer, network):
+def test_an_evaluate_button_in_preparation_for_agency_staff_only(client, officer, network):
     client.force_login(officer)
     html = client.get(url("network-detail", network.pk)).content.decode()
     assert "Not evaluated yet." in html
+    assert url("evaluation-create", network.pk) in html
+    client.force_login(network.facilitator)
+    html = client.get(url("network-detail", network.pk)).content.decode()
     assert url("evaluation-create", network.pk) not in html
 
 

@@ -369,16 +369,17 @@ def test_agency_extends_the_term(client, officer, running):
     client.force_login(officer)
     response = client.post(
         url("term-extend", running),
-        {"new_due_date": new_due.isoformat(), "reason": "Flooding in the valley"},
+        {"new_due_date": new_due.isoformat(), "reason": "Floods", "agency_percent": "20"},
         follow=True,
     )
     change = TermChange.objects.get()
     assert (change.kind, change.new_due, change.actor) == ("extension", new_due, officer)
+    assert change.agency_percent == 20  # an extension keeps its own rate
     assert Network.objects.get(pk=running.pk).handover_due == new_due
     assert shows(response, f"Term extended: the handover is now due on {date_format(new_due)}.")
     # The history and the section list it.
     assert shows(response, f"Term extended to {date_format(new_due)}")
-    assert shows(response, "Flooding in the valley")
+    assert shows(response, "Floods")
 
 
 def test_extension_refusals_are_shown(client, officer, running):

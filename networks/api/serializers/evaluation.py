@@ -91,6 +91,12 @@ class PortfolioFilterSerializer(serializers.Serializer):
     )
     min_age_months = StrictIntegerField(required=False, min_value=0, max_value=600)
     max_age_months = StrictIntegerField(required=False, min_value=0, max_value=600)
+    age_from = serializers.ChoiceField(
+        choices=["appointment", "approval"],
+        required=False,
+        default="appointment",
+        help_text="Count each network's age from the manager's appointment or the approval.",
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,12 +115,15 @@ class PortfolioRowSerializer(serializers.Serializer):
     evaluation = serializers.IntegerField()
     met = serializers.IntegerField()
     criteria = serializers.IntegerField(help_text="Active criteria at the evaluation.")
-    age_months = serializers.IntegerField(help_text="From the start of the term to the date.")
+    age_months = serializers.IntegerField(
+        help_text="From the start of the term (or the approval, by `age_from`) to the date."
+    )
     date = serializers.DateField()
 
 
 class PortfolioSerializer(serializers.Serializer):
     networks = serializers.IntegerField(help_text="Networks in the report.")
+    age_from = serializers.CharField(help_text="What each network's age counts from.")
     at_least = serializers.DictField(
         child=serializers.IntegerField(),
         help_text='Networks that met at least k criteria, by k: {"0": 10, ..., "12": 0}.',

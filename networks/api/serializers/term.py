@@ -133,6 +133,18 @@ class TermChangeSerializer(StrictSerializer):
     )
 
 
+class TermExtensionSerializer(TermChangeSerializer):
+    agency_percent = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=3,
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="What the agency pays of the salary until the new due date (default: the "
+        "last year's rate of the programme's schedule).",
+    )
+
+
 class DueDateSerializer(serializers.Serializer):
     handover_due = serializers.DateField()
 

@@ -101,6 +101,13 @@ class PortfolioView(APIView):
             OpenApiParameter(
                 "max_age_months", int, description="Age at the evaluation, in months: at most."
             ),
+            OpenApiParameter(
+                "age_from",
+                str,
+                enum=["appointment", "approval"],
+                description="Count the age from the manager's appointment (default) or the "
+                "approval of the application.",
+            ),
         ],
         responses=PortfolioSerializer,
     )
@@ -113,6 +120,7 @@ class PortfolioView(APIView):
             report = evaluation_selectors.portfolio(user=request.user, **filters.validated_data)
             body = {
                 "networks": report.networks,
+                "age_from": report.age_from,
                 "at_least": {str(k): count for k, count in report.at_least.items()},
                 "rows": [
                     {

@@ -32,6 +32,7 @@ from networks.api.serializers.term import (
     PaymentSerializer,
     ReadinessSerializer,
     TermChangeSerializer,
+    TermExtensionSerializer,
 )
 from networks.api.views.common import REASON_PARAMETER, NetworkScopedView
 from networks.selectors import lifecycle as lifecycle_selectors
@@ -141,9 +142,15 @@ class TermChangeView(NetworkScopedView):
 
 
 class ExtendTermView(TermChangeView):
-    """Agency staff move the handover's due date later, with a reason."""
+    """Agency staff move the handover's due date later, with a reason and the agency's share
+    until then (an extension keeps its own rate)."""
 
+    serializer_class = TermExtensionSerializer
     service = staticmethod(term_services.term_extend)
+
+    @extend_schema(request=TermExtensionSerializer, responses=DueDateSerializer)
+    def post(self, request, pk):
+        return super().post(request, pk)
 
 
 class EarlyHandoverView(TermChangeView):

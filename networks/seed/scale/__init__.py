@@ -5,7 +5,7 @@ and the full set would take hours. The rows are written in bulk instead (Postgre
 bulk_create elsewhere) one network at a time, so memory stays flat however large the set. The
 services' rules are applied here in bulk: members attend only while they are members, dates stay
 inside each network's term, and the salary is split with `lib.money.split` and
-`rules.agency_percent` exactly as `term.month_split` does (tests/seed/test_scale.py compares
+`rules.month_terms` (each day of a month at its rate) exactly as `term.month_split` does (tests/seed/test_scale.py compares
 them). No django-simple-history rows are written: history records edits, and a bulk load is not
 one.
 

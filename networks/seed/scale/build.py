@@ -14,12 +14,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from networks.lib.dates import add_months, first_of_month, last_of_month
-from networks.lib.money import round_money, split
+from networks.lib.money import split
 from networks.models import (
     ActivityType,
     Agency,
     Application,
     ApplicationEvent,
+    CheckIn,
     Criterion,
     Due,
     Firm,
@@ -39,7 +40,7 @@ from networks.models import (
     TermChange,
     User,
 )
-from networks.rules import HUNDRED, agency_percent
+from networks.rules import month_amounts, month_terms
 from networks.seed.scale.data import (
     AGENCIES,
     CATALOGUE,
@@ -315,7 +316,11 @@ class Builder(Planning, WorkRows, RecordRows):
             "transitions": self.writer(PhaseTransition, ["network", "from_phase", "to_phase",
                                                          "actor", "at", "reason"]),
             "changes": self.writer(TermChange, ["network", "kind", "previous_due", "new_due",
-                                                "reason", "actor", "at"]),
+                                                "reason", "actor", "at", "agency_percent"]),
+            "check_ins": self.writer(CheckIn, [
+                "network", "year", "date", "still_meeting", "manager_paid", "members",
+                "joint_actions", "stopped", "notes", "recorded_by", "recorded_at",
+            ]),
             "weights": self.writer(ShareWeight, ["network", "firm", "percent"]),
             "handovers": self.writer(Handover, [
                 "id", "network", "date", "manager", "monthly_salary", "status", "proposed_by",
@@ -360,12 +365,13 @@ class Builder(Planning, WorkRows, RecordRows):
                 w["changes"].add(
                     plan.id, TermChange.Kind.EXTENSION, previous, new,
                     "Two firms joined late; the group needs six more months to share the salary.",
-                    plan.officer_id, self.at(decided, 12),
+                    plan.officer_id, self.at(decided, 12), self._extension_rate(plan),
                 )  # fmt: skip
             for firm_id, percent in plan.weights.items():
                 w["weights"].add(plan.id, firm_id, percent)
             if plan.handover:
                 self._handover(plan, next(handover_ids), w)
+                self._check_ins(plan, w["check_ins"])
             self._reminders(plan, w["reminders"])
         for writer in w.values():
             writer.flush()
@@ -405,6 +411,34 @@ class Builder(Planning, WorkRows, RecordRows):
                 plan.officer2_id, self.at(h["date"], 12),
                 "Handover confirmed: the member firms take over the whole salary.",
             )  # fmt: skip
+
+    @staticmethod
+    def _extension_rate(plan: Plan) -> Decimal:
+        # The agency keeps paying the last year's rate during the seed's extensions.
+        return Decimal(str((plan.network.programme.agency_share_schedule or [0])[-1]))
+
+    def _check_ins(self, plan: Plan, writer: TableWriter) -> None:
+        """A check-in for each year after the handover that has begun (up to the programme's
+        years), late in the year or today; one network in twenty stops in its second year."""
+        n, rng = plan.network, self.rng
+        if n.handed_over_on is None:  # a handover proposed, not confirmed
+            return
+        stops = rng.random() < 0.05
+        for year in range(1, n.programme.check_in_years + 1):
+            begun = add_months(n.handed_over_on, 12 * (year - 1))
+            if begun >= self.today:
+                break
+            day = min(self.today, add_months(begun, rng.randint(8, 11)))
+            stopped = stops and year == 2
+            active = len(plan.members_on(day))
+            writer.add(
+                plan.id, year, day, not stopped, not stopped, active,
+                0 if stopped else rng.randint(0, 4), stopped,
+                "The firms stopped meeting." if stopped else "", n.facilitator_id,
+                self.at(day, 11),
+            )  # fmt: skip
+            if stopped:
+                break
 
     def _reminders(self, plan: Plan, writer: TableWriter) -> None:
         """The reminders send_reminders would have sent, so that it sends none twice."""
@@ -461,10 +495,14 @@ class Builder(Planning, WorkRows, RecordRows):
             }
             carry: dict = {}
             charge_ids = [next(all_ids) for _ in months]
+            extensions = []
+            if plan.extension:
+                _decided, previous, new = plan.extension
+                extensions = [(previous, new, self._extension_rate(plan))]
             for charge_id, month in zip(charge_ids, months, strict=True):
-                salary = plan.salary_in(month)
-                percent = agency_percent(plan.network, month)
-                agency_amount = round_money(salary * percent / HUNDRED, CURRENCY)
+                terms = month_terms(plan.network, month, extensions=extensions)
+                salary, agency_amount = month_amounts(plan.salary_in(month), terms, CURRENCY)
+                percent = terms.rounded_percent
                 month_end = last_of_month(month)
                 charged = [
                     m for m in plan.members

@@ -299,6 +299,20 @@ class NetworkFacts:
         if self.network.phase != Network.Phase.CONSOLIDATION:
             return []
         reasons = []
+        clock = self.clock
+        if clock.overdue:
+            # The agency pays only an extension's rate, or the programme's (0% by default).
+            reasons.append(
+                Reason(
+                    "handover_overdue",
+                    ngettext(
+                        "Handover %(days)s day overdue (due %(date)s)",
+                        "Handover %(days)s days overdue (due %(date)s)",
+                        clock.days_overdue,
+                    )
+                    % {"days": clock.days_overdue, "date": date_format(clock.due)},
+                )
+            )
         quiet_since = self.today - datetime.timedelta(days=RISK_QUIET_DAYS)
         started = self.network.term_start
         # A network whose term began less than 60 days ago has not had the time to be quiet.

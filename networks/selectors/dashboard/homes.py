@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from networks import access
 from networks.lib.dates import add_months
@@ -24,6 +26,7 @@ from networks.models import (
     User,
 )
 from networks.rules import HANDOVER_AHEAD_MONTHS, JOINT_ACTION_PHASES
+from networks.selectors import independence as independence_selectors
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.selectors.dashboard.aggregates import (
     activity_figures,
@@ -133,7 +136,8 @@ def agency_dashboard(*, user, today: datetime.date | None = None) -> AgencyDashb
     """The agency's portfolio at a glance: networks by phase, the applications waiting, the
     handovers ahead, the networks at risk and why, and the totals.
 
-    Ten queries whatever the number of networks: each is an aggregate over all of them."""
+    Twelve queries whatever the number of networks: each is an aggregate over all of them (the
+    last two: the networks in independence and their check-ins, for the risks after it)."""
     today = today or timezone.localdate()
     agency_networks = access.visible_networks(user)
     every = agency_networks.values("pk")
@@ -176,6 +180,7 @@ def agency_dashboard(*, user, today: datetime.date | None = None) -> AgencyDashb
     ahead = add_months(today, HANDOVER_AHEAD_MONTHS)
     with_due = [f for f in facts.values() if f.network.handover_due is not None]
     at_risk = [AtRisk(f, f.risk_reasons) for f in facts.values()]
+    at_risk += _after_independence_at_risk(agency_networks, today)
     return AgencyDashboard(
         by_phase=by_phase,
         approvals=approvals,
@@ -190,6 +195,26 @@ def agency_dashboard(*, user, today: datetime.date | None = None) -> AgencyDashb
         running=list(facts.values()),
         figures_as_of=figures.as_of,
     )
+
+
+def _after_independence_at_risk(networks, today: datetime.date) -> list[AtRisk]:
+    """Networks in independence the agency should look at: stopped, or a yearly check-in
+    overdue (two queries)."""
+    by_network: dict[int, AtRisk] = {}
+    for event in independence_selectors.independence_events(networks, today):
+        if event.code == "stopped":
+            text = _("Stopped after independence (check-in of %(date)s)") % {
+                "date": date_format(event.since)
+            }
+        else:
+            text = _("Yearly check-in after independence overdue since %(date)s") % {
+                "date": date_format(event.since)
+            }
+        item = by_network.setdefault(
+            event.network.pk, AtRisk(NetworkFacts(network=event.network, today=today), [])
+        )
+        item.reasons.append(Reason(event.code, text))
+    return list(by_network.values())
 
 
 # --- a member firm's users ------------------------------------------------------------------
