@@ -64,6 +64,11 @@ def found_or_404(obj, message: str):
     return obj
 
 
+def is_operator(user) -> bool:
+    """A platform operator: a superuser with no PROFO role (the Django admin is theirs)."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser and not _role(user))
+
+
 def _role(user) -> str:
     return getattr(user, "role", "") if user.is_authenticated else ""
 

@@ -11,8 +11,9 @@ For each route and method one person who *may* do it is called too, so that a 40
 
 No route goes untested: ROUTES classifies every named route of the URLconf, and the first test
 fails when one is missing. Routes without ids (lists, homes, exports, reports, search) are
-classified here and tested in test_hidden_paths.py. The admin is left out as a whole: profo/admin.py
-restricts it to agency admins, tested at the end of this file.
+classified here and tested in test_hidden_paths.py. The Django admin (`/admin/`) is for the
+platform's operators only (profo/admin.py): test_admin_site.py calls every one of its pages as
+every persona here, agency admins included, and only an operator gets in.
 """
 
 import datetime
@@ -455,41 +456,6 @@ def test_route(client, world, db, name, method, persona, expect):
         assert status in expect, where
     else:
         assert status == expect, where
-
-
-# --- the admin ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "persona", ["agency-staff", "facilitator", "firm-member", "other-agency-staff"]
-)
-def test_only_agency_admins_reach_the_admin(client, world, db, persona):
-    user = PERSONAS[persona](world)
-    user.is_staff = True  # even with the staff flag set by mistake
-    user.save(update_fields=["is_staff"])
-    client.force_login(user)
-    for url in (
-        "/admin/",
-        "/admin/networks/network/",
-        f"/admin/networks/firm/{world.a.firms[0].pk}/change/",
-    ):
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith("/admin/login/"), url
-
-
-def test_anonymous_is_sent_to_the_admin_login(client, world, db):
-    response = client.get("/admin/networks/network/")
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
-
-
-def test_an_agency_admin_reaches_the_admin(client, world, db):
-    admin_user = world.a.admin
-    admin_user.is_staff = True
-    admin_user.save(update_fields=["is_staff"])
-    client.force_login(admin_user)
-    # In; what each model's pages allow then depends on the admin's Django permissions.
-    assert client.get("/admin/").status_code == 200
 
 
 # --- a firm's figures across agencies -------------------------------------------------------
