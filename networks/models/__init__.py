@@ -46,6 +46,7 @@ from networks.models.lifecycle import (
     PhaseTransition,
     Rating,
 )
+from networks.models.people import Invitation
 from networks.models.progress import FirmIndicator, GoalActual
 from networks.models.support import ServiceUptake, SupportProvider, SupportService
 from networks.models.term import (
@@ -63,7 +64,7 @@ __all__ = [
     "Activity", "ActivityType", "Agency", "ApiToken", "Application", "ApplicationEvent",
     "Attachment", "Attendance", "Criterion", "Diagnosis", "Due", "Evaluation",
     "EvaluationResult", "Firm", "FirmIndicator", "Goal", "GoalActual", "Handover",
-    "HandoverCommitment", "IdempotencyKey", "ImmutableModel", "ImmutableRowError", "JointAction",
+    "HandoverCommitment", "IdempotencyKey", "Invitation", "ImmutableModel", "ImmutableRowError", "JointAction",
     "JointActionDecline", "JointActionParticipant", "JointActionType", "ManagerAppointment",
     "Membership", "MonthlyCharge", "Network", "Payment", "PhaseTransition", "Programme",
     "ProgrammeType", "Rating", "ReminderSent", "ServiceUptake", "ShareWeight", "SupportProvider",

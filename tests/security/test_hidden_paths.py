@@ -85,6 +85,15 @@ def _no_id_urls(world) -> list[str]:
         reverse("api:dashboard"),
         reverse("api:token-list"),
         reverse("networks:token-list"),
+        # The agency console: agency B's people, firms and invitations are found by no search.
+        reverse("networks:console"),
+        reverse("networks:console-people"),
+        reverse("networks:console-people") + "?q=BRAVO",
+        reverse("networks:console-people") + f"?q={b.firms[0].tax_id}",
+        reverse("networks:console-people") + f"?q={b.firms[0].name}&role=firm_member",
+        reverse("networks:console-people") + "?q=bravo-contact",
+        reverse("networks:console-invite"),
+        reverse("networks:console-audit"),
     ]
     for kind in exports.KINDS:
         for fmt in exports.FORMATS:

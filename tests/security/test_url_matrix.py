@@ -74,6 +74,12 @@ RULES = {
     "owner": {"allow": "firm-member", "deny": dict.fromkeys(NOT_THE_OWNER, 404)},
     # Another firm's payment: hidden from other members; its own firm may only look.
     "figures-change": {"allow": "facilitator", "deny": {"firm-member": 404, "figures-owner": 403}},
+    # The agency console's people: its admins manage them, its staff may not; nobody else finds
+    # them (facilitators and firms included).
+    "people-admin": {
+        "allow": "agency-admin",
+        "deny": {"agency-staff": 403, "facilitator": 404, "firm-member": 404},
+    },
 }
 
 # kind -> (rule for reading (GET), rule for writing (POST, PUT, PATCH, DELETE)).
@@ -96,6 +102,8 @@ KINDS = {
     "programme-admin": ("admin", "admin"),
     "own-token": ("owner", "owner"),
     "payment": ("figures", "figures-change"),
+    "firm-people": ("figures", "figures-change"),
+    "console-people": ("people-admin", "people-admin"),
 }
 # Kinds of the routes without an id (tested in test_hidden_paths.py or by their own tests).
 NO_ID_KINDS = {"public", "self", "list", "home", "export", "import", "report", "create"}
@@ -170,6 +178,27 @@ ROUTES = {
     "networks:criterion-move": "programme-admin",
     "networks:criterion-deactivate": "programme-admin",
     "networks:criterion-reactivate": "programme-admin",
+    # --- pages: the agency console
+    "networks:console-programme": "programme-admin",
+    "networks:console-types": "programme-admin",
+    "networks:console-activity-type-edit": "programme-admin",
+    "networks:console-activity-type-retire": "programme-admin",
+    "networks:console-activity-type-reinstate": "programme-admin",
+    "networks:console-joint-action-type-edit": "programme-admin",
+    "networks:console-joint-action-type-retire": "programme-admin",
+    "networks:console-joint-action-type-reinstate": "programme-admin",
+    "networks:console-person": "console-people",
+    "networks:console-person-role": "console-people",
+    "networks:console-person-deactivate": "console-people",
+    "networks:console-person-reactivate": "console-people",
+    "networks:invitation-resend": "console-people",
+    "networks:invitation-revoke": "console-people",
+    "networks:firm-people": "firm-people",
+    "networks:console": "list",
+    "networks:console-people": "list",
+    "networks:console-invite": "create",
+    "networks:console-audit": "list",
+    "networks:invitation-accept": "public",
     # --- pages without an id
     "networks:home": "home",
     "networks:agency-home": "home",
@@ -265,6 +294,11 @@ POST_ONLY = {
     "networks:criterion-move", "networks:criterion-deactivate", "networks:criterion-reactivate",
     "networks:token-revoke",
     "networks:firm-figures-sharing",
+    "networks:console-activity-type-retire", "networks:console-activity-type-reinstate",
+    "networks:console-joint-action-type-retire", "networks:console-joint-action-type-reinstate",
+    "networks:console-person-role", "networks:console-person-deactivate",
+    "networks:console-person-reactivate", "networks:invitation-resend",
+    "networks:invitation-revoke",
 }  # fmt: skip
 GET_ONLY = {"networks:network-history"}
 
@@ -349,6 +383,8 @@ PK_BY_SEGMENT = {
     "tokens": "token",
     "payments": "payment",
     "firm-indicators": "indicator",
+    "people": "officer",
+    "invitations": "invitation",
 }
 OBJECT_BY_KWARG = {
     "network_pk": "network",
@@ -372,6 +408,8 @@ def _object(side, key: str):
     if key == "figures_firm":
         # Another member firm than the firm member's own: its figures are confidential.
         return side.firms[1]
+    if key in ("activity_type", "joint_action_type"):
+        return (side.activity if key == "activity_type" else side.joint_action).type
     return getattr(side, key)
 
 
@@ -384,6 +422,8 @@ def url_for(name: str, side) -> str:
             key = PK_BY_SEGMENT.get(segment)
         elif name == "networks:goal-evidence-download" and kwarg == "attachment_pk":
             key = "evidence"
+        elif kwarg == "type_pk":
+            key = "joint_action_type" if "joint-action" in name else "activity_type"
         else:
             key = OBJECT_BY_KWARG.get(kwarg)
         assert key, f"tell url_for in {__file__} which object `{kwarg}` of {name} names"
