@@ -201,9 +201,10 @@ def type_retire(*, type_row, actor):
 @transaction.atomic
 def type_reinstate(*, type_row, actor):
     access.require(access.can_admin_programme(actor, type_row.programme))
-    if type_row.is_active:
-        return type_row
-    type_row.is_active = True
-    history_services.with_reason(type_row, actor=actor, reason="")
-    type_row.save(update_fields=["is_active"])
-    return type_row
+    locked = type(type_row).objects.select_for_update().get(pk=type_row.pk)
+    if locked.is_active:
+        return locked
+    locked.is_active = True
+    history_services.with_reason(locked, actor=actor, reason="")
+    locked.save(update_fields=["is_active"])
+    return locked
