@@ -94,6 +94,14 @@ def _no_id_urls(world) -> list[str]:
         reverse("networks:console-people") + "?q=bravo-contact",
         reverse("networks:console-invite"),
         reverse("networks:console-audit"),
+        reverse("api:user-list"),
+        reverse("api:user-list") + "?search=BRAVO",
+        reverse("api:user-list") + f"?search={b.firms[0].tax_id}",
+        reverse("api:invitation-list"),
+        reverse("api:activity-type-list"),
+        reverse("api:activity-type-list") + f"?programme={b.programme.pk}",
+        reverse("api:joint-action-type-list"),
+        reverse("api:joint-action-type-list") + f"?programme={b.programme.pk}",
     ]
     for kind in exports.KINDS:
         for fmt in exports.FORMATS:
