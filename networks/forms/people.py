@@ -2,15 +2,16 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import User
 from networks.services import history as history_services
 
+# Capitalised as the other choice lists read (the model's labels are lower case for sentences).
+ROLE_CHOICES = [(value, capfirst(label)) for value, label in User.Role.choices]
 STAFF_ROLE_CHOICES = [
-    (User.Role.FACILITATOR, User.Role.FACILITATOR.label),
-    (User.Role.AGENCY_STAFF, User.Role.AGENCY_STAFF.label),
-    (User.Role.AGENCY_ADMIN, User.Role.AGENCY_ADMIN.label),
+    (value, label) for value, label in ROLE_CHOICES if value != User.Role.FIRM_MEMBER
 ]
 LANGUAGE_CHOICES = [("", _("The site's language")), *settings.LANGUAGES]
 
@@ -34,7 +35,10 @@ class ContactInviteForm(forms.Form):
 class InviteForm(ContactInviteForm):
     role = forms.ChoiceField(
         label=_("Role"),
-        choices=[*STAFF_ROLE_CHOICES, (User.Role.FIRM_MEMBER, User.Role.FIRM_MEMBER.label)],
+        choices=[
+            *reversed(STAFF_ROLE_CHOICES),
+            (User.Role.FIRM_MEMBER, capfirst(User.Role.FIRM_MEMBER.label)),
+        ],
     )
     firm = FirmChoiceField(
         label=_("Firm"), queryset=None, required=False,
@@ -53,7 +57,7 @@ class PeopleFilterForm(forms.Form):
         help_text=_("Name, e-mail, or the firm's name or tax id."),
     )  # fmt: skip
     role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("Any role")), *User.Role.choices]
+        label=_("Role"), required=False, choices=[("", _("Any role")), *ROLE_CHOICES]
     )
     status = forms.ChoiceField(
         label=_("Account"), required=False,
