@@ -3,6 +3,7 @@ settings, so that a new setting is one line there) and the activity and joint-ac
 
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import Programme
@@ -33,8 +34,10 @@ class NumberListField(forms.CharField):
 def _form_field(model_field, **kwargs):
     if isinstance(model_field, models.JSONField):
         return NumberListField(
-            label=model_field.verbose_name, help_text=model_field.help_text, required=False
-        )
+            label=capfirst(model_field.verbose_name), required=False,
+            help_text=_("Whole numbers separated by commas, e.g. %(example)s.")
+            % {"example": ", ".join(str(v) for v in model_field.get_default())},
+        )  # fmt: skip
     return model_field.formfield(**kwargs)
 
 
