@@ -72,6 +72,11 @@ def found_or_404(obj, message: str):
     return obj
 
 
+def is_operator(user) -> bool:
+    """A platform operator: a superuser with no PROFO role (the Django admin is theirs)."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser and not _role(user))
+
+
 def _role(user) -> str:
     return getattr(user, "role", "") if user.is_authenticated else ""
 
@@ -454,6 +459,62 @@ def get_admin_programme_or_404(user, pk):
     if not can_admin_programme(user, programme):
         raise PermissionDenied
     return programme
+
+
+# --- the agency console: the agency's people and invitations ---------------------------------
+
+AGENCY_ROLES = (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
+
+
+def is_agency_admin(user) -> bool:
+    """An admin of an agency: the console's pages are theirs (403 for everyone else)."""
+    return _role(user) == User.Role.AGENCY_ADMIN and bool(user.agency_id)
+
+
+def agency_people(user) -> QuerySet[User]:
+    """The people of the user's agency, as its staff and admins see them: its staff, admins
+    and facilitators, and the users of the firms in its networks. Anybody else (facilitators
+    and firms included) finds none of them: "not found" on the console's pages."""
+    if not is_agency_user(user):
+        return User.objects.none()
+    firms = Membership.objects.filter(network__programme__agency_id=user.agency_id)
+    return User.objects.filter(
+        Q(agency_id=user.agency_id)
+        | Q(role=User.Role.FIRM_MEMBER, firm_id__in=firms.values("firm_id"))
+    )
+
+
+def get_agency_person_or_404(user, pk) -> User:
+    """A person of the user's agency to manage: 404 outside it, 403 to all but its admins."""
+    person = get_or_404(agency_people(user).select_related("agency", "firm"), pk, "No such person.")
+    require(is_agency_admin(user))
+    return person
+
+
+def agency_invitations(user) -> QuerySet:
+    from networks.models import Invitation
+
+    if not is_agency_user(user):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(agency_id=user.agency_id)
+
+
+def get_agency_invitation_or_404(user, pk):
+    """An invitation of the user's agency: 404 outside it, 403 to all but its admins."""
+    invitation = get_or_404(agency_invitations(user), pk, "No such invitation.")
+    require(is_agency_admin(user))
+    return invitation
+
+
+def can_invite(user, *, role: str, firm: Firm | None) -> bool:
+    """Agency admins invite anyone to their agency; agency staff and facilitators invite the
+    contacts of the firms they work with (a firm's page), not staff."""
+    if role != User.Role.FIRM_MEMBER:
+        return is_agency_admin(user)
+    if _role(user) not in AGENCY_ROLES or not user.agency_id:
+        return False
+    # No firm named yet: the service asks for one.
+    return firm is None or firms_with_visible_figures(user).filter(pk=firm.pk).exists()
 
 
 def own_tokens(user) -> QuerySet:

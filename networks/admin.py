@@ -1,15 +1,23 @@
+"""The operators' admin (profo/admin.py lets only superusers in). Writes go through the
+services, as on the pages; the clutter an operator never needs (groups, raw login logs) is
+hidden."""
+
+from axes.models import AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from networks.lib.taxid import normalize_tax_id
 from networks.models import (
+    ActivityType,
     Agency,
     Application,
     ApplicationEvent,
     Firm,
+    JointActionType,
     ManagerAppointment,
     Membership,
     Network,
@@ -19,6 +27,12 @@ from networks.models import (
 )
 from networks.services import firms as firm_services
 from networks.services import programmes as programme_services
+
+# Roles are PROFO's own (User.role), not Django groups. Of the lock-out records, operators keep
+# the attempts (to unlock an account); the login logs are noise in the admin.
+for clutter in (Group, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(clutter):
+        admin.site.unregister(clutter)
 
 
 @admin.register(Agency)
@@ -49,15 +63,44 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "email", "role", "agency", "firm", "is_active"]
-    list_filter = ["role", "agency", "is_active"]
+    list_display = ["username", "full_name", "email", "role", "agency", "firm", "is_active"]
+    list_filter = ["role", "agency", "is_active", "is_superuser"]
+    # A firm's contact is found by the firm's name or tax id, not only by their own name.
+    search_fields = ["username", "first_name", "last_name", "email", "firm__name", "firm__tax_id"]
+    list_select_related = ["agency", "firm"]
     autocomplete_fields = ["firm"]
-    fieldsets = BaseUserAdmin.fieldsets + (
+    # No groups or raw permissions: PROFO's role decides what a user may do.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
         (_("PROFO role"), {"fields": ("role", "agency", "firm")}),
+        (_("Access"), {"fields": ("is_active", "is_superuser", "is_staff")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("PROFO role"), {"fields": ("role", "agency", "firm")}),
     )
+
+    @admin.display(description=_("full name"), ordering="last_name")
+    def full_name(self, obj) -> str:
+        return obj.get_full_name()
+
+
+class ProgrammeTypeAdmin(admin.ModelAdmin):
+    """Activity and joint-action types: operators look them up; agencies keep theirs in the
+    console. The slug is what the API and old records name, so it is never changed here."""
+
+    list_display = ["slug", "name", "programme", "is_active", "position"]
+    list_filter = ["is_active", "programme__agency"]
+    search_fields = ["slug", "name"]
+    list_select_related = ["programme__agency"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["programme", "slug"] if obj else []
+
+
+admin.site.register(ActivityType, ProgrammeTypeAdmin)
+admin.site.register(JointActionType, ProgrammeTypeAdmin)
 
 
 class FirmAdminForm(forms.ModelForm):

@@ -19,6 +19,8 @@ from networks.views import (
     joint_actions,
     lifecycle,
     notifications,
+    people,
+    programmes,
     progress,
     projects,
     support,
@@ -182,6 +184,7 @@ urlpatterns = [
         name="goal-evidence-download",
     ),
     path("firms/<int:firm_pk>/indicators/", progress.firm_indicators, name="firm-indicators"),
+    path("firms/<int:firm_pk>/people/", people.firm_people, name="firm-people"),
     path(
         "firms/<int:firm_pk>/indicators/sharing/<int:network_pk>/",
         progress.firm_figures_sharing,
@@ -280,6 +283,76 @@ urlpatterns = [
     path("networks/<int:pk>/report/", data.network_report, name="network-report"),
     # --- the audit history
     path("networks/<int:pk>/history/", history.network_history, name="network-history"),
+    # --- the agency console: programmes, types, people, the audit
+    path("console/", programmes.console_home, name="console"),
+    path(
+        "console/programmes/<int:programme_pk>/",
+        programmes.programme_settings,
+        name="console-programme",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/types/",
+        programmes.programme_types,
+        name="console-types",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/activity-types/<int:type_pk>/edit/",
+        programmes.type_edit,
+        {"kind": "activity"},
+        name="console-activity-type-edit",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/activity-types/<int:type_pk>/retire/",
+        programmes.type_retire,
+        {"kind": "activity"},
+        name="console-activity-type-retire",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/activity-types/<int:type_pk>/reinstate/",
+        programmes.type_reinstate,
+        {"kind": "activity"},
+        name="console-activity-type-reinstate",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/joint-action-types/<int:type_pk>/edit/",
+        programmes.type_edit,
+        {"kind": "joint-action"},
+        name="console-joint-action-type-edit",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/joint-action-types/<int:type_pk>/retire/",
+        programmes.type_retire,
+        {"kind": "joint-action"},
+        name="console-joint-action-type-retire",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/joint-action-types/<int:type_pk>/reinstate/",
+        programmes.type_reinstate,
+        {"kind": "joint-action"},
+        name="console-joint-action-type-reinstate",
+    ),
+    path("console/people/", people.people_list, name="console-people"),
+    path("console/people/invite/", people.person_invite, name="console-invite"),
+    path("console/people/<int:pk>/", people.person_detail, name="console-person"),
+    path("console/people/<int:pk>/role/", people.person_role, name="console-person-role"),
+    path(
+        "console/people/<int:pk>/deactivate/",
+        people.person_deactivate,
+        name="console-person-deactivate",
+    ),
+    path(
+        "console/people/<int:pk>/reactivate/",
+        people.person_reactivate,
+        name="console-person-reactivate",
+    ),
+    path(
+        "console/invitations/<int:pk>/resend/", people.invitation_resend, name="invitation-resend"
+    ),
+    path(
+        "console/invitations/<int:pk>/revoke/", people.invitation_revoke, name="invitation-revoke"
+    ),
+    path("console/audit/", history.console_audit, name="console-audit"),
+    path("invitation/<str:token>/", people.invitation_accept, name="invitation-accept"),
     # --- the user's own account
     path("account/tokens/", accounts.token_list, name="token-list"),
     path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token-revoke"),

@@ -279,6 +279,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PROFO <no-reply@profo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people reach the app: the links in e-mails (an invitation) are made with it.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# How long an invitation link works (days); it works once.
+INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
 
 # The address e-mails link to (a worker has no request to take the host from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -66,15 +66,15 @@ def test_healthz_ok_and_503_without_database(client):
     assert (response.status_code, response.content) == (503, b"unavailable\n")
 
 
-def test_admin_is_for_agency_admins_only(client, agency_admin, officer):
-    agency_admin.is_staff = True
-    agency_admin.save()
-    client.force_login(agency_admin)
+def test_admin_is_for_operators_only(client, agency_admin, officer):
+    operator = factories.UserFactory(username="operator", is_staff=True, is_superuser=True)
+    client.force_login(operator)
     assert client.get("/admin/").status_code == 200
-    officer.is_staff = True  # even staff flag set by mistake
-    officer.save()
-    client.force_login(officer)
-    assert client.get("/admin/").status_code == 302
+    for person in (agency_admin, officer):
+        person.is_staff = True  # even staff flag set by mistake
+        person.save()
+        client.force_login(person)
+        assert client.get("/admin/").status_code == 302
 
 
 def test_security_headers(client, officer):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework.test import APIClient
 
+from tests import factories
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -243,10 +244,9 @@ def test_deactivating_a_user_ends_their_tokens_and_sessions_for_good(facilitator
 
 def test_deactivating_in_the_admin_ends_the_tokens(facilitator, agency_admin):
     key = obtain("facilitator")["token"]
-    agency_admin.is_staff = agency_admin.is_superuser = True
-    agency_admin.save()
+    operator = factories.UserFactory(username="operator", is_staff=True, is_superuser=True)
     admin = Client()
-    admin.force_login(agency_admin)
+    admin.force_login(operator)
     url = reverse("admin:networks_user_change", args=[facilitator.pk])
     form = admin.get(url).context["adminform"].form
     data = {

@@ -16,6 +16,8 @@ from networks.api.views import (
     joint_actions,
     lifecycle,
     notifications,
+    people,
+    programmes,
     progress,
     records,
     support,
@@ -185,6 +187,30 @@ urlpatterns = [
         name="evaluation-list",
     ),
     path("criteria/", evaluation.CriterionListView.as_view(), name="criterion-list"),
+    # --- the agency console: programme settings, types, people, invitations
+    path("programmes/<int:pk>/", programmes.ProgrammeDetailView.as_view(), name="programme-detail"),
+    path(
+        "activity-types/",
+        programmes.TypeListView.as_view(kind="activity"),
+        name="activity-type-list",
+    ),
+    path(
+        "activity-types/<int:pk>/",
+        programmes.TypeDetailView.as_view(kind="activity"),
+        name="activity-type-detail",
+    ),
+    path(
+        "joint-action-types/",
+        programmes.TypeListView.as_view(kind="joint-action"),
+        name="joint-action-type-list",
+    ),
+    path(
+        "joint-action-types/<int:pk>/",
+        programmes.TypeDetailView.as_view(kind="joint-action"),
+        name="joint-action-type-detail",
+    ),
+    path("users/", people.UserListView.as_view(), name="user-list"),
+    path("invitations/", people.InvitationListView.as_view(), name="invitation-list"),
     path("reports/portfolio/", evaluation.PortfolioView.as_view(), name="report-portfolio"),
     # --- exports
     path("exports/<slug:kind>/", data.ExportView.as_view(), name="export"),

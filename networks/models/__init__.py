@@ -56,6 +56,7 @@ from networks.models.notifications import (
     Notification,
     NotificationPreference,
 )
+from networks.models.people import Invitation
 from networks.models.progress import FirmIndicator, GoalActual
 from networks.models.projects import JointProject, JointProjectFirm, Milestone
 from networks.models.support import ServiceUptake, SupportProvider, SupportService
@@ -75,7 +76,7 @@ __all__ = [
     "Attachment", "Attendance", "Channel", "CheckIn", "Criterion", "DigestSent", "EventNotified", "Kind",
     "Notification", "NotificationPreference", "Diagnosis", "Due", "Evaluation",
     "EvaluationResult", "Firm", "FirmIndicator", "Goal", "GoalActual", "Handover",
-    "HandoverCommitment", "IdempotencyKey", "ImmutableModel", "ImmutableRowError", "JointAction",
+    "HandoverCommitment", "IdempotencyKey", "Invitation", "ImmutableModel", "ImmutableRowError", "JointAction",
     "JointActionDecline", "JointActionParticipant", "JointActionType", "ManagerAppointment",
     "Membership", "MonthlyCharge", "Network", "Payment", "PhaseTransition", "Programme",
     "ProgrammeType", "Rating", "ReminderSent", "ServiceUptake", "ShareWeight", "SupportProvider",

@@ -6,11 +6,11 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from networks.lib.limits import NAME_MAX_LENGTH
-from networks.models.base import HistoricalRecords
+from networks.models.base import HistoricalRecords, UserHistoricalRecords
 from networks.models.firms import Firm
 
 
@@ -156,6 +156,8 @@ class User(AbstractUser):
     # The language e-mails to this user are written in ("" = the site default).
     language = models.CharField(_("language"), max_length=8, blank=True)
 
+    history = UserHistoricalRecords(excluded_fields=["password", "last_login"])
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -187,8 +189,13 @@ class User(AbstractUser):
 class ProgrammeType(models.Model):
     """A per-programme list entry (activity or joint-action type) named by a stable slug.
 
-    The default entries are created with the programme; agencies add their own. Default slugs
-    are shown in the reader's language (DEFAULT_LABELS); added ones show the name stored.
+    The default entries are created with the programme; agencies add their own, rename and
+    retire them (is_active=False: old records keep it, the choice lists leave it out). The slug
+    never changes: the API and the records name the type by it.
+
+    The label is in the reader's language: `name_es` for Spanish readers when it is set, `name`
+    otherwise; a default entry nobody renamed (its English name as created) shows the
+    translated default label (DEFAULT_LABELS).
     """
 
     DEFAULT_LABELS: dict = {}
@@ -197,7 +204,8 @@ class ProgrammeType(models.Model):
         Programme, on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
     )
     slug = models.SlugField(_("slug"), max_length=50)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name (English)"), max_length=120)
+    name_es = models.CharField(_("name (Spanish)"), max_length=120, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=100)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -210,4 +218,12 @@ class ProgrammeType(models.Model):
 
     @property
     def label(self):
-        return self.DEFAULT_LABELS.get(self.slug, self.name)
+        default = self.DEFAULT_LABELS.get(self.slug)
+        if default is not None and not self.name_es:
+            with translation.override("en"):
+                untouched = self.name == str(default)
+            if untouched:
+                return default
+        if self.name_es and (translation.get_language() or "").startswith("es"):
+            return self.name_es
+        return self.name

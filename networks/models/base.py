@@ -16,6 +16,18 @@ class HistoricalRecords(simple_history.HistoricalRecords):
         self.module = "networks.models"
 
 
+class UserHistoricalRecords(HistoricalRecords):
+    """A user's history: who they are, their role, agency, firm and whether they may log in,
+    never their password hash. A save that changes only untracked fields (the last login, a new
+    password) writes no row: a login is not a change to the account."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 class ImmutableRowError(Exception):
     pass
 

@@ -190,8 +190,11 @@ FIRM_PEOPLE = {
     "firm2": ("Ana", "Rojas", "Apicultores del Maule"),
 }
 
+OPERATOR = "operator"
+
 LOGINS = (
-    ("admin", "agency admin, SERCOTEC Maule"),
+    ("admin", "agency admin, SERCOTEC Maule (the agency console)"),
+    (OPERATOR, "platform operator (the Django admin, /admin/)"),
     ("officer", "agency staff, SERCOTEC Maule"),
     ("officer2", "agency staff, SERCOTEC Maule"),
     ("officer.biobio", "agency staff, SERCOTEC Biobío"),
@@ -320,9 +323,12 @@ def build(*, password: str) -> list[str]:
             email=f"{username}@demo.profo.local",
             role=role,
             agency=agencies[agency_name],
-            is_staff=role == User.Role.AGENCY_ADMIN,
-            is_superuser=role == User.Role.AGENCY_ADMIN,
         )
+    # The platform's operator: the Django admin is theirs alone (agency admins use the console).
+    _user(
+        OPERATOR, password, first_name="Operador", last_name="PROFO",
+        email=f"{OPERATOR}@demo.profo.local", is_staff=True, is_superuser=True,
+    )  # fmt: skip
 
     today = timezone.localdate()
     networks = {}

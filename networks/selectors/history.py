@@ -28,6 +28,7 @@ from networks.models import (
     GoalActual,
     Handover,
     HandoverCommitment,
+    Invitation,
     JointAction,
     JointActionParticipant,
     JointActionType,
@@ -73,10 +74,23 @@ TRACKED = {
 }
 # Settings of the programme, shown on every one of its networks' histories.
 PROGRAMME_SETTINGS = {"programme", "activitytype", "jointactiontype", "criterion"}
+# The agency console's audit: the programmes' settings and types, and the agency's people.
+CONSOLE_TRACKED = {
+    "programme": Programme,
+    "activitytype": ActivityType,
+    "jointactiontype": JointActionType,
+    "criterion": Criterion,
+    "user": User,
+    "invitation": Invitation,
+}
 
 
 def _history(key: str) -> QuerySet:
-    return TRACKED[key].history.model.objects.all()
+    return (TRACKED.get(key) or CONSOLE_TRACKED[key]).history.model.objects.all()
+
+
+def _model(key: str):
+    return TRACKED.get(key) or CONSOLE_TRACKED[key]
 
 
 def _scopes(network: Network) -> dict[str, Q]:
@@ -116,18 +130,36 @@ def _scopes(network: Network) -> dict[str, Q]:
     }
 
 
-def history_keys(network: Network) -> QuerySet:
-    """(kind, history_id, history_date) of every history row of the network, newest first."""
-    scopes = _scopes(network)
+def _console_scopes(agency_id: int) -> dict[str, Q]:
+    """The history rows of an agency's console: its programmes' settings, types and criteria,
+    its people (staff and facilitators, and the users of its networks' firms), its invitations."""
+    programmes = Programme.objects.filter(agency_id=agency_id).values("pk")
+    firms = Membership.objects.filter(network__programme__agency_id=agency_id).values("firm_id")
+    return {
+        "programme": Q(agency_id=agency_id),
+        "activitytype": Q(programme_id__in=programmes),
+        "jointactiontype": Q(programme_id__in=programmes),
+        "criterion": Q(programme_id__in=programmes),
+        "user": Q(agency_id=agency_id) | Q(firm_id__in=firms),
+        "invitation": Q(agency_id=agency_id),
+    }
+
+
+def _keys(scopes: dict[str, Q]) -> QuerySet:
     parts = [
         _history(key)
-        .filter(scopes[key])
+        .filter(scope)
         .annotate(kind=Value(key, output_field=CharField()))
         .values_list("kind", "history_id", "history_date")
         .order_by()
-        for key in TRACKED
+        for key, scope in scopes.items()
     ]
     return parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")
+
+
+def history_keys(network: Network) -> QuerySet:
+    """(kind, history_id, history_date) of every history row of the network, newest first."""
+    return _keys(_scopes(network))
 
 
 @dataclass
@@ -156,10 +188,15 @@ class Entry:
 
 
 def _tracked_fields(model) -> list[models.Field]:
+    # Only what the history keeps (a user's history leaves out the password and last login).
+    kept = {f.name for f in model.history.model._meta.fields}
     return [
         f
         for f in model._meta.fields
-        if f.editable and f.name not in IGNORED_FIELDS and not f.name.startswith("history_")
+        if f.editable
+        and f.name in kept
+        and f.name not in IGNORED_FIELDS
+        and not f.name.startswith("history_")
     ]
 
 
@@ -270,7 +307,16 @@ def _changes(record, previous, names: _Names) -> list[Change]:
 
 def history_page(network: Network, page_number) -> Page:
     """One page of the network's history: `page.object_list` is a list of `Entry`."""
-    page = Paginator(history_keys(network), PAGE_SIZE).get_page(page_number)
+    return _page(history_keys(network), page_number)
+
+
+def console_history_page(agency_id: int, page_number) -> Page:
+    """One page of the agency console's audit (same `Entry` rows, same query bound)."""
+    return _page(_keys(_console_scopes(agency_id)), page_number)
+
+
+def _page(keys_queryset: QuerySet, page_number) -> Page:
+    page = Paginator(keys_queryset, PAGE_SIZE).get_page(page_number)
     keys = list(page.object_list)
     ids_by_kind: dict[str, list[int]] = {}
     for kind, history_id, _when in keys:
@@ -292,7 +338,7 @@ def history_page(network: Network, page_number) -> Page:
         entries.append(
             Entry(
                 kind=kind,
-                model_name=str(TRACKED[kind]._meta.verbose_name),
+                model_name=str(_model(kind)._meta.verbose_name),
                 record=record,
                 action=str(ACTIONS.get(record.history_type, record.history_type)),
                 who=record.history_user,

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from networks import access
-from networks.selectors.history import history_page
+from networks.selectors.history import console_history_page, history_page
 
 
 @login_required
@@ -20,3 +20,12 @@ def network_history(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_agency_network_or_404(request.user, pk)
     page = history_page(network, request.GET.get("page"))
     return render(request, "networks/history_network.html", {"network": network, "page": page})
+
+
+@login_required
+@require_safe
+def console_audit(request: HttpRequest) -> HttpResponse:
+    """The agency console's audit: its admins only (everyone else 403)."""
+    access.require(access.is_agency_admin(request.user))
+    page = console_history_page(request.user.agency_id, request.GET.get("page"))
+    return render(request, "networks/console_audit.html", {"page": page})

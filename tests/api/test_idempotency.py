@@ -18,6 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 from networks.api.idempotency import IDEMPOTENCY_HEADER, IdempotentCreateMixin
 from networks.models import (
     Activity,
+    ActivityType,
     Attachment,
     Criterion,
     Evaluation,
@@ -27,7 +28,9 @@ from networks.models import (
     GoalActual,
     Handover,
     IdempotencyKey,
+    Invitation,
     JointAction,
+    JointActionType,
     Membership,
     Network,
     Payment,
@@ -176,6 +179,7 @@ def _other_agency_firm(network):
 
 def _cases(running, officer):
     firms = firms_of(running)
+    admin = factories.AgencyAdminFactory(agency=running.programme.agency)
     goal = GoalFactory(network=running)
     preparing = factories.NetworkFactory(
         programme=running.programme, facilitator=running.facilitator
@@ -310,12 +314,34 @@ def _cases(running, officer):
             },
             lambda: Evaluation.objects.filter(network=running).count(),
         ),
+        "activity-types": (
+            admin,
+            "/api/v1/activity-types/",
+            "json",
+            {"programme": running.programme_id, "name": "Plant tour", "name_es": "Gira"},
+            lambda: ActivityType.objects.filter(programme=running.programme).count(),
+        ),
+        "joint-action-types": (
+            admin,
+            "/api/v1/joint-action-types/",
+            "json",
+            {"programme": running.programme_id, "name": "Cold store"},
+            lambda: JointActionType.objects.filter(programme=running.programme).count(),
+        ),
+        "invitations": (
+            admin,
+            "/api/v1/invitations/",
+            "json",
+            {"email": "contacto@example.com", "role": "firm_member", "firm": firms[0].pk},
+            lambda: Invitation.objects.count(),
+        ),
     }
 
 
 CREATING = [
     "networks", "firms", "members", "goals", "activities", "attachments", "joint-actions",
     "service-uptakes", "indicators", "goal-actuals", "payments", "handover", "evaluations",
+    "activity-types", "joint-action-types", "invitations",
 ]  # fmt: skip
 
 

@@ -7,14 +7,17 @@ visible focus ring; the phase said in words; charts with their figures as text.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from networks.lib.dates import add_months
-from networks.models import Activity, CheckIn, JointAction, JointProject, Network
+from networks.models import Activity, CheckIn, JointAction, JointProject, Network, User
+from networks.services import people as people_services
 from networks.services import progress
 from networks.services.projects import milestone_add, project_create
 from networks.services.term import payment_record
@@ -105,6 +108,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("activity edit form", reverse("networks:activity-edit", args=[n, activity.pk])),
             ("payment correction", reverse("networks:payment-edit", args=[n, payment.pk])),
         ],
+        "agencyadmin": _console_pages(scene),
         "firmuser": [
             ("firm home", reverse("networks:firm-home")),
             ("joint action form", reverse("networks:joint-action-create", args=[n])),
@@ -132,6 +136,30 @@ def _handed_over(scene):
         recorded_by=scene.network.facilitator,
     )  # fmt: skip
     return network
+
+
+def _console_pages(scene) -> list[tuple[str, str]]:
+    """Every page of the agency console, and the invitation link's page."""
+    programme = scene.network.programme
+    admin = User.objects.get(username="agencyadmin")
+    people_services.invitation_create(
+        actor=admin, email="axe@example.com", role=User.Role.FIRM_MEMBER, firm=scene.firms[0]
+    )
+    token = re.search(r"/invitation/([^/\s]+)/", mail.outbox[-1].body).group(1)
+    type_pk = programme.joint_action_types.first().pk
+    return [
+        ("console", reverse("networks:console")),
+        ("programme settings", reverse("networks:console-programme", args=[programme.pk])),
+        ("types", reverse("networks:console-types", args=[programme.pk])),
+        ("type rename", reverse("networks:console-joint-action-type-edit",
+                                args=[programme.pk, type_pk])),
+        ("people", reverse("networks:console-people")),
+        ("invite", reverse("networks:console-invite")),
+        ("person", reverse("networks:console-person", args=[scene.network.facilitator_id])),
+        ("audit", reverse("networks:console-audit")),
+        ("firm users", reverse("networks:firm-people", args=[scene.firms[0].pk])),
+        ("invitation link", reverse("networks:invitation-accept", args=[token])),
+    ]  # fmt: skip
 
 
 def _structure_problems(page, language: str) -> list[str]:
@@ -175,9 +203,9 @@ def _check(page, server, pages, role, language) -> tuple[list, list]:
     return failures, notes
 
 
-@pytest.mark.parametrize("role", ["officer", "facilitator", "firmuser"])
+@pytest.mark.parametrize("role", ["officer", "facilitator", "firmuser", "agencyadmin"])
 def test_every_main_page_passes_axe_in_both_languages(
-    page, server, log_in, officer, facilitator, network, firm_user, role
+    page, server, log_in, officer, facilitator, network, firm_user, agency_admin, role
 ):
     scene = working_scene(
         network=network, officer=officer, facilitator=facilitator, firm_user=firm_user
@@ -190,7 +218,7 @@ def test_every_main_page_passes_axe_in_both_languages(
             is_baseline=days == 200, network=network_for, employees=days // 10, notes="Panel.",
         )  # fmt: skip
     pages = _pages(scene, role)
-    for person in (officer, facilitator, firm_user):
+    for person in (officer, facilitator, firm_user, agency_admin):
         api_token(person)  # the token page with a token to revoke
     log_in(role)
     failures, notes = _check(page, server, pages, role, "en")

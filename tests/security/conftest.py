@@ -57,6 +57,7 @@ from networks.models import (
     User,
 )
 from networks.services import evaluation as evaluation_services
+from networks.services import people as people_services
 from networks.services import term as term_services
 from tests import builders, factories
 
@@ -107,6 +108,7 @@ class Side:
     network2: Network = None
     facilitator2: User = None
     firm_user2: User = None
+    invitation: object = None  # an open invitation of a firm contact, by the agency admin
 
 
 @dataclass
@@ -324,6 +326,10 @@ def _side(prefix: str) -> Side:
     firms2 = builders.add_members(side.network2, 3)
     Firm.objects.filter(pk__in=[f.pk for f in firms2]).update(name=_name(side, "firm-n2"))
     side.firm_user2 = factories.FirmMemberFactory(username=f"{lower}-firm-user-2", firm=firms2[0])
+    side.invitation = people_services.invitation_create(
+        actor=side.admin, email=f"{lower}-contact@example.com", role=User.Role.FIRM_MEMBER,
+        firm=side.firms[2], first_name=_name(side, "Invited"),
+    )  # fmt: skip
     return side
 
 

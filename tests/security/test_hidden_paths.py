@@ -89,6 +89,23 @@ def _no_id_urls(world) -> list[str]:
         reverse("networks:notification-preferences"),
         reverse("networks:failed-mail-list"),
         reverse("api:notification-list"),
+        # The agency console: agency B's people, firms and invitations are found by no search.
+        reverse("networks:console"),
+        reverse("networks:console-people"),
+        reverse("networks:console-people") + "?q=BRAVO",
+        reverse("networks:console-people") + f"?q={b.firms[0].tax_id}",
+        reverse("networks:console-people") + f"?q={b.firms[0].name}&role=firm_member",
+        reverse("networks:console-people") + "?q=bravo-contact",
+        reverse("networks:console-invite"),
+        reverse("networks:console-audit"),
+        reverse("api:user-list"),
+        reverse("api:user-list") + "?search=BRAVO",
+        reverse("api:user-list") + f"?search={b.firms[0].tax_id}",
+        reverse("api:invitation-list"),
+        reverse("api:activity-type-list"),
+        reverse("api:activity-type-list") + f"?programme={b.programme.pk}",
+        reverse("api:joint-action-type-list"),
+        reverse("api:joint-action-type-list") + f"?programme={b.programme.pk}",
     ]
     for kind in exports.KINDS:
         for fmt in exports.FORMATS:

@@ -413,12 +413,17 @@ def _url(path: str, world) -> str:
     return url
 
 
+CONSOLE_LISTS = {"api:activity-type-list", "api:joint-action-type-list", "api:invitation-list"}
+
+
 def _persona(url: str, method: str, world):
     """Someone who may make this write (None: anonymous)."""
     name = f"api:{resolve(url).url_name}"
     kind = matrix.ROUTES[name]
     if kind == "public":
         return None
+    if name in CONSOLE_LISTS:
+        return world.a.admin  # the agency console's lists: its admins only
     if kind in matrix.NO_ID_KINDS:
         return world.a.officer
     rule = matrix.RULES[matrix.KINDS[kind][1]]

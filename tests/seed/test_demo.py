@@ -53,6 +53,11 @@ def test_seed_demo_twice_is_harmless(settings):
     }
     roles = dict(User.objects.values_list("username", "role"))
     assert roles["admin"] == "agency_admin"
+    # The Django admin is the operator's alone; the agency admin uses the console.
+    assert list(User.objects.filter(is_superuser=True).values_list("username", "role")) == [
+        ("operator", "")
+    ]
+    assert not User.objects.filter(is_staff=True).exclude(username="operator").exists()
     assert roles["officer"] == roles["officer2"] == roles["officer.biobio"] == "agency_staff"
     assert roles["facilitator"] == roles["facilitator2"] == "facilitator"
     assert roles["firm"] == roles["firm2"] == "firm_member"

@@ -15,11 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_user(agency):
-    """An agency admin who is also the operators' superuser (the admin's model permissions)."""
-    return factories.AgencyAdminFactory(
-        username="root", agency=agency, is_staff=True, is_superuser=True
-    )
+def admin_user():
+    """A platform operator: the admin is theirs alone (profo/admin.py)."""
+    return factories.UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 def firm_form(firm, **changes) -> dict:
@@ -55,12 +53,14 @@ def test_the_tax_id_is_not_changed_in_the_admin(client, admin_user, member_firm)
     assert member_firm.tax_id == tax_id
 
 
-def test_another_agencys_firm_is_refused(client, admin_user, other_network):
+def test_an_agency_admin_changes_no_firm_in_the_admin(client, agency_admin, other_network):
     firm = factories.MembershipFactory(network=other_network).firm
-    client.force_login(admin_user)
+    agency_admin.is_staff = True
+    agency_admin.save()
+    client.force_login(agency_admin)
     url = reverse("admin:networks_firm_change", args=[firm.pk])
     response = client.post(url, firm_form(firm, sector="Wine"))
-    assert response.status_code == 403
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     firm.refresh_from_db()
     assert firm.sector != "Wine"
 
@@ -90,3 +90,24 @@ def test_a_bad_tax_id_is_shown_on_the_admin_form(client, admin_user):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["tax_id"]
     assert not Firm.objects.filter(name="Bad RUT").exists()
+
+
+def test_operators_find_a_firms_users_by_the_firms_name_and_read_their_full_names(
+    client, admin_user, member_firm
+):
+    contact = factories.FirmMemberFactory(firm=member_firm, first_name="Rosa", last_name="Soto")
+    factories.FirmMemberFactory(first_name="Other", last_name="Person")
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:networks_user_changelist"), {"q": member_firm.name})
+    assert response.status_code == 200
+    assert [user.pk for user in response.context["cl"].result_list] == [contact.pk]
+    body = response.content.decode()
+    assert "Rosa Soto" in body and "Full name" in body and "GET FULL NAME" not in body.upper()
+
+
+def test_the_admin_lists_types_and_leaves_out_groups_and_login_logs(client, admin_user):
+    from django.contrib import admin
+
+    registered = {model._meta.label for model in admin.site._registry}
+    assert {"networks.ActivityType", "networks.JointActionType"} <= registered
+    assert not registered & {"auth.Group", "axes.AccessLog", "axes.AccessFailureLog"}

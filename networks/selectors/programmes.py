@@ -1,0 +1,203 @@
+"""Reads for the console's programme pages: what a settings change would do to the programme's
+running networks (the preview shown before saving), the types, and the console's overview.
+
+The preview is generic: each changed setting gets a line. A setting with a preview function in
+PREVIEWS says precisely which networks it touches; any other setting (a new one included) gets
+the general line: it applies from now on to the running networks, and nothing recorded changes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from networks import access
+from networks.models import ActivityType, JointActionType, Network, Programme
+
+RUNNING_PHASES = [Network.Phase.PREPARATION, Network.Phase.CONSOLIDATION,
+                  Network.Phase.INDEPENDENCE]  # fmt: skip
+RUNNING = Q(phase__in=RUNNING_PHASES)
+
+
+@dataclass
+class Effect:
+    setting: str
+    before: str
+    after: str
+    lines: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)  # the networks it touches, by name
+    warning: bool = False  # the change leaves networks outside a rule
+
+
+def shown(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def running_networks(programme: Programme) -> list[Network]:
+    return list(
+        programme.networks.filter(RUNNING)
+        .annotate(active_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("name")
+    )
+
+
+def _bounds(programme, new: dict, networks: list[Network], effect: Effect) -> None:
+    low = new.get("min_firms", programme.min_firms)
+    high = new.get("max_firms", programme.max_firms)
+    outside = [n for n in networks if not low <= n.active_members <= high]
+    effect.networks = [f"{n.name} ({n.active_members})" for n in outside]
+    effect.warning = bool(outside)
+    effect.lines.append(
+        ngettext(
+            "%(count)d running network would fall outside the new bounds (%(low)d to %(high)d "
+            "member firms).",
+            "%(count)d running networks would fall outside the new bounds (%(low)d to %(high)d "
+            "member firms).",
+            len(outside),
+        )
+        % {"count": len(outside), "low": low, "high": high}
+    )
+    if outside:
+        effect.lines.append(
+            str(
+                _(
+                    "A network in preparation cannot submit its application until it is within "
+                    "them; networks already approved go on."
+                )
+            )  # fmt: skip
+        )
+
+
+def _term(programme, new, networks, effect) -> None:
+    appointed = [n for n in networks if n.term_start]
+    waiting = len(networks) - len(appointed)
+    effect.lines.append(
+        ngettext(
+            "%(count)d network with a manager keeps its handover date.",
+            "%(count)d networks with a manager keep their handover dates.",
+            len(appointed),
+        )
+        % {"count": len(appointed)}
+    )
+    effect.lines.append(
+        ngettext(
+            "The new term applies to %(count)d network whose manager is not yet appointed.",
+            "The new term applies to the %(count)d networks whose manager is not yet appointed.",
+            waiting,
+        )
+        % {"count": waiting}
+    )
+
+
+def _in_term(networks) -> list[Network]:
+    return [n for n in networks if n.term_start and not n.handed_over_on]
+
+
+def _shares(programme, new, networks, effect) -> None:
+    in_term = _in_term(networks)
+    effect.networks = [n.name for n in in_term]
+    effect.lines.append(
+        ngettext(
+            "%(count)d network in its term is charged with the new shares from the next month "
+            "whose dues are generated.",
+            "%(count)d networks in their term are charged with the new shares from the next "
+            "month whose dues are generated.",
+            len(in_term),
+        )
+        % {"count": len(in_term)}
+    )
+
+
+def _arrears(programme, new, networks, effect) -> None:
+    in_term = _in_term(networks)
+    effect.networks = [n.name for n in in_term]
+    effect.lines.append(
+        ngettext(
+            "The arrears of %(count)d network in its term are counted with the new number of "
+            "days at once.",
+            "The arrears of %(count)d networks in their term are counted with the new number of "
+            "days at once.",
+            len(in_term),
+        )
+        % {"count": len(in_term)}
+    )
+
+
+def _reminders(programme, new, networks, effect) -> None:
+    today = timezone.localdate()
+    ahead = [n for n in networks if n.handover_due and n.handover_due >= today]
+    effect.networks = [n.name for n in ahead]
+    effect.lines.append(
+        ngettext(
+            "%(count)d network with its handover ahead gets its reminders at the new offsets; "
+            "reminders already sent stay sent.",
+            "%(count)d networks with their handover ahead get their reminders at the new "
+            "offsets; reminders already sent stay sent.",
+            len(ahead),
+        )
+        % {"count": len(ahead)}
+    )
+
+
+def _general(programme, new, networks, effect) -> None:
+    effect.lines.append(
+        ngettext(
+            "Applies from now on to the programme's %(count)d running network.",
+            "Applies from now on to the programme's %(count)d running networks.",
+            len(networks),
+        )
+        % {"count": len(networks)}
+    )
+
+
+PREVIEWS = {
+    "min_firms": _bounds, "max_firms": _bounds, "term_months": _term,
+    "agency_share_schedule": _shares, "arrears_days": _arrears,
+    "reminder_offsets_months": _reminders,
+}  # fmt: skip
+
+
+def settings_preview(programme: Programme, new: dict) -> list[Effect]:
+    """One Effect per setting whose value would change (the two firm bounds share one)."""
+    changed = [name for name, value in new.items() if getattr(programme, name) != value]
+    networks = running_networks(programme) if changed else []
+    effects, done = [], set()
+    for name in changed:
+        preview = PREVIEWS.get(name, _general)
+        if preview is _bounds and _bounds in done:
+            continue
+        done.add(preview if preview is _bounds else name)
+        model_field = Programme._meta.get_field(name)
+        effect = Effect(
+            setting=str(model_field.verbose_name),
+            before=shown(getattr(programme, name)),
+            after=shown(new[name]),
+        )
+        preview(programme, new, networks, effect)
+        effects.append(effect)
+    return effects
+
+
+def programme_types(programme: Programme) -> dict[str, QuerySet]:
+    """Both type lists, active first, each in the order the choice lists show them."""
+    return {
+        "activity": ActivityType.objects.filter(programme=programme).order_by(
+            "-is_active", "position", "name"
+        ),
+        "joint-action": JointActionType.objects.filter(programme=programme).order_by(
+            "-is_active", "position", "name"
+        ),
+    }
+
+
+def console_programmes(user) -> list[Programme]:
+    """The agency's programmes with their running network counts (one query)."""
+    return list(
+        access.visible_programmes(user)
+        .annotate(running=Count("networks", filter=Q(networks__phase__in=RUNNING_PHASES)))
+        .order_by("name")
+    )
