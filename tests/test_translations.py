@@ -156,7 +156,7 @@ def test_money_is_written_as_each_language_writes_it():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "date", "cost"),
-    [("es", "27-11-2026", "1.234.567 CLP"), ("en", "Nov. 27, 2026", "1,234,567 CLP")],
+    [("es", "27-11-2026", "1.234.567 CLP"), ("en", "27 Nov 2026", "1,234,567 CLP")],
 )
 def test_a_page_writes_dates_and_amounts_in_the_readers_language(
     client, facilitator, network, language, date, cost
@@ -298,7 +298,7 @@ def test_each_recipient_gets_the_email_in_their_language(officer, facilitator, n
         spanish.subject == f"PROFO: el traspaso de {network.name} está previsto para el 27-11-2026"
     )
     assert "en 30 días" in spanish.body and "Hola" in spanish.body
-    assert english.subject == f"PROFO: the handover of {network.name} is due on Nov. 27, 2026"
+    assert english.subject == f"PROFO: the handover of {network.name} is due on 27 Nov 2026"
 
 
 @pytest.mark.django_db

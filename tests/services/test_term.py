@@ -298,7 +298,7 @@ def test_reminders_sent_exactly_once_across_runs(running, officer, mailoutbox):
             call_command("send_reminders")
     recipients = sorted(to for mail in mailoutbox for to in mail.to)
     assert recipients == sorted([officer.email, running.facilitator.email])
-    assert "is due on Jan. 15, 2027" in mailoutbox[0].subject
+    assert "is due on 15 Jan 2027" in mailoutbox[0].subject
     assert ReminderSent.objects.get().key == "before-6"
     mailoutbox.clear()
     # Three months before: one more; then overdue weekly.

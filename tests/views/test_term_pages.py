@@ -288,6 +288,22 @@ def test_record_a_payment(client, request, running, persona):
     assert shows(response, f"Payment of 25,000 CLP recorded for {firm.name}.")
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_payment_typed_the_chilean_way_is_taken_in_either_language(
+    client, facilitator, running, language
+):
+    firm = Membership.objects.filter(network=running).first().firm
+    client.force_login(facilitator)
+    client.cookies["django_language"] = language
+    response = client.post(
+        url("payment-create", running),
+        {"firm": firm.pk, "date": timezone.localdate().isoformat(), "amount": "$1.300.000",
+         "reference": "TRF CL"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
+    assert Payment.objects.get(reference="TRF CL").amount == Decimal("1300000")
+
+
 def test_payment_refusals_are_shown(client, facilitator, running):
     firm = Membership.objects.filter(network=running).first().firm
     client.force_login(facilitator)
