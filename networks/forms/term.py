@@ -29,7 +29,7 @@ def _percent_field(firm: Firm, initial=None) -> forms.DecimalField:
         decimal_places=3,
         required=False,
         initial=initial,
-        widget=forms.NumberInput(attrs={"step": "0.001", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "0.001", "inputmode": "decimal", "data-share": ""}),
     )
 
 

@@ -21,14 +21,21 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
     return Decimal(amount).quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
-def split(total: Decimal, weights: list[tuple[object, Decimal]], currency: str) -> dict:
+def split(
+    total: Decimal,
+    weights: list[tuple[object, Decimal]],
+    currency: str,
+    *,
+    unit: Decimal | None = None,
+) -> dict:
     """Split `total` by weights into amounts that add up to `total` exactly.
 
     Largest remainder: every part is rounded down to the currency's unit, then the units left
     over go one each to the parts with the largest remainders; ties go to the earlier key in
     `weights` (callers pass firms ordered by tax id, so the rule is stable and visible).
+    `unit` overrides the currency's unit (a split of percentages in hundredths).
     """
-    unit = quantum(currency)
+    unit = unit or quantum(currency)
     weight_sum = sum((w for _, w in weights), Decimal(0))
     if not weights:
         return {}
@@ -42,6 +49,12 @@ def split(total: Decimal, weights: list[tuple[object, Decimal]], currency: str) 
     for i in order[:leftover]:
         parts[exact[i][0]] += unit
     return parts
+
+
+def split_percent(weights: list[tuple[object, Decimal]]) -> dict:
+    """100% split by weights in hundredths of a percent, adding up to exactly 100.00; what is
+    left over after rounding down goes to the largest remainders, ties to the first keys."""
+    return split(Decimal(100), weights, "", unit=CENT)
 
 
 def format_money(amount, currency: str = "CLP") -> str:
