@@ -81,6 +81,14 @@ FIGURES = (
     "employees", "annual_sales", "exports", "average_wage", "people_trained", "certifications",
     "technologies",
 )  # fmt: skip
+# What each figure counts, for its heading: money in the programme's currency, or people, or
+# things (certificates, technologies).
+FIGURE_UNITS = {
+    "employees": "people", "annual_sales": "money", "exports": "money", "average_wage": "money",
+    "people_trained": "people", "certifications": "number", "technologies": "number",
+}  # fmt: skip
+# An average per firm: the firms' averages added up mean nothing; their median says it.
+NOT_ADDED_UP = frozenset({"average_wage"})
 MIN_FIRMS_FOR_AGGREGATE = 3  # fewer, and a total would give away another firm's figures
 PARTICIPATION_WINDOW_MONTHS = 6
 DRIFT_DAYS = 90

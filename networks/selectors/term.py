@@ -440,4 +440,5 @@ def contributions_summary(rows: list, *, sees_all: bool) -> dict:
         "arrears_total": sum((row.arrears for row in in_arrears), Decimal(0)),
         "owed_total": sum((row.owed for row in rows), Decimal(0)),
         "paid_total": sum((row.paid for row in rows), Decimal(0)),
+        "balance_total": sum((row.balance for row in rows), Decimal(0)),
     }

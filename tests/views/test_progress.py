@@ -182,6 +182,24 @@ def test_a_member_firm_sees_aggregates_and_its_own_row_only(
     assert "Hidden: fewer than 3 firms reported." in html  # sales: one firm only
 
 
+def test_figures_show_their_units_and_money_in_whole_pesos(client, network, facilitator):
+    firms = members(network, 3)
+    for firm, wage in zip(firms, ("600000.40", "700000.40", "900000"), strict=True):
+        FirmIndicatorFactory(firm=firm, date=days_ago(5), average_wage=Decimal(wage),
+                             annual_sales=Decimal("1250000.75"))  # fmt: skip
+    client.force_login(facilitator)
+    response = client.get(network_indicators_url(network))
+    html = response.content.decode()
+    assert "Annual sales (CLP)" in html and "Employees (people)" in html
+    assert "3,750,002 CLP" in html  # the total of sales, in whole pesos
+    assert "700,000 CLP" in html  # the median wage
+    assert "700,000.4" not in html and "1,250,000.75" not in html
+    assert shows(response, "not added up: it is an average per firm")
+    response = client.get(indicators_url(firms[0]))
+    assert "Average monthly wage (CLP)" in response.content.decode()
+    assert "600,000 CLP" in response.content.decode()
+
+
 def test_aggregates_hide_when_fewer_than_three_firms_reported(
     client, network, firm_user, member_firm, other_member
 ):

@@ -204,6 +204,11 @@ def test_ledger_for_the_facilitator(client, facilitator, running):
     assert len(response.context["charges"]) == 31 == MonthlyCharge.objects.count()
     assert shows(response, "1,200,000 CLP")
     assert shows(response, "70 %") and shows(response, "50 %")
+    # The total row's balance is what all firms owe less what they paid.
+    summary = response.context["contributions"]
+    assert summary["balance_total"] == summary["owed_total"] - summary["paid_total"] > 0
+    foot = response.content.decode().split("<tfoot>")[1].split("</tfoot>")[0]
+    assert format_money(summary["balance_total"], "CLP") in foot
 
 
 def test_firm_ledger_running_balance(client, facilitator, running):
