@@ -89,7 +89,11 @@ FIGURE_UNITS = {
 }  # fmt: skip
 # An average per firm: the firms' averages added up mean nothing; their median says it.
 NOT_ADDED_UP = frozenset({"average_wage"})
-MIN_FIRMS_FOR_AGGREGATE = 3  # fewer, and a total would give away another firm's figures
+MIN_FIRMS_FOR_AGGREGATE = 3
+# "Fewer ties between the firms" is a risk only when the density of ties fell by this many
+# percentage points or more from one half-year to the next: 100% to 97% is one lost tie in 14
+# firms, not a network drifting apart.
+DENSITY_FALL_POINTS = 15  # fewer, and a total would give away another firm's figures
 PARTICIPATION_WINDOW_MONTHS = 6
 DRIFT_DAYS = 90
 
