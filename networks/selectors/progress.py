@@ -495,6 +495,14 @@ class Collaboration:
         return [self.graph.names[pk] for pk in self.graph.isolated()]
 
     @property
+    def drawn_as(self) -> str:
+        return graph.drawn_as(self.graph)
+
+    @property
+    def matrix(self) -> list[graph.MatrixRow]:
+        return graph.adjacency_matrix(self.graph)
+
+    @property
     def quarter_bars(self) -> list[graph.Bar]:
         return graph.bar_chart([(q.quarter.label, q.density) for q in self.quarters])
 

@@ -275,6 +275,20 @@ def test_the_graph_page_draws_an_svg_with_a_table_alternative(client, firm_user,
     assert "Density by quarter" in html and "Cumulative" in html
 
 
+def test_a_dense_network_gets_a_matrix_instead_of_a_hairball(client, facilitator, network):
+    Network.objects.filter(pk=network.pk).update(term_start=days_ago(100))
+    firms = members(network, 13)  # all at one activity: 78 ties of 78
+    activity(network, *firms, date=days_ago(20))
+    client.force_login(facilitator)
+    html = client.get(graph_url(network)).content.decode()
+    assert "<line" not in html
+    matrix = html[html.index('class="table table-sm graph-matrix') :]
+    matrix = matrix[: matrix.index("</table>")]
+    assert matrix.count("<tr") == 13 + 1  # a row per firm and the header
+    assert "gm-4" in matrix
+    assert shows_text(html, "A dense network is shown as a grid")
+
+
 def test_svg_numbers_are_not_localised(client, facilitator, network):
     a, b = members(network, 2)
     activity(network, a, b, date=days_ago(2))
@@ -288,6 +302,10 @@ def test_svg_numbers_are_not_localised(client, facilitator, network):
 
 
 # --- query counts ---------------------------------------------------------------------------
+
+
+def shows_text(html: str, text: str) -> bool:
+    return text in html
 
 
 def _grow(network, firms: int, activities: int) -> None:
