@@ -105,7 +105,19 @@ FIGURES = (
     "employees", "annual_sales", "exports", "average_wage", "people_trained", "certifications",
     "technologies",
 )  # fmt: skip
-MIN_FIRMS_FOR_AGGREGATE = 3  # fewer, and a total would give away another firm's figures
+# What each figure counts, for its heading: money in the programme's currency, or people, or
+# things (certificates, technologies).
+FIGURE_UNITS = {
+    "employees": "people", "annual_sales": "money", "exports": "money", "average_wage": "money",
+    "people_trained": "people", "certifications": "number", "technologies": "number",
+}  # fmt: skip
+# An average per firm: the firms' averages added up mean nothing; their median says it.
+NOT_ADDED_UP = frozenset({"average_wage"})
+MIN_FIRMS_FOR_AGGREGATE = 3
+# "Fewer ties between the firms" is a risk only when the density of ties fell by this many
+# percentage points or more from one half-year to the next: 100% to 97% is one lost tie in 14
+# firms, not a network drifting apart.
+DENSITY_FALL_POINTS = 15  # fewer, and a total would give away another firm's figures
 PARTICIPATION_WINDOW_MONTHS = 6
 DRIFT_DAYS = 90
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms.common import AmountInput, DateInput, add_reason_field
+from networks.forms.common import AmountField, DateInput, add_reason_field
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import Activity, Network
 from networks.selectors import activities as activity_selectors
@@ -56,14 +56,12 @@ class ActivityForm(forms.Form):
         required=False,
     )
     # No lower bound here: the service's own message answers a negative cost.
-    cost = forms.DecimalField(
+    cost = AmountField(
         label=_("Cost"),
         max_digits=14,
         decimal_places=2,
         required=False,
         initial=0,
-        localize=True,
-        widget=AmountInput(),
     )
 
     def __init__(self, *args, network: Network, activity: Activity | None = None, **kwargs):

@@ -6,9 +6,14 @@ when); its help text states the rule. The service checks again, so a record that
 confirmed while the form was open still asks for it.
 """
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from networks.lib import money
 from networks.services import history as history_services
 
 
@@ -49,3 +54,35 @@ def add_reason_field(form: forms.Form, *, needed: bool, help_text, message) -> N
         help_text=help_text,
         error_messages={"required": message},
     )
+
+
+AMOUNT_INVALID = _("Enter an amount in figures, such as 1.250.000 or 1250000.")
+
+
+class AmountField(forms.DecimalField):
+    """An amount typed as people in Chile type it, in either language ("$1.300.000",
+    "1.250.000,50", "1250000"): networks.lib.money.parse_amount says how each form reads.
+
+    Shown as the reader writes it (localized) in a text box with the number keypad.
+    """
+
+    widget = AmountInput
+    default_error_messages = {"invalid": AMOUNT_INVALID}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return money.parse_amount(
+                value,
+                decimal_mark=get_format("DECIMAL_SEPARATOR"),
+                decimal_places=self.decimal_places,
+            )
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -22,6 +22,10 @@ MAX_AGE_MONTHS = 600
 MAX_K = 100  # more criteria than any set will have
 AGE_ORDER = _("The maximum age must be at least the minimum.")
 PERIOD_ORDER = _("The end of the period must be on or after its start.")
+SUGGESTION_UNCHECKED = _(
+    "“%(criterion)s” still shows the app's suggestion: tick “I checked it”, or change the answer."
+)
+SUGGESTION_EVIDENCE = _("From the app's data: %(why)s")
 THRESHOLDS_INVALID = _("Give whole numbers of criteria from 0 to %(max)s, separated by commas.")
 
 
@@ -58,14 +62,16 @@ class CriterionForm(forms.Form):
 
 
 class CriterionRow:
-    """One criterion on the evaluation form: its answer and evidence fields, and what the data
-    suggest."""
+    """One criterion on the evaluation form: its answer and evidence fields, what the data
+    suggest, and the officer's check of a suggested answer."""
 
     def __init__(self, form, criterion: Criterion, suggestion: Suggestion | None):
         self.criterion = criterion
         self.suggestion = suggestion
         self.met = form[f"met_{criterion.pk}"]
         self.evidence = form[f"evidence_{criterion.pk}"]
+        self.confirm = form[f"confirm_{criterion.pk}"] if suggestion else None
+        self.suggested_answer = (MET if suggestion.met else NOT_MET) if suggestion else ""
         self.answers = ANSWERS
 
 
@@ -90,17 +96,38 @@ class EvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.network = network
         self.criteria = [criterion for criterion, _suggestion in criteria]
-        for criterion, _suggestion in criteria:
+        for criterion, suggestion in criteria:
+            # The form starts from what the data suggest, marked as such until checked.
             self.fields[f"met_{criterion.pk}"] = forms.ChoiceField(
-                label=criterion.label, choices=ANSWERS, widget=forms.RadioSelect, required=False
-            )
+                label=criterion.label, choices=ANSWERS, widget=forms.RadioSelect, required=False,
+                initial=(MET if suggestion.met else NOT_MET) if suggestion else None,
+            )  # fmt: skip
             self.fields[f"evidence_{criterion.pk}"] = forms.CharField(
                 max_length=TEXT_MAX_LENGTH,
                 label=_("Evidence"),
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
                 required=False,
+                initial=SUGGESTION_EVIDENCE % {"why": suggestion.why} if suggestion else "",
             )
+            if suggestion:
+                self.fields[f"confirm_{criterion.pk}"] = forms.BooleanField(
+                    label=_("I checked it"), required=False
+                )
         self.rows = [CriterionRow(self, c, s) for c, s in criteria]
+
+    def clean(self):
+        """A suggested answer posted back unchanged counts once the officer ticked "I checked
+        it". The page says which answers it suggested (`suggested_<id>`); a post that does not
+        (the API, a script) answers for itself."""
+        cleaned = super().clean()
+        for row in self.rows:
+            name = f"met_{row.criterion.pk}"
+            suggested = self.data.get(f"suggested_{row.criterion.pk}")
+            answered = cleaned.get(name)
+            checked = cleaned.get(f"confirm_{row.criterion.pk}")
+            if row.suggestion and suggested and answered == suggested and not checked:
+                self.add_error(name, SUGGESTION_UNCHECKED % {"criterion": row.criterion.label})
+        return cleaned
 
     def results(self) -> list[tuple[Criterion, bool | None, str]]:
         """(criterion, met or None when unanswered, evidence) for the service."""

@@ -4,7 +4,7 @@ and dates; the business rules are the services' (networks.services.joint_actions
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms.common import AmountInput, DateInput, add_reason_field
+from networks.forms.common import AmountField, DateInput, add_reason_field
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.models import JointAction, JointActionType, Network, User
 from networks.selectors import joint_actions as joint_action_selectors
@@ -32,14 +32,12 @@ class JointActionForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=JointAction.Status.choices)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput(), required=False)
     end_date = forms.DateField(label=_("End date"), widget=DateInput(), required=False)
-    value = forms.DecimalField(
+    value = AmountField(
         label=_("Money value"),
         max_digits=16,
         decimal_places=2,
         min_value=0,
         initial=0,
-        localize=True,
-        widget=AmountInput(),
     )
     outcome = forms.CharField(
         max_length=TEXT_MAX_LENGTH,

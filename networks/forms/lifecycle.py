@@ -5,7 +5,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms.common import AmountInput, DateInput, PersonChoiceField
+from networks.forms.common import AmountField, DateInput, PersonChoiceField
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.lib.typology import DIMENSIONS, SCALE_LABELS
 from networks.models import Diagnosis, Goal, Network
@@ -127,21 +127,17 @@ class GoalForm(forms.Form):
         help_text=_("What is measured, e.g. firms buying inputs together."),
     )
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
-    baseline = forms.DecimalField(
+    baseline = AmountField(
         label=_("Baseline"),
         max_digits=16,
         decimal_places=2,
         required=False,
-        localize=True,
-        widget=AmountInput(),
     )
-    target = forms.DecimalField(
+    target = AmountField(
         label=_("Target"),
         max_digits=16,
         decimal_places=2,
         required=False,
-        localize=True,
-        widget=AmountInput(),
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
@@ -180,12 +176,10 @@ class DecisionForm(forms.Form):
 class AppointManagerForm(forms.Form):
     manager = PersonChoiceField(label=_("Manager"), queryset=None)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
-    monthly_salary = forms.DecimalField(
+    monthly_salary = AmountField(
         label=_("Monthly salary"),
         max_digits=14,
         decimal_places=2,
-        localize=True,
-        widget=AmountInput(),
     )
 
     def __init__(self, *args, network: Network, **kwargs):

@@ -4,7 +4,7 @@ period, one baseline, dates in order) are the services', whose messages the view
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms.common import AmountInput, DateInput, add_reason_field
+from networks.forms.common import AmountField, DateInput, add_reason_field
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.rules import MAX_INTEGER
 from networks.services import history as history_services
@@ -17,9 +17,7 @@ class GoalActualForm(forms.Form):
         widget=DateInput(),
         help_text=_("The last day of the period the value measures."),
     )
-    value = forms.DecimalField(
-        label=_("Value"), max_digits=16, decimal_places=2, localize=True, widget=AmountInput()
-    )
+    value = AmountField(label=_("Value"), max_digits=16, decimal_places=2)
     comment = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
         label=_("Comment"),
@@ -43,15 +41,13 @@ def _count_field(name: str) -> forms.IntegerField:
     )
 
 
-def _money_field(name: str, max_digits: int) -> forms.DecimalField:
-    return forms.DecimalField(
+def _money_field(name: str, max_digits: int) -> AmountField:
+    return AmountField(
         label=figure_label(name),
         min_value=0,
         max_digits=max_digits,
         decimal_places=2,
         required=False,
-        localize=True,
-        widget=AmountInput(),
         error_messages={"min_value": INDICATOR_NEGATIVE % {"field": figure_label(name)}},
     )
 
@@ -122,9 +118,7 @@ class FirmIndicatorForm(forms.Form):
 
 
 class GoalActualChangeForm(forms.Form):
-    value = forms.DecimalField(
-        label=_("Value"), max_digits=16, decimal_places=2, localize=True, widget=AmountInput()
-    )
+    value = AmountField(label=_("Value"), max_digits=16, decimal_places=2)
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
         max_length=TEXT_MAX_LENGTH,

@@ -9,7 +9,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks.forms.common import AmountInput, DateInput, PersonChoiceField, add_reason_field
+from networks.forms.common import (
+    AmountField,
+    DateInput,
+    PersonChoiceField,
+    add_reason_field,
+)
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import Firm, Membership, Network
 from networks.selectors import lifecycle as lifecycle_selectors
@@ -24,7 +29,7 @@ def _percent_field(firm: Firm, initial=None) -> forms.DecimalField:
         decimal_places=3,
         required=False,
         initial=initial,
-        widget=forms.NumberInput(attrs={"step": "0.001", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "0.001", "inputmode": "decimal", "data-share": ""}),
     )
 
 
@@ -54,9 +59,7 @@ class PaymentForm(forms.Form):
     firm = forms.ModelChoiceField(label=_("Firm"), queryset=Firm.objects.none())
     date = forms.DateField(label=_("Date paid"), widget=DateInput())
     # Two decimals, as the payments are stored; CLP amounts are rounded to whole pesos.
-    amount = forms.DecimalField(
-        label=_("Amount"), max_digits=14, decimal_places=2, localize=True, widget=AmountInput()
-    )
+    amount = AmountField(label=_("Amount"), max_digits=14, decimal_places=2)
     reference = forms.CharField(
         label=_("Reference"),
         max_length=120,
@@ -141,12 +144,10 @@ class HandoverForm(ShareInputsMixin, forms.Form):
         queryset=None,
         help_text=_("The manager who continues, or a new one."),
     )
-    monthly_salary = forms.DecimalField(
+    monthly_salary = AmountField(
         label=_("Monthly salary from the handover on"),
         max_digits=14,
         decimal_places=2,
-        localize=True,
-        widget=AmountInput(),
     )
 
     def __init__(self, *args, network: Network, memberships: list, shares: dict, **kwargs):
@@ -168,9 +169,7 @@ class PaymentChangeForm(forms.Form):
     """Correct a payment (date, amount, reference) or remove it; always with a reason."""
 
     date = forms.DateField(label=_("Date paid"), widget=DateInput())
-    amount = forms.DecimalField(
-        label=_("Amount"), max_digits=14, decimal_places=2, localize=True, widget=AmountInput()
-    )
+    amount = AmountField(label=_("Amount"), max_digits=14, decimal_places=2)
     reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
 
     def __init__(self, *args, payment, **kwargs):

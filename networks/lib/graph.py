@@ -300,3 +300,52 @@ def bar_chart(values: list[tuple[str, float]], *, width=320, height=80) -> list[
                 round(max(slot - 2, 1), 1), h)
         )  # fmt: skip
     return bars
+
+
+# --- a dense graph as a matrix ----------------------------------------------------------------
+
+# With many firms mostly tied to each other, the circle becomes a hairball (91 lines for 14
+# firms); a grid of firms against firms, shaded by weight, still reads. Few firms, or few ties,
+# read better as the circle.
+MATRIX_MIN_FIRMS = 8
+MATRIX_MIN_DENSITY = 0.5
+MATRIX_LEVELS = 4
+
+
+def drawn_as(graph: Graph) -> str:
+    """ "matrix" for a dense graph of many firms, else "circle"."""
+    if graph.node_count >= MATRIX_MIN_FIRMS and graph.density >= MATRIX_MIN_DENSITY:
+        return "matrix"
+    return "circle"
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    weight: int
+    level: int  # 0 (no tie) to MATRIX_LEVELS (the heaviest ties), for the shading
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    number: int  # the firm's number, which heads its column
+    name: str
+    cells: list  # a MatrixCell per firm in the same order; None where the firm meets itself
+
+
+def adjacency_matrix(graph: Graph) -> list[MatrixRow]:
+    """Firms by name against firms by name; each cell's level is its weight's share of the
+    heaviest tie, in MATRIX_LEVELS steps, so the strongest ties are the darkest."""
+    ordered = graph.ordered()
+    heaviest = max(graph.weights.values(), default=0)
+    rows = []
+    for number, a in enumerate(ordered, start=1):
+        cells = []
+        for b in ordered:
+            if a == b:
+                cells.append(None)
+                continue
+            weight = graph.weights.get(pair(a, b), 0)
+            level = math.ceil(MATRIX_LEVELS * weight / heaviest) if weight else 0
+            cells.append(MatrixCell(weight, level))
+        rows.append(MatrixRow(number, graph.names[a], cells))
+    return rows

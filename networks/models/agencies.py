@@ -40,6 +40,8 @@ class Agency(models.Model):
 class Programme(models.Model):
     """A programme of an agency, and the settings domain.md calls "programme settings"."""
 
+    DEFAULT_CURRENCY = "CLP"
+
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("agency")
     )
@@ -50,7 +52,7 @@ class Programme(models.Model):
         default="CL",
         help_text=_("ISO 3166 code. Tax ids are checked as Chilean RUTs when it is CL."),
     )
-    currency = models.CharField(_("currency"), max_length=3, default="CLP")
+    currency = models.CharField(_("currency"), max_length=3, default=DEFAULT_CURRENCY)
     min_firms = models.PositiveSmallIntegerField(
         _("minimum member firms"), default=10, validators=[MinValueValidator(1)]
     )

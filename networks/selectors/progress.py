@@ -30,7 +30,13 @@ from networks.models import (
     Membership,
     Network,
 )
-from networks.rules import DRIFT_DAYS, FIGURES, MIN_FIRMS_FOR_AGGREGATE, PARTICIPATION_WINDOW_MONTHS
+from networks.rules import (
+    DRIFT_DAYS,
+    FIGURES,
+    MIN_FIRMS_FOR_AGGREGATE,
+    NOT_ADDED_UP,
+    PARTICIPATION_WINDOW_MONTHS,
+)
 from networks.selectors import progress as progress_selectors
 from networks.selectors.sql import count_subquery, latest_subquery
 
@@ -135,6 +141,7 @@ def goal_evidence(user, actual_pk, attachment_pk) -> Attachment | None:
 class FigureChange:
     value: object
     change: object  # value minus the baseline's, or None
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,7 +196,7 @@ def _series(network: Network | None, reports: list[FirmIndicator]) -> Series:
             change = None
             if report is not baseline and value is not None and base is not None:
                 change = value - base
-            cells.append(FigureChange(value, change))
+            cells.append(FigureChange(value, change, name))
         rows.append(PanelRow(report, cells))
     return Series(network, baseline, rows)
 
@@ -258,6 +265,10 @@ class Aggregate:
     def hidden(self) -> bool:
         return self.reported < MIN_FIRMS_FOR_AGGREGATE
 
+    @property
+    def added_up(self) -> bool:
+        return self.name not in NOT_ADDED_UP
+
 
 @dataclass
 class NetworkIndicators:
@@ -281,8 +292,9 @@ def aggregate_figures(reports: list[FirmIndicator]) -> list[Aggregate]:
         if len(values) < MIN_FIRMS_FOR_AGGREGATE:
             aggregates.append(Aggregate(name, len(values)))
         else:
+            total = sum(values) if name not in NOT_ADDED_UP else None
             aggregates.append(
-                Aggregate(name, len(values), sum(values), statistics.median(sorted(values)))
+                Aggregate(name, len(values), total, statistics.median(sorted(values)))
             )
     return aggregates
 
@@ -481,6 +493,14 @@ class Collaboration:
     @property
     def isolated_names(self) -> list[str]:
         return [self.graph.names[pk] for pk in self.graph.isolated()]
+
+    @property
+    def drawn_as(self) -> str:
+        return graph.drawn_as(self.graph)
+
+    @property
+    def matrix(self) -> list[graph.MatrixRow]:
+        return graph.adjacency_matrix(self.graph)
 
     @property
     def quarter_bars(self) -> list[graph.Bar]:

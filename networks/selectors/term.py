@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import access, rules
 from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
+from networks.lib.money import split_percent
 from networks.models import (
     Activity,
     Due,
@@ -384,6 +385,40 @@ def readiness(
 # --- reads the pages share ------------------------------------------------------------------
 
 
+HANDOVER_NO_DUES_TO_SPLIT_BY = _(
+    "No dues were charged in the last twelve months, so there is nothing to split by: split "
+    "equally, or type the shares."
+)
+SPLIT_EQUALLY = "equal"
+SPLIT_BY_DUES = "dues"
+
+
+def dues_in_last_year(network: Network, today: datetime.date | None = None) -> dict[int, Decimal]:
+    """Each firm's dues for the twelve months up to `today` (one query): what it pays now."""
+    since = add_months(first_of_month(today or timezone.localdate()), -11)
+    rows = (
+        Due.objects.filter(network=network, month__gte=since)
+        .values("firm")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["firm"]: row["total"] for row in rows}
+
+
+def handover_split(network: Network, firms: list, how: str) -> dict[int, Decimal] | None:
+    """Shares in % for the handover form's "split equally" and "by current dues", adding up to
+    exactly 100.00, the hundredths left over on the first firms in the form's order. None when
+    there are no dues to split by."""
+    if how == SPLIT_BY_DUES:
+        dues = dues_in_last_year(network)
+        weights = [(firm.pk, dues.get(firm.pk, Decimal(0))) for firm in firms]
+        if not any(weight > 0 for _pk, weight in weights):
+            return None
+    else:
+        weights = [(firm.pk, Decimal(1)) for firm in firms]
+    return split_percent(weights) if weights else {}
+
+
 def current_handover(network: Network) -> Handover | None:
     """The open proposal or the confirmed handover (there is never both), with its commitments
     (two queries)."""
@@ -406,4 +441,5 @@ def contributions_summary(rows: list, *, sees_all: bool) -> dict:
         "arrears_total": sum((row.arrears for row in in_arrears), Decimal(0)),
         "owed_total": sum((row.owed for row in rows), Decimal(0)),
         "paid_total": sum((row.paid for row in rows), Decimal(0)),
+        "balance_total": sum((row.balance for row in rows), Decimal(0)),
     }

@@ -1,5 +1,7 @@
 """Goal progress, firm indicators, participation and the collaboration graph."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,8 +13,14 @@ from django.views.decorators.http import require_POST
 
 from networks import access
 from networks.forms.progress import FirmIndicatorForm, GoalActualForm
-from networks.models import Network
-from networks.rules import DRIFT_DAYS, FIGURES, MIN_FIRMS_FOR_AGGREGATE, PARTICIPATION_WINDOW_MONTHS
+from networks.models import Network, Programme
+from networks.rules import (
+    DRIFT_DAYS,
+    FIGURE_UNITS,
+    FIGURES,
+    MIN_FIRMS_FOR_AGGREGATE,
+    PARTICIPATION_WINDOW_MONTHS,
+)
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.selectors import progress as progress_selectors
 from networks.services.common import ConflictError
@@ -25,8 +33,28 @@ from networks.services.progress import (
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 
-def _figure_labels() -> list[str]:
-    return [figure_label(name) for name in FIGURES]
+@dataclass(frozen=True)
+class FigureHeader:
+    name: str
+    label: str  # with its unit: "Annual sales (CLP)", "Employees (people)"
+    is_money: bool
+
+
+def _figure_headers(currency: str) -> list[FigureHeader]:
+    units = {"money": currency, "people": _("people"), "number": _("number")}
+    return [
+        FigureHeader(
+            name,
+            _("%(figure)s (%(unit)s)")
+            % {"figure": figure_label(name), "unit": units[FIGURE_UNITS[name]]},
+            FIGURE_UNITS[name] == "money",
+        )
+        for name in FIGURES
+    ]
+
+
+def _money_names(headers: list[FigureHeader]) -> set[str]:
+    return {header.name for header in headers if header.is_money}
 
 
 # --- goal progress --------------------------------------------------------------------------
@@ -115,10 +143,15 @@ def firm_indicators(request: HttpRequest, firm_pk: int) -> HttpResponse:
     recordable = {network.pk for network in networks}  # as `access.can_correct_figures`
     for series in panel.series:
         series.correctable = series.network.pk in recordable if series.network else own
+    # A firm's figures are in the currency of the programmes it is in (one per agency's country).
+    currency = next((n.programme.currency for n in panel.networks), Programme.DEFAULT_CURRENCY)
+    headers = _figure_headers(currency)
     context = {
         "firm": firm,
         "panel": panel,
-        "labels": _figure_labels(),
+        "labels": [header.label for header in headers],
+        "money_names": _money_names(headers),
+        "currency": currency,
         "form": form,
         # Whoever opens the panel may record, for one of their networks or as the firm's own.
         "may_record": bool(networks) or own,
@@ -158,11 +191,13 @@ def network_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     who may see each firm's figures."""
     network = access.get_network_or_404(request.user, pk)
     summary = progress_selectors.network_indicators(network, request.user)
+    headers = _figure_headers(network.programme.currency)
     context = {
         "network": network,
         "summary": summary,
-        "labels": _figure_labels(),
-        "aggregates": [(figure_label(a.name), a) for a in summary.aggregates],
+        "labels": [header.label for header in headers],
+        "aggregates": list(zip(headers, summary.aggregates, strict=True)),
+        "currency": network.programme.currency,
         "min_firms": MIN_FIRMS_FOR_AGGREGATE,
     }
     return render(request, "networks/indicator_network.html", context)

@@ -1,6 +1,6 @@
 """The three-year term: the ledger and payments, share weights, readiness, extensions and the handover."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -130,6 +130,9 @@ def share_weights(request: HttpRequest, pk: int) -> HttpResponse:
         "network": network,
         "form": form,
         "share_fields": [form[name] for name in form.share_field_names()],
+        "share_total": _shown_total(form),
+        "split_equally": term_selectors.SPLIT_EQUALLY,
+        "split_by_dues": term_selectors.SPLIT_BY_DUES,
     }
     return render(request, "networks/term_share_weights.html", context)
 
@@ -210,6 +213,9 @@ def early_handover(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the handover ---------------------------------------------------------------------------
 
 
+HANDOVER_TYPED = ("date", "manager", "monthly_salary", "reason")
+
+
 def _initial_shares(network: Network, handover: Handover | None) -> dict:
     """Start from the open proposal, else from the facilitator's weights, else blank."""
     if handover is not None and handover.status == Handover.Status.PROPOSED:
@@ -219,6 +225,29 @@ def _initial_shares(network: Network, handover: Handover | None) -> dict:
     return {}
 
 
+def _filled_handover_form(request, network, memberships, handover, how: str) -> HandoverForm:
+    """The form as typed, with the shares filled in by "split equally" or "by current dues";
+    nothing is saved and no field is judged yet."""
+    firms = [m.firm for m in memberships]
+    shares = term_selectors.handover_split(network, firms, how)
+    typed = {name: request.POST[name] for name in HANDOVER_TYPED if request.POST.get(name)}
+    if shares is None:
+        messages.warning(request, term_selectors.HANDOVER_NO_DUES_TO_SPLIT_BY)
+        shares = {f.pk: request.POST.get(f"share_{f.pk}") or None for f in firms}
+    return HandoverForm(initial=typed, network=network, memberships=memberships, shares=shares)
+
+
+def _shown_total(form: HandoverForm) -> Decimal:
+    """The sum of the shares as the form shows them (typed or filled in), for the running total."""
+    total = Decimal(0)
+    for name in form.share_field_names():
+        try:
+            total += Decimal(str(form[name].value() or 0).replace(",", "."))
+        except InvalidOperation:
+            continue  # the form names the wrong value itself
+    return total
+
+
 @login_required
 @once_per_form
 def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
@@ -226,13 +255,17 @@ def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     handover = term_selectors.current_handover(network)
     memberships = list(lifecycle_selectors.active_memberships(network))
-    form = HandoverForm(
-        posted(request),
-        network=network,
-        memberships=memberships,
-        shares=_initial_shares(network, handover),
-    )
-    if request.method == "POST" and form.is_valid():
+    fill = request.POST.get("fill") if request.method == "POST" else None
+    if fill in (term_selectors.SPLIT_EQUALLY, term_selectors.SPLIT_BY_DUES):
+        form = _filled_handover_form(request, network, memberships, handover, fill)
+    else:
+        form = HandoverForm(
+            posted(request),
+            network=network,
+            memberships=memberships,
+            shares=_initial_shares(network, handover),
+        )
+    if request.method == "POST" and fill is None and form.is_valid():
         data = form.cleaned_data
         try:
             term_services.handover_propose(
@@ -251,6 +284,9 @@ def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
         "handover": handover,
         "currency": network.programme.currency,
         "share_fields": [form[name] for name in form.share_field_names()],
+        "share_total": _shown_total(form),
+        "split_equally": term_selectors.SPLIT_EQUALLY,
+        "split_by_dues": term_selectors.SPLIT_BY_DUES,
         "in_consolidation": network.phase == Network.Phase.CONSOLIDATION,
         "can_confirm_handover": (
             access.is_agency_of(request.user, network)

@@ -1,9 +1,12 @@
 """The browser harness: Debian's Chromium, a live server on PostgreSQL, logins, axe-core."""
 
+import datetime
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -98,3 +101,26 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+from tests.browser.scenes import months_later  # noqa: E402 (after the harness settings)
+
+
+@pytest.fixture
+def months_on():
+    """Move the app's clock forward: the live server runs in this process (another thread), and
+    every date in networks/ comes from timezone.now()/localdate() looked up on the module, so
+    patching django.utils.timezone.now moves them all (localdate calls now)."""
+    patches = []
+
+    def move(months: int) -> datetime.date:
+        shift = months_later(months)
+        real_now = timezone.now
+        patch = mock.patch.object(timezone, "now", lambda: real_now() + shift)
+        patch.start()
+        patches.append(patch)
+        return timezone.localdate()
+
+    yield move
+    for patch in patches:
+        patch.stop()

@@ -5,13 +5,11 @@ one ends with a screenshot in test-artifacts/ and with no Content-Security-Polic
 reported by the browser (the proof that the pages need no inline script or style).
 """
 
-import datetime
 import re
 import struct
 import time
 import zlib
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.utils import timezone, translation
@@ -22,7 +20,7 @@ from networks.lib.dates import add_months
 from networks.lib.taxid import rut_check_digit
 from networks.models import Application, Handover, JointActionParticipant, Network
 from tests import builders, factories
-from tests.browser.scenes import member_firms, months_later
+from tests.browser.scenes import member_firms
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -406,26 +404,6 @@ def test_journey_3_the_group_works_on_a_phone(
 
 
 # --- 4. The handover, 35 months on ----------------------------------------------------------
-
-
-@pytest.fixture
-def months_on():
-    """Move the app's clock forward: the live server runs in this process (another thread), and
-    every date in networks/ comes from timezone.now()/localdate() looked up on the module, so
-    patching django.utils.timezone.now moves them all (localdate calls now)."""
-    patches = []
-
-    def move(months: int) -> datetime.date:
-        shift = months_later(months)
-        real_now = timezone.now
-        patch = mock.patch.object(timezone, "now", lambda: real_now() + shift)
-        patch.start()
-        patches.append(patch)
-        return timezone.localdate()
-
-    yield move
-    for patch in patches:
-        patch.stop()
 
 
 def test_journey_4_handover(

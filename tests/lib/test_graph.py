@@ -149,3 +149,30 @@ def test_bar_chart_scales_densities_to_its_height():
     assert [b.height for b in bars] == [0.0, 39.0, 78.0]
     assert [b.y for b in bars] == [80.0, 41.0, 2.0]
     assert graph.bar_chart([]) == []
+
+
+def _complete(n: int, heavy: int = 0) -> graph.Graph:
+    names = {pk: f"Firm {pk:02d}" for pk in range(1, n + 1)}
+    weights = {graph.pair(a, b): 1 for a in names for b in names if a < b}
+    if heavy:
+        weights[graph.pair(1, 2)] = heavy
+    return graph.Graph(names, weights)
+
+
+def test_a_dense_graph_is_drawn_as_a_matrix_and_a_sparse_one_as_a_circle():
+    assert graph.drawn_as(_complete(14)) == "matrix"  # 91 lines for 14 firms: a hairball
+    assert graph.drawn_as(_complete(5)) == "circle"  # few firms: the circle reads well
+    names = {pk: f"Firm {pk}" for pk in range(1, 15)}
+    chain = {graph.pair(pk, pk + 1): 1 for pk in range(1, 14)}
+    assert graph.drawn_as(graph.Graph(names, chain)) == "circle"  # 13 ties of 91
+
+
+def test_the_matrix_has_a_row_per_firm_and_shades_by_weight():
+    rows = graph.adjacency_matrix(_complete(9, heavy=8))
+    assert [row.number for row in rows] == list(range(1, 10))
+    assert [row.name for row in rows][:2] == ["Firm 01", "Firm 02"]
+    first = rows[0].cells
+    assert first[0] is None  # a firm and itself
+    assert (first[1].weight, first[1].level) == (8, 4)  # the heaviest tie: the darkest
+    assert (first[2].weight, first[2].level) == (1, 1)
+    assert rows[1].cells[0] == first[1]  # the matrix is symmetric

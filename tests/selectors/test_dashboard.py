@@ -23,6 +23,7 @@ from networks.models import (
 )
 from networks.selectors import term as term_selectors
 from networks.selectors.dashboard import homes as dashboard_homes
+from networks.selectors.dashboard.facts import NetworkFacts
 from networks.services.lifecycle import submit_checklist
 from tests import builders, factories
 from tests.builders import activity, days_ago, joint_action, members
@@ -199,9 +200,22 @@ def test_each_risk_is_triggered_by_its_own_case(officer, programme, facilitator,
     assert texts["Absent"] == ["Attendance 40% over the last 6 months"]
     assert texts["Drifting apart"] == [
         "Fewer ties between the firms: density 33% in the last 6 months, 100% in the 6 months "
-        "before"
+        "before (a fall of 15 points or more counts)"
     ]
     assert texts["Quiet"] == ["No activity logged yet"]
+
+
+@pytest.mark.parametrize(
+    "pairs_recent, falling",
+    [(91, False), (88, False), (78, False), (77, True), (60, True)],
+)
+def test_density_falls_only_by_a_meaningful_change(pairs_recent, falling):
+    """14 firms have 91 possible ties. 100% to 97% (88 ties) is noise, not a network drifting
+    apart; a fall of DENSITY_FALL_POINTS or more is."""
+    facts = NetworkFacts(network=None, today=today(), member_count=14, members_half_year_ago=14,
+                         pairs_before=91, pairs_recent=pairs_recent)  # fmt: skip
+    assert rules.DENSITY_FALL_POINTS == 15
+    assert facts.density_falling is falling
 
 
 def test_ties_and_attendance_over_many_activities(officer, network):

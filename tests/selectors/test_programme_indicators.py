@@ -115,7 +115,7 @@ def test_share_that_reached_independence(officer, portfolio):
     figure = programme_indicators(user=officer, date_from=FROM, date_to=TO)["independence"]
     assert figure.value == Decimal("67")  # B and C of A, B and C
     assert figure.display == "67%"
-    assert "reached independence by 12/31/2025 (2)" in figure.how
+    assert "reached independence by 31 Dec 2025 (2)" in figure.how
     assert "entered consolidation by then (3)" in figure.how
 
 
@@ -130,7 +130,7 @@ def test_share_still_active_a_year_after_independence(officer, portfolio):
     figure = programme_indicators(user=officer, date_from=FROM, date_to=TO)["still_active"]
     # B and C reached independence by 31 Dec 2024; C was dissolved within 12 months.
     assert figure.value == Decimal("50")
-    assert "reached independence by 12/31/2024" in figure.how
+    assert "reached independence by 31 Dec 2024" in figure.how
     assert "(2), those not dissolved within 12 months of it (1)" in figure.how
 
 
@@ -174,7 +174,7 @@ def test_zero_denominators_show_a_dash_and_the_reason(officer):
         "No firm was a member of the selected networks in the period."
     )
     assert figures["independence"].reason == (
-        "No selected network had entered consolidation by 12/31/2025."
+        "No selected network had entered consolidation by 31 Dec 2025."
     )
     assert figures["value_per_money"].reason == (
         "The agency paid nothing towards the selected networks' managers in the period."

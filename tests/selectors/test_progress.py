@@ -92,6 +92,18 @@ def test_aggregates_use_each_firms_latest_report_and_hide_below_three(network, f
     assert summary.member_count == 4
 
 
+def test_an_average_per_firm_is_never_added_up(network, facilitator):
+    firms = members(network, 3)
+    for firm, wage in zip(firms, ("600000", "700000", "900000"), strict=True):
+        FirmIndicatorFactory(firm=firm, date=days_ago(5), average_wage=D(wage), employees=2)
+    by_name = {
+        a.name: a for a in progress_selectors.network_indicators(network, facilitator).aggregates
+    }
+    wage = by_name["average_wage"]
+    assert (wage.total, wage.median, wage.added_up) == (None, D("700000"), False)
+    assert (by_name["employees"].total, by_name["employees"].added_up) == (6, True)
+
+
 def test_a_former_members_figures_do_not_count(network, facilitator):
     firms = members(network, 3)
     for firm in firms:

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from networks.forms import evaluation as EF
 from networks.lib.dates import add_months
 from networks.models import Criterion, Evaluation, Network
 from networks.selectors import network_page
@@ -67,8 +68,12 @@ def test_the_form_shows_every_criterion_with_suggestions_and_no_default(client, 
     for criterion in criteria_of(running):
         assert f'name="met_{criterion.pk}"' in html
         assert f'name="evidence_{criterion.pk}"' in html
-    assert "checked" not in html  # met / not met: no default
+    # The form starts from the suggestions: every criterion answered as the data suggest, each
+    # waiting for the officer's check.
     assert html.count("Only a suggestion:") == 12  # every default criterion has one (issue 18)
+    assert html.count('value="met" checked') + html.count('value="not_met" checked') == 12
+    assert html.count('name="confirm_') == 12
+    assert shows(response, "From the app's data: 0 firms in arrears")
     assert "Suggested: not met — 0 activities in 6 months, attendance 0%" in html
     assert "Suggested: met — 0 firms in arrears" in html
 
@@ -81,6 +86,49 @@ def test_the_suggestion_reads_the_activities(client, officer, running):
     client.force_login(officer)
     html = client.get(url("evaluation-create", running.pk)).content.decode()
     assert "Suggested: met — 7 activities in 6 months, attendance 60%" in html
+
+
+def _as_suggested(response) -> dict:
+    """What the form posts back untouched: its date and its suggested answers and evidence."""
+    form = response.context["form"]
+    data = {"date": timezone.localdate().isoformat()}
+    for row in form.rows:
+        pk = row.criterion.pk
+        data[f"met_{pk}"] = row.met.value() or "not_met"
+        data[f"evidence_{pk}"] = row.evidence.value() or ""
+        if row.suggestion:
+            data[f"suggested_{pk}"] = row.met.value()
+    return data
+
+
+def test_a_suggested_answer_is_saved_only_once_the_officer_checks_it(client, officer, running):
+    builders.add_members(running, 10)
+    client.force_login(officer)
+    data = _as_suggested(client.get(url("evaluation-create", running.pk)))
+    response = client.post(url("evaluation-create", running.pk), data)
+    assert response.status_code == 200 and not Evaluation.objects.exists()
+    arrears = Criterion.objects.get(programme=running.programme, key="dues_paid")
+    message = str(EF.SUGGESTION_UNCHECKED % {"criterion": arrears.label})
+    assert response.context["form"].errors[f"met_{arrears.pk}"] == [message]
+    assert shows(response, message)
+    # Checked one by one, they are saved as answered, with the data as evidence.
+    suggested = [k.split("_")[1] for k in data if k.startswith("suggested_")]
+    data.update({f"confirm_{pk}": "on" for pk in suggested})
+    response = client.post(url("evaluation-create", running.pk), data)
+    assert response.status_code == 302
+    result = Evaluation.objects.get().results.get(criterion=arrears)
+    assert result.met and result.evidence == "From the app's data: 0 firms in arrears"
+
+
+def test_an_answer_changed_from_the_suggestion_needs_no_check(client, officer, running):
+    builders.add_members(running, 10)
+    client.force_login(officer)
+    data = _as_suggested(client.get(url("evaluation-create", running.pk)))
+    for key, value in list(data.items()):
+        if key.startswith("suggested_"):
+            data[f"met_{key.split('_')[1]}"] = "not_met" if value == "met" else "met"
+    response = client.post(url("evaluation-create", running.pk), data)
+    assert response.status_code == 302
 
 
 def test_recording_an_evaluation(client, officer, running):

@@ -182,6 +182,24 @@ def test_a_member_firm_sees_aggregates_and_its_own_row_only(
     assert "Hidden: fewer than 3 firms reported." in html  # sales: one firm only
 
 
+def test_figures_show_their_units_and_money_in_whole_pesos(client, network, facilitator):
+    firms = members(network, 3)
+    for firm, wage in zip(firms, ("600000.40", "700000.40", "900000"), strict=True):
+        FirmIndicatorFactory(firm=firm, date=days_ago(5), average_wage=Decimal(wage),
+                             annual_sales=Decimal("1250000.75"))  # fmt: skip
+    client.force_login(facilitator)
+    response = client.get(network_indicators_url(network))
+    html = response.content.decode()
+    assert "Annual sales (CLP)" in html and "Employees (people)" in html
+    assert "3,750,002 CLP" in html  # the total of sales, in whole pesos
+    assert "700,000 CLP" in html  # the median wage
+    assert "700,000.4" not in html and "1,250,000.75" not in html
+    assert shows(response, "not added up: it is an average per firm")
+    response = client.get(indicators_url(firms[0]))
+    assert "Average monthly wage (CLP)" in response.content.decode()
+    assert "600,000 CLP" in response.content.decode()
+
+
 def test_aggregates_hide_when_fewer_than_three_firms_reported(
     client, network, firm_user, member_firm, other_member
 ):
@@ -257,6 +275,20 @@ def test_the_graph_page_draws_an_svg_with_a_table_alternative(client, firm_user,
     assert "Density by quarter" in html and "Cumulative" in html
 
 
+def test_a_dense_network_gets_a_matrix_instead_of_a_hairball(client, facilitator, network):
+    Network.objects.filter(pk=network.pk).update(term_start=days_ago(100))
+    firms = members(network, 13)  # all at one activity: 78 ties of 78
+    activity(network, *firms, date=days_ago(20))
+    client.force_login(facilitator)
+    html = client.get(graph_url(network)).content.decode()
+    assert "<line" not in html
+    matrix = html[html.index('class="table table-sm graph-matrix') :]
+    matrix = matrix[: matrix.index("</table>")]
+    assert matrix.count("<tr") == 13 + 1  # a row per firm and the header
+    assert "gm-4" in matrix
+    assert shows_text(html, "A dense network is shown as a grid")
+
+
 def test_svg_numbers_are_not_localised(client, facilitator, network):
     a, b = members(network, 2)
     activity(network, a, b, date=days_ago(2))
@@ -270,6 +302,10 @@ def test_svg_numbers_are_not_localised(client, facilitator, network):
 
 
 # --- query counts ---------------------------------------------------------------------------
+
+
+def shows_text(html: str, text: str) -> bool:
+    return text in html
 
 
 def _grow(network, firms: int, activities: int) -> None:

@@ -153,7 +153,7 @@ def test_the_indicators_are_beside_it_with_how_they_are_computed(client, officer
     client.force_login(officer)
     response = client.get(REPORT, {"date_from": "2025-01-01", "date_to": "2025-12-31"})
     html = response.content.decode()
-    assert "Programme indicators, 01/01/2025 to 12/31/2025" in html
+    assert "Programme indicators, 1 Jan 2025 to 31 Dec 2025" in html
     for title in (
         "Cost per firm reached",
         "Networks that reached independence",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.formats import date_format
 from networks.lib.dates import add_months
 from networks.lib.money import format_money
 from networks.models import (
+    Due,
     Handover,
     Membership,
     MonthlyCharge,
@@ -202,6 +204,11 @@ def test_ledger_for_the_facilitator(client, facilitator, running):
     assert len(response.context["charges"]) == 31 == MonthlyCharge.objects.count()
     assert shows(response, "1,200,000 CLP")
     assert shows(response, "70 %") and shows(response, "50 %")
+    # The total row's balance is what all firms owe less what they paid.
+    summary = response.context["contributions"]
+    assert summary["balance_total"] == summary["owed_total"] - summary["paid_total"] > 0
+    foot = response.content.decode().split("<tfoot>")[1].split("</tfoot>")[0]
+    assert format_money(summary["balance_total"], "CLP") in foot
 
 
 def test_firm_ledger_running_balance(client, facilitator, running):
@@ -286,6 +293,22 @@ def test_record_a_payment(client, request, running, persona):
     payment = Payment.objects.get(reference="TRF 9")
     assert (payment.firm, payment.amount, payment.date) == (firm, Decimal("25000"), today)
     assert shows(response, f"Payment of 25,000 CLP recorded for {firm.name}.")
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_payment_typed_the_chilean_way_is_taken_in_either_language(
+    client, facilitator, running, language
+):
+    firm = Membership.objects.filter(network=running).first().firm
+    client.force_login(facilitator)
+    client.cookies["django_language"] = language
+    response = client.post(
+        url("payment-create", running),
+        {"firm": firm.pk, "date": timezone.localdate().isoformat(), "amount": "$1.300.000",
+         "reference": "TRF CL"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
+    assert Payment.objects.get(reference="TRF CL").amount == Decimal("1300000")
 
 
 def test_payment_refusals_are_shown(client, facilitator, running):
@@ -458,6 +481,61 @@ def test_handover_shares_adding_up_to_90(client, facilitator, running):
     )
     assert shows(response, T.HANDOVER_SHARES_NOT_100 % {"total": "90"})
     assert not Handover.objects.exists()
+
+
+def _shown_shares(response) -> dict:
+    form = response.context["form"]
+    return {firm.pk: Decimal(str(form[f"share_{firm.pk}"].value())) for firm in form.share_firms}
+
+
+def test_split_equally_fills_shares_adding_to_exactly_100_and_saves_nothing(
+    client, facilitator, running
+):
+    client.force_login(facilitator)
+    typed = {"date": running.handover_due.isoformat(), "manager": facilitator.pk,
+             "monthly_salary": "1.300.000", "fill": "equal"}  # fmt: skip
+    response = client.post(url("handover-propose", running), typed)
+    assert response.status_code == 200
+    shares = _shown_shares(response)
+    firms = response.context["form"].share_firms
+    # 100 / 11 = 9.0909...: 9.09 each and the one hundredth left over on the first firm.
+    assert [shares[f.pk] for f in firms] == [Decimal("9.10")] + [Decimal("9.09")] * 10
+    assert sum(shares.values()) == Decimal("100.00")
+    assert response.context["share_total"] == Decimal("100.00")
+    form = response.context["form"]
+    assert form["monthly_salary"].value() == "1.300.000" and not form.errors
+    assert not Handover.objects.exists()
+    # What was filled in is then proposed as it stands.
+    data = {**typed, **{f"share_{pk}": str(v) for pk, v in shares.items()}}
+    del data["fill"]
+    client.post(url("handover-propose", running), data)
+    assert sum(c.share_percent for c in Handover.objects.get().commitments.all()) == 100
+
+
+def test_split_by_current_dues_follows_what_each_firm_pays(client, facilitator, running):
+    heavy = running.memberships.order_by("firm__name").last().firm
+    Due.objects.filter(network=running, firm=heavy).update(amount=F("amount") * 2)
+    client.force_login(facilitator)
+    response = client.post(url("handover-propose", running), {"fill": "dues"})
+    shares = _shown_shares(response)
+    assert sum(shares.values()) == Decimal("100.00")
+    assert shares.pop(heavy.pk) == Decimal("16.67")  # 2 / 12 of the dues
+    assert set(shares.values()) <= {Decimal("8.33"), Decimal("8.34")}
+    assert not Handover.objects.exists()
+
+
+def test_split_by_dues_before_any_due_says_so_and_keeps_the_shares(client, facilitator, young):
+    Due.objects.filter(network=young).delete()
+    client.force_login(facilitator)
+    response = client.post(url("handover-propose", young), {"fill": "dues"})
+    assert response.status_code == 200
+    assert shows(response, term_selectors.HANDOVER_NO_DUES_TO_SPLIT_BY)
+    assert all(v is None for v in _shown_shares_raw(response))
+
+
+def _shown_shares_raw(response) -> list:
+    form = response.context["form"]
+    return [form[f"share_{firm.pk}"].value() for firm in form.share_firms]
 
 
 def test_handover_lists_every_refusal(client, facilitator, running):

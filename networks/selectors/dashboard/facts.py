@@ -27,6 +27,7 @@ from networks.models import (
     Network,
 )
 from networks.rules import (
+    DENSITY_FALL_POINTS,
     MEDIUM_MONTHS,
     PARTICIPATION_WINDOW_MONTHS,
     QUIET_DAYS,
@@ -147,7 +148,8 @@ class NetworkFacts:
 
     @property
     def density_falling(self) -> bool:
-        return self.pairs_before > 0 and self.density_recent < self.density_before
+        fall = (self.density_before - self.density_recent) * 100
+        return self.pairs_before > 0 and fall >= DENSITY_FALL_POINTS
 
     # -- readiness (selectors.term.readiness's six items) --
 
@@ -358,11 +360,13 @@ class NetworkFacts:
                     "density_falling",
                     _(
                         "Fewer ties between the firms: density %(recent)s%% in the last 6 months, "
-                        "%(before)s%% in the 6 months before"
+                        "%(before)s%% in the 6 months before (a fall of %(points)s points or "
+                        "more counts)"
                     )
                     % {
                         "recent": round(self.density_recent * 100),
                         "before": round(self.density_before * 100),
+                        "points": DENSITY_FALL_POINTS,
                     },
                 )
             )
