@@ -31,7 +31,7 @@ def test_the_list_is_ones_own_newest_first_in_the_readers_language(
     assert [row["id"] for row in body["results"]] == [second.pk, first.pk]
     row = body["results"][0]
     assert row["kind"] == "handover_reminder" and row["unread"] is True
-    assert row["headline"] == f"The handover of {network.name} is due on Jan. 15, 2027"
+    assert row["headline"] == f"The handover of {network.name} is due on 15 Jan 2027"
     assert row["link"] == f"https://profo.example.cl/networks/{network.pk}/handover/"
     spanish = api.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="es").json()
     assert spanish["results"][0]["headline"] == (
