@@ -15,6 +15,7 @@ are emptied here before and after.
 """
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import socket
@@ -73,13 +74,24 @@ def job_rows(task: str = "notification_mail") -> list[tuple]:
     return [(pk, status, attempts, json.loads(args)) for pk, status, attempts, args in rows]
 
 
+def in_own_thread(function):
+    """Run `function` in a thread of its own: after the browser tests, Playwright's event loop
+    still runs in this thread, where Procrastinate's worker cannot start its own."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(function).result()
+
+
 def run_worker() -> None:
     """One worker in this process until the queue is caught up (Procrastinate's wait=False),
     on the worker's own connector, as `manage.py procrastinate worker` runs it."""
-    with app.replace_connector(app.connector.get_worker_connector()):
-        app.run_worker(
-            wait=False, install_signal_handlers=False, listen_notify=False, queues=["mail"]
-        )
+
+    def work():
+        with app.replace_connector(app.connector.get_worker_connector()):
+            app.run_worker(
+                wait=False, install_signal_handlers=False, listen_notify=False, queues=["mail"]
+            )
+
+    in_own_thread(work)
 
 
 def retries_due_now() -> None:
@@ -371,8 +383,11 @@ def test_two_workers_defer_the_hourly_reminders_once_and_run_them_once(
                 )
             )
 
-    with app.replace_connector(app.connector.get_worker_connector()):
-        asyncio.run(two_workers())
+    def work():
+        with app.replace_connector(app.connector.get_worker_connector()):
+            asyncio.run(two_workers())
+
+    in_own_thread(work)
     assert [row[1] for row in job_rows("send_reminders")] == ["succeeded"]
     assert ReminderSent.objects.filter(network=network).count() == 1
     told = list(Notification.objects.values_list("recipient_id", flat=True))

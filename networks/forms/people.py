@@ -85,11 +85,11 @@ class AcceptInvitationForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     password1 = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"), strip=False, max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )  # fmt: skip
     password2 = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"), strip=False, max_length=128,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )  # fmt: skip
 

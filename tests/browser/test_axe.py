@@ -248,7 +248,7 @@ def test_errors_are_tied_to_their_fields(
     )
     log_in("officer")
     page.goto(f"{server}{reverse('networks:activity-create', args=[scene.network.pk])}")
-    page.get_by_label("Cost").fill("1.234")
+    page.get_by_label("Cost").fill("1.2345")
     page.get_by_role("button", name="Save the activity").click()
     title = page.get_by_label("Title")
     assert title.get_attribute("aria-invalid") == "true"

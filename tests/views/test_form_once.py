@@ -51,6 +51,11 @@ CREATING_PAGES = {
     "networks:firm-indicators", "networks:payment-create", "networks:handover-propose",
     "networks:term-extend", "networks:early-handover", "networks:evaluation-create",
     "networks:criteria-set", "networks:import-confirm",
+    # issue 16: the console's invitations and types, a firm's users
+    "networks:console-invite", "networks:console-types", "networks:firm-people",
+    # issue 18: check-ins, certifications, re-diagnoses, projects and their milestones
+    "networks:check-in-create", "networks:firm-certifications", "networks:network-rediagnosis",
+    "networks:project-list", "networks:project-detail",
 }  # fmt: skip
 
 # Services that create records: a page view that calls one must be in CREATING_PAGES.
@@ -61,6 +66,9 @@ CREATING_SERVICES = {
     "payment_record", "handover_propose", "evaluation_record", "criterion_create",
     "import_apply", "term_extend", "early_handover_allow",
     "programme_create",  # no page creates programmes: the admin and the seeds do
+    "invitation_create", "type_create",  # issue 16
+    "check_in_record", "certification_record", "diagnosis_record", "project_create",
+    "milestone_add",  # issue 18
 }  # fmt: skip
 
 

@@ -322,7 +322,9 @@ GRAPH_PAGE_QUERIES = 6  # session, user, the network, memberships, the ties (+1:
 INDICATORS_PAGE_QUERIES = (
     7  # session, user, the network, members, latest reports, visible firms (+1: the bell)
 )
-SECTION_QUERIES = 3  # goals, memberships with participation, the ties (one UNION)
+# goals, memberships with participation, the ties (one UNION); since issue 18 the dated
+# diagnoses and the certified member firms
+SECTION_QUERIES = 5
 
 
 def test_participation_page_queries_do_not_grow(
