@@ -46,6 +46,11 @@ def password_reset_mail(*, email: str) -> None:
     notification_services.password_reset_mail_send(email=email)
 
 
+@app.task(name="invitation_mail", queue="mail", retry=MAIL_RETRY)
+def invitation_mail(*, invitation_id: int) -> None:
+    notification_services.invitation_mail_send(invitation_id=invitation_id)
+
+
 # --- periodic -------------------------------------------------------------------------------
 # `timestamp` is the scheduled time Procrastinate passes to a periodic task. A queueing lock
 # keeps at most one waiting job of each (a worker down for a day does not pile them up).

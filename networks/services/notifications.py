@@ -3,7 +3,8 @@
 `notify` is the one entry point: it writes one in-app Notification per recipient and, for each
 recipient whose preference asks for an e-mail at once, defers one mail job, all in the
 caller's transaction. Nothing here sends an e-mail inside a request: a worker runs
-`notification_mail_send`, `digest_mail_send` and `password_reset_mail_send` (networks/tasks.py),
+`notification_mail_send`, `digest_mail_send`, `password_reset_mail_send` and
+`invitation_mail_send` (networks/tasks.py),
 one job per mail, so one recipient's failure never stops another's mail. Each mail is written
 in its recipient's language and links straight to the page (settings.SITE_URL).
 
@@ -33,6 +34,7 @@ from networks.models import (
     DigestSent,
     EventNotified,
     Firm,
+    Invitation,
     Kind,
     Network,
     Notification,
@@ -41,6 +43,7 @@ from networks.models import (
 )
 from networks.rules import MAIL_ATTEMPTS, NOTIFICATION_DEFAULT_CHANNEL
 from networks.services import jobs
+from networks.services import people as people_services
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +261,34 @@ def password_reset_mail_send(*, email: str) -> int:
         _send(user, subject, body)
         sent += 1
     return sent
+
+
+def invitation_mail_send(*, invitation_id: int) -> bool:
+    """An invitation's e-mail (a worker's job), in the invitation's language, with a fresh link.
+
+    The token is made here, as the mail goes out, so it waits in no table (the job's arguments
+    included). The row is locked meanwhile: when the mail fails, the new digest rolls back with
+    it and the retry makes another. An invitation accepted or withdrawn before the worker came
+    is not sent. Returns True when the mail went out."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("agency", "firm", "invited_by")
+            .get(pk=invitation_id)
+        )
+        if invitation.accepted_at or invitation.revoked_at:
+            return False
+        token = people_services.new_link(invitation)
+        # The person who invited is in the audit already; the worker's new link is not news.
+        invitation.skip_history_when_saving = True
+        invitation.save(update_fields=["token_digest", "expires_at"])
+        context = {"invitation": invitation, "url": people_services.invitation_url(token),
+                   "days": settings.INVITATION_EXPIRY_DAYS}  # fmt: skip
+        with translation.override(invitation.language or settings.LANGUAGE_CODE):
+            subject = render_to_string("emails/invitation_subject.txt", context)
+            body = render_to_string("emails/invitation.txt", context)
+        EmailMessage(" ".join(subject.split()), body, None, [invitation.email]).send()
+    return True
 
 
 # --- who is told what -----------------------------------------------------------------------

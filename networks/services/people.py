@@ -2,8 +2,9 @@
 
 Every change writes a history row (django-simple-history, on User and Invitation) with who made
 it and, where it matters, why; the console's audit page reads them. An invitation's e-mail is
-sent by `_invitation_mail_send`, after the transaction commits; the link's token is never
-stored, only its digest (networks.models.people).
+a job (services.notifications.invitation_mail_send): the worker makes the link's token as it
+sends, so the token is stored nowhere, not even in the job table; only its digest is kept
+(networks.models.people).
 """
 
 import datetime
@@ -13,16 +14,15 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
 from networks.models import Firm, Invitation, Network, User
 from networks.services import history as history_services
+from networks.services import jobs
 
 EMAIL_REQUIRED = _("Give the person's e-mail address.")
 EMAIL_TAKEN = _("Someone already has an account with this e-mail address.")
@@ -63,7 +63,9 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _new_token(invitation: Invitation) -> str:
+def new_link(invitation: Invitation) -> str:
+    """A new token for the invitation's link, and a new expiry; the old link stops working.
+    Only the digest is kept on the row (the caller saves it); the token goes into the mail."""
     token = secrets.token_urlsafe(32)
     invitation.token_digest = token_digest(token)
     invitation.expires_at = timezone.now() + datetime.timedelta(
@@ -76,24 +78,9 @@ def invitation_url(token: str) -> str:
     return settings.SITE_URL + reverse("networks:invitation-accept", args=[token])
 
 
-def _invitation_mail_send(*, invitation_id: int, token: str) -> None:
-    """The invitation e-mail, in the invitation's language, with the link that opens it.
-
-    The one place that sends it: issue 15's job queue replaces this body with an enqueued job
-    (the token travels in the job's arguments; it is stored nowhere else)."""
-    invitation = Invitation.objects.select_related("agency", "firm", "invited_by").get(
-        pk=invitation_id
-    )
-    context = {"invitation": invitation, "url": invitation_url(token),
-               "days": settings.INVITATION_EXPIRY_DAYS}  # fmt: skip
-    with translation.override(invitation.language or settings.LANGUAGE_CODE):
-        subject = render_to_string("emails/invitation_subject.txt", context).strip()
-        body = render_to_string("emails/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
-
-
-def _schedule_mail(invitation: Invitation, token: str) -> None:
-    transaction.on_commit(lambda: _invitation_mail_send(invitation_id=invitation.pk, token=token))
+def _schedule_mail(invitation: Invitation) -> None:
+    # In the caller's transaction: no mail for an invitation that rolled back.
+    jobs.defer("invitation_mail", invitation_id=invitation.pk)
 
 
 def _check_invitee(agency, email: str, role: str, firm: Firm | None) -> dict:
@@ -136,10 +123,10 @@ def invitation_create(
         agency_id=actor.agency_id, email=email, role=role, firm=firm, invited_by=actor,
         first_name=first_name.strip(), last_name=last_name.strip(), language=language,
     )  # fmt: skip
-    token = _new_token(invitation)
+    new_link(invitation)  # a link nobody knows until the worker mails a fresh one
     history_services.with_reason(invitation, actor=actor, reason="")
     invitation.save()
-    _schedule_mail(invitation, token)
+    _schedule_mail(invitation)
     return invitation
 
 
@@ -150,10 +137,10 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
     access.require(access.can_invite(actor, role=locked.role, firm=locked.firm))
     if locked.accepted_at or locked.revoked_at:
         raise ValidationError(INVITATION_NOT_OPEN)
-    token = _new_token(locked)
+    new_link(locked)  # the old link stops working now, before the new mail goes out
     history_services.with_reason(locked, actor=actor, reason="")
     locked.save(update_fields=["token_digest", "expires_at"])
-    _schedule_mail(locked, token)
+    _schedule_mail(locked)
     return locked
 
 

@@ -133,6 +133,15 @@ def test_a_tax_id_nobody_registered_is_no_such_firm(api, facilitator, network, t
     assert not Membership.objects.filter(network=network).exists()
 
 
+def test_a_tax_id_with_a_nul_byte_is_400_not_a_server_error(api, facilitator, network):
+    # Found by schemathesis: PostgreSQL refuses a NUL in a query, so it must not reach the lookup.
+    api.force_authenticate(facilitator)
+    response = api.post(members(network), {"tax_id": "76\x00"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["tax_id"]
+    assert not Membership.objects.filter(network=network).exists()
+
+
 def test_an_id_and_a_tax_id_of_two_firms_is_400(api, facilitator, network):
     one, other = factories.FirmFactory(), factories.FirmFactory()
     api.force_authenticate(facilitator)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from networks.lib.dates import add_months
 from networks.models import Activity, CheckIn, JointAction, JointProject, Network, User
+from networks.services import notifications as notification_services
 from networks.services import people as people_services
 from networks.services import progress
 from networks.services.projects import milestone_add, project_create
@@ -142,9 +143,10 @@ def _console_pages(scene) -> list[tuple[str, str]]:
     """Every page of the agency console, and the invitation link's page."""
     programme = scene.network.programme
     admin = User.objects.get(username="agencyadmin")
-    people_services.invitation_create(
+    invitation = people_services.invitation_create(
         actor=admin, email="axe@example.com", role=User.Role.FIRM_MEMBER, firm=scene.firms[0]
     )
+    notification_services.invitation_mail_send(invitation_id=invitation.pk)  # the worker's job
     token = re.search(r"/invitation/([^/\s]+)/", mail.outbox[-1].body).group(1)
     type_pk = programme.joint_action_types.first().pk
     return [

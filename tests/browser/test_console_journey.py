@@ -9,8 +9,9 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from networks.models import JointActionParticipant, JointActionType, User
+from networks.models import Invitation, JointActionParticipant, JointActionType, User
 from networks.services import joint_actions as joint_action_services
+from networks.services import notifications as notification_services
 from tests import builders
 from tests.browser.scenes import member_firms
 from tests.browser.test_journeys import field, shows
@@ -62,6 +63,8 @@ def test_journey_console_new_type_and_an_invited_firm_contact(
 
     # The contact opens the link in the e-mail, chooses a password and is logged in.
     page.context.clear_cookies()
+    invitation = Invitation.objects.get(email="compras@aserradero.cl")
+    notification_services.invitation_mail_send(invitation_id=invitation.pk)  # the worker's job
     message = mail.outbox[-1]
     assert message.to == ["compras@aserradero.cl"]
     path = re.search(r"https?://[^/\s]+(/invitation/\S+/)", message.body).group(1)

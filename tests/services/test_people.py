@@ -3,6 +3,7 @@ would strand a network, deactivation that ends sessions and tokens."""
 
 import datetime
 import re
+import socket
 
 import pytest
 from django.core import mail
@@ -23,31 +24,60 @@ def _invite(actor, **kwargs):
     return people_services.invitation_create(actor=actor, **kwargs)
 
 
-def _token_from_mail() -> str:
+def _token_from_mail(jobs) -> str:
+    """The link's token in the last invitation mail, once the worker has sent it."""
+    jobs.run("invitation_mail")
     body = mail.outbox[-1].body
     return re.search(r"/invitation/([^/\s]+)/", body).group(1)
 
 
-def test_an_invitation_mails_a_link_once_committed_and_stores_only_its_digest(
-    agency_admin, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        invitation = _invite(agency_admin, language="es")
-    assert mail.outbox == []  # nothing leaves before the commit
-    for callback in callbacks:
-        callback()
+def test_an_invitation_is_mailed_by_a_worker_and_only_its_digest_is_kept(agency_admin, jobs):
+    invitation = _invite(agency_admin, language="es")
+    assert mail.outbox == []  # a job, not a mail inside the request
+    assert [job["args"] for job in jobs.deferred("invitation_mail")] == [
+        {"invitation_id": invitation.pk}  # the token waits in no table, the job's included
+    ]
+    assert jobs.run("invitation_mail") == 1
     assert [m.to for m in mail.outbox] == [["nueva@example.com"]]
     assert "invita" in mail.outbox[0].subject  # in the invitation's language
-    token = _token_from_mail()
+    token = re.search(r"/invitation/([^/\s]+)/", mail.outbox[0].body).group(1)
+    invitation.refresh_from_db()
     assert token not in invitation.token_digest
     assert invitation.token_digest == people_services.token_digest(token)
+    assert people_services.invitation_for_token(token) == invitation
+    assert invitation.history.count() == 1  # the worker's link is not an audit row
     assert invitation.history.first().history_user == agency_admin
 
 
-def test_the_link_works_once(agency_admin, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _invite(agency_admin, first_name="Rosa")
-    token = _token_from_mail()
+def test_an_invitation_withdrawn_before_the_worker_came_is_not_mailed(agency_admin, jobs):
+    invitation = _invite(agency_admin)
+    people_services.invitation_revoke(actor=agency_admin, invitation=invitation)
+    assert jobs.run("invitation_mail") == 1
+    assert mail.outbox == []
+
+
+def test_a_failed_invitation_mail_keeps_no_link_and_the_retry_sends_one(
+    agency_admin, jobs, settings
+):
+    invitation = _invite(agency_admin)
+    before = Invitation.objects.get(pk=invitation.pk).token_digest
+    # The mail server refuses: nothing listens on the port.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_TIMEOUT = "127.0.0.1", 1
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = unused.getsockname()[1]
+    assert jobs.run("invitation_mail") == 0  # the worker's try failed: the job retries later
+    assert Invitation.objects.get(pk=invitation.pk).token_digest == before  # rolled back
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    people_services.invitation_resend(actor=agency_admin, invitation=invitation)
+    token = _token_from_mail(jobs)
+    assert people_services.invitation_for_token(token).pk == invitation.pk
+
+
+def test_the_link_works_once(agency_admin, jobs):
+    _invite(agency_admin, first_name="Rosa")
+    token = _token_from_mail(jobs)
     user = people_services.invitation_accept(token=token, password="una-clave-larga-2026")
     assert (user.username, user.role, user.agency, user.first_name) == (
         "nueva@example.com", User.Role.FACILITATOR, agency_admin.agency, "Rosa"
@@ -59,12 +89,9 @@ def test_the_link_works_once(agency_admin, django_capture_on_commit_callbacks):
     assert User.objects.filter(email="nueva@example.com").count() == 1
 
 
-def test_an_expired_or_withdrawn_link_opens_nothing(
-    agency_admin, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = _invite(agency_admin)
-    token = _token_from_mail()
+def test_an_expired_or_withdrawn_link_opens_nothing(agency_admin, jobs):
+    invitation = _invite(agency_admin)
+    token = _token_from_mail(jobs)
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
@@ -72,9 +99,8 @@ def test_an_expired_or_withdrawn_link_opens_nothing(
         people_services.invitation_accept(token=token, password="una-clave-larga-2026")
     assert error.value.messages == [str(people_services.INVITATION_EXPIRED)]
     # Sent again: a new link, the old one dead.
-    with django_capture_on_commit_callbacks(execute=True):
-        people_services.invitation_resend(actor=agency_admin, invitation=invitation)
-    new_token = _token_from_mail()
+    people_services.invitation_resend(actor=agency_admin, invitation=invitation)
+    new_token = _token_from_mail(jobs)
     assert new_token != token
     with pytest.raises(ValidationError):
         people_services.invitation_accept(token=token, password="una-clave-larga-2026")
@@ -85,13 +111,10 @@ def test_an_expired_or_withdrawn_link_opens_nothing(
     assert not User.objects.filter(email="nueva@example.com").exists()
 
 
-def test_a_weak_password_is_refused_by_the_sites_validators(
-    agency_admin, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        _invite(agency_admin)
+def test_a_weak_password_is_refused_by_the_sites_validators(agency_admin, jobs):
+    _invite(agency_admin)
     with pytest.raises(ValidationError) as error:
-        people_services.invitation_accept(token=_token_from_mail(), password="123")
+        people_services.invitation_accept(token=_token_from_mail(jobs), password="123")
     assert "password" in error.value.message_dict
     assert not User.objects.filter(email="nueva@example.com").exists()
 

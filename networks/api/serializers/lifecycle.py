@@ -155,6 +155,8 @@ class FirmByTaxIdField(serializers.CharField):
 
     def to_internal_value(self, data) -> dict:
         text = super().to_internal_value(data)
+        # The length and NUL-byte checks run before the lookup: PostgreSQL refuses a NUL in a query.
+        self.run_validators(text)
         # Not a RUT: looked up as given (another country's id), or no firm at all.
         with contextlib.suppress(DjangoValidationError):
             text = normalize_rut(text)
