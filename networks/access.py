@@ -17,16 +17,27 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from networks.models import (
+    Agency,
+    ApiToken,
+    Attachment,
     Certification,
     Firm,
     FirmIndicator,
+    GoalActual,
+    Invitation,
+    JointAction,
     JointProject,
     Membership,
     Network,
+    Notification,
+    Payment,
+    Programme,
+    ServiceUptake,
     User,
 )
 
 NOT_AGENCY_STAFF = _("Only staff of the network's agency can do this.")
+AGENCY_ROLES = (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
 
 
 # --- 403 and 404 ----------------------------------------------------------------------------
@@ -128,12 +139,8 @@ def get_network_or_404(user, pk, *, change: bool = False) -> Network:
     Raises Http404 when the user may not see it (so that its existence is not revealed), and
     PermissionDenied (403) when `change` is asked and the user may only look.
     """
-    try:
-        network = (
-            visible_networks(user).select_related("programme__agency", "facilitator").get(pk=pk)
-        )
-    except (Network.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such network.") from None
+    networks = visible_networks(user).select_related("programme__agency", "facilitator")
+    network = get_or_404(networks, pk, "No such network.")
     if change and not can_change_network(user, network):
         raise PermissionDenied
     return network
@@ -156,7 +163,7 @@ def findable_firms(user) -> QuerySet[Firm]:
     """
     role = _role(user)
     unaffiliated = Q(memberships__isnull=True)
-    if role in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+    if role in AGENCY_ROLES:
         if user.agency_id:
             agency_networks = Network.objects.filter(programme__agency_id=user.agency_id)
         else:
@@ -237,7 +244,7 @@ def firms_with_visible_figures(user) -> QuerySet[Firm]:
     role = _role(user)
     if role == User.Role.FIRM_MEMBER:
         return Firm.objects.filter(pk=user.firm_id) if user.firm_id else Firm.objects.none()
-    if role in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+    if role in AGENCY_ROLES:
         return Firm.objects.filter(
             pk__in=Membership.objects.filter(network__in=visible_networks(user)).values("firm_id")
         )
@@ -253,20 +260,24 @@ def _sharing_firm_ids(networks) -> QuerySet:
     return memberships.filter(shares_figures=True).values("firm_id")
 
 
-def readable_indicators(user) -> QuerySet[FirmIndicator]:
-    """The indicator rows this user may read (rules 1 to 4 above). Every page, endpoint and
-    export that shows a firm's figures reads them through this."""
+def _readable_figure_rows(model, user) -> QuerySet:
+    """Rows of a firm's figures (`model`: FirmIndicator, Certification) that this user may
+    read, by rules 1 to 4 above."""
     role = _role(user)
     if role == User.Role.FIRM_MEMBER:
-        if not user.firm_id:
-            return FirmIndicator.objects.none()
-        return FirmIndicator.objects.filter(firm_id=user.firm_id)
-    if role in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+        return model.objects.filter(firm_id=user.firm_id) if user.firm_id else model.objects.none()
+    if role in AGENCY_ROLES:
         networks = visible_networks(user)
-        return FirmIndicator.objects.filter(
+        return model.objects.filter(
             Q(network__in=networks) | Q(firm_id__in=_sharing_firm_ids(networks))
         )
-    return FirmIndicator.objects.none()
+    return model.objects.none()
+
+
+def readable_indicators(user) -> QuerySet[FirmIndicator]:
+    """The indicator rows this user may read. Every page, endpoint and export that shows a
+    firm's figures reads them through this."""
+    return _readable_figure_rows(FirmIndicator, user)
 
 
 def network_readable_indicators(network: Network) -> QuerySet[FirmIndicator]:
@@ -288,11 +299,7 @@ def can_record_firm_figures(user, firm: Firm) -> bool:
 
 
 def is_user_of_firm(user, firm: Firm) -> bool:
-    return (
-        _role(user) == User.Role.FIRM_MEMBER
-        and user.firm_id is not None
-        and user.firm_id == firm.pk
-    )
+    return _role(user) == User.Role.FIRM_MEMBER and firm.pk is not None and user.firm_id == firm.pk
 
 
 def figure_networks(user, firm: Firm) -> QuerySet[Network]:
@@ -306,7 +313,7 @@ def figure_networks(user, firm: Firm) -> QuerySet[Network]:
         return Network.objects.filter(
             pk__in=in_firm.filter(left_on__isnull=True).values("network_id")
         )
-    if _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
+    if _role(user) in AGENCY_ROLES:
         return visible_networks(user).filter(pk__in=in_firm.values("network_id"))
     return Network.objects.none()
 
@@ -324,15 +331,12 @@ def can_share_figures(user, firm: Firm) -> bool:
 
 def get_firm_figures_or_404(user, pk) -> Firm:
     """A firm whose figures the user may see; 404 otherwise (also for other member firms)."""
-    try:
-        return firms_with_visible_figures(user).get(pk=pk)
-    except (Firm.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such firm.") from None
+    return get_or_404(firms_with_visible_figures(user), pk, "No such firm.")
 
 
 def can_register_firm(user) -> bool:
     """Agency people and facilitators register firms when they build networks."""
-    return _role(user) in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
+    return _role(user) in AGENCY_ROLES
 
 
 def can_create_network(user) -> bool:
@@ -343,10 +347,7 @@ def can_create_network(user) -> bool:
 
 def can_export(user) -> bool:
     """Everyone with a role exports what they may see (the exports filter by access)."""
-    return _role(user) in (
-        User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR,
-        User.Role.FIRM_MEMBER,
-    )  # fmt: skip
+    return _role(user) in User.Role.values  # every role; a user without one exports nothing
 
 
 # --- joint actions and support-service take-up ------------------------------------------------
@@ -354,8 +355,6 @@ def can_export(user) -> bool:
 
 def visible_joint_actions(user) -> QuerySet:
     """Joint actions of the networks this user may see; any other one is "not found"."""
-    from networks.models import JointAction
-
     return JointAction.objects.filter(network__in=visible_networks(user))
 
 
@@ -365,8 +364,6 @@ def visible_uptakes(user) -> QuerySet:
     The facilitator and the agency see every row of their networks; a firm member sees only
     their own firm's rows (a firm's use of credit or consulting is its own business).
     """
-    from networks.models import ServiceUptake
-
     uptakes = ServiceUptake.objects.filter(network__in=visible_networks(user))
     if _role(user) == User.Role.FIRM_MEMBER:
         return uptakes.filter(firm_id=user.firm_id)
@@ -376,8 +373,6 @@ def visible_uptakes(user) -> QuerySet:
 def catalogue_agency_ids(user) -> QuerySet:
     """Agencies whose support-service catalogue the user may read: their own agency (staff and
     facilitators) and the agencies of the networks they see (firm members)."""
-    from networks.models import Agency
-
     agencies = Q(pk__in=visible_networks(user).values("programme__agency_id"))
     if _role(user) and getattr(user, "agency_id", None):
         agencies |= Q(pk=user.agency_id)
@@ -391,8 +386,6 @@ def can_manage_catalogue(user) -> bool:
 
 def visible_attachments(user) -> QuerySet:
     """Activity attachments of the networks this user may see: the only way to reach a file."""
-    from networks.models import Attachment
-
     return Attachment.objects.filter(activity__network__in=visible_networks(user))
 
 
@@ -416,8 +409,6 @@ def is_agency_user(user) -> bool:
 def visible_programmes(user) -> QuerySet:
     """Programmes a user may see: every programme of their own agency (agency people), the
     programmes of the networks they see (facilitators and firm members), nothing otherwise."""
-    from networks.models import Programme
-
     if is_agency_user(user):
         return Programme.objects.filter(agency_id=user.agency_id)
     return Programme.objects.filter(pk__in=visible_networks(user).values("programme_id"))
@@ -442,12 +433,9 @@ def get_programme_or_404(user, pk, *, agency_only: bool = True):
     """The programme `pk` as this user may reach it: 404 when they may not see it, 403 when
     `agency_only` and they are not agency people (a facilitator sees the programme's networks
     but not its settings pages)."""
-    from networks.models import Programme
-
-    try:
-        programme = visible_programmes(user).select_related("agency").get(pk=pk)
-    except (Programme.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such programme.") from None
+    programme = get_or_404(
+        visible_programmes(user).select_related("agency"), pk, "No such programme."
+    )
     if agency_only and not is_agency_user(user):
         raise PermissionDenied
     return programme
@@ -462,8 +450,6 @@ def get_admin_programme_or_404(user, pk):
 
 
 # --- the agency console: the agency's people and invitations ---------------------------------
-
-AGENCY_ROLES = (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR)
 
 
 def is_agency_admin(user) -> bool:
@@ -492,8 +478,6 @@ def get_agency_person_or_404(user, pk) -> User:
 
 
 def agency_invitations(user) -> QuerySet:
-    from networks.models import Invitation
-
     if not is_agency_user(user):
         return Invitation.objects.none()
     return Invitation.objects.filter(agency_id=user.agency_id)
@@ -521,8 +505,6 @@ def own_tokens(user) -> QuerySet:
     """The API tokens a user may see and revoke: their own, while they have not expired."""
     from django.utils import timezone
 
-    from networks.models import ApiToken
-
     if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user_id=user.pk).filter(
@@ -532,12 +514,7 @@ def own_tokens(user) -> QuerySet:
 
 def get_own_token_or_404(user, pk):
     """One of the user's own tokens; anybody else's reads as "no such token" (404)."""
-    from networks.models import ApiToken
-
-    try:
-        return own_tokens(user).get(pk=pk)
-    except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such token.") from None
+    return get_or_404(own_tokens(user), pk, "No such token.")
 
 
 # --- corrections: one payment, goal value or set of figures --------------------------------
@@ -547,18 +524,10 @@ def get_payment_or_404(user, pk, *, change: bool = False):
     """A payment as this user may reach it: of a network they see, by a firm whose figures they
     see (another member firm's payments are 404, as its ledger is); 403 for a change by someone
     who may only look (the paying firm itself)."""
-    from networks.models import Payment
-
-    try:
-        payment = (
-            Payment.objects.filter(
-                network__in=visible_networks(user), firm__in=firms_with_visible_figures(user)
-            )
-            .select_related("network__programme", "firm")
-            .get(pk=pk)
-        )
-    except (Payment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such payment.") from None
+    payments = Payment.objects.filter(
+        network__in=visible_networks(user), firm__in=firms_with_visible_figures(user)
+    ).select_related("network__programme", "firm")
+    payment = get_or_404(payments, pk, "No such payment.")
     if change and not can_change_network(user, payment.network):
         raise PermissionDenied
     return payment
@@ -567,16 +536,8 @@ def get_payment_or_404(user, pk, *, change: bool = False):
 def get_goal_actual_or_404(user, pk, *, change: bool = False):
     """A goal's period value in a network the user sees; 403 for a change by whoever may not
     change that network."""
-    from networks.models import GoalActual
-
-    try:
-        actual = (
-            GoalActual.objects.filter(goal__network__in=visible_networks(user))
-            .select_related("goal__network__programme")
-            .get(pk=pk)
-        )
-    except (GoalActual.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such value.") from None
+    actuals = GoalActual.objects.filter(goal__network__in=visible_networks(user))
+    actual = get_or_404(actuals.select_related("goal__network__programme"), pk, "No such value.")
     if change and not can_change_network(user, actual.goal.network):
         raise PermissionDenied
     return actual
@@ -594,10 +555,9 @@ def can_correct_figures(user, report) -> bool:
 def get_firm_indicator_or_404(user, pk, *, change: bool = False):
     """One report of a firm's figures that this user may read (`readable_indicators`; 404
     otherwise); 403 for a change by someone who may read it but not correct it."""
-    try:
-        report = readable_indicators(user).select_related("firm", "network").get(pk=pk)
-    except (FirmIndicator.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such figures.") from None
+    report = get_or_404(
+        readable_indicators(user).select_related("firm", "network"), pk, "No such figures."
+    )
     if change and not can_correct_figures(user, report):
         raise PermissionDenied
     return report
@@ -608,19 +568,12 @@ def get_firm_indicator_or_404(user, pk, *, change: bool = False):
 
 def own_notifications(user):
     """A user's own notifications: the inbox shows no one else's."""
-    from networks.models import Notification
-
     return Notification.objects.filter(recipient=user)
 
 
 def get_own_notification_or_404(user, pk):
     """One of the user's own notifications; anybody else's reads as "no such notification"."""
-    from networks.models import Notification
-
-    try:
-        return own_notifications(user).get(pk=pk)
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such notification.") from None
+    return get_or_404(own_notifications(user), pk, "No such notification.")
 
 
 def can_see_failed_mails(user) -> bool:
@@ -632,20 +585,8 @@ def can_see_failed_mails(user) -> bool:
 
 
 def readable_certifications(user) -> QuerySet[Certification]:
-    """The certification rows this user may read: the same rule as `readable_indicators`
-    (the firm reads all of its own; a network's facilitator and agency read those recorded
-    for their networks, and the rest where the firm shares its figures with the network)."""
-    role = _role(user)
-    if role == User.Role.FIRM_MEMBER:
-        if not user.firm_id:
-            return Certification.objects.none()
-        return Certification.objects.filter(firm_id=user.firm_id)
-    if role in (User.Role.AGENCY_ADMIN, User.Role.AGENCY_STAFF, User.Role.FACILITATOR):
-        networks = visible_networks(user)
-        return Certification.objects.filter(
-            Q(network__in=networks) | Q(firm_id__in=_sharing_firm_ids(networks))
-        )
-    return Certification.objects.none()
+    """The certification rows this user may read: the rule of `readable_indicators`."""
+    return _readable_figure_rows(Certification, user)
 
 
 def network_readable_certifications(network: Network) -> QuerySet[Certification]:
@@ -658,10 +599,8 @@ def network_readable_certifications(network: Network) -> QuerySet[Certification]
 def get_certification_or_404(user, pk, *, change: bool = False) -> Certification:
     """A certification this user may read (404 otherwise); 403 for a change by a reader who
     may not correct it (where it was recorded: `can_correct_figures`)."""
-    try:
-        row = readable_certifications(user).select_related("firm", "network").get(pk=pk)
-    except (Certification.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such certification.") from None
+    rows = readable_certifications(user).select_related("firm", "network")
+    row = get_or_404(rows, pk, "No such certification.")
     if change and not can_correct_figures(user, row):
         raise PermissionDenied
     return row

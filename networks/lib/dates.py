@@ -27,3 +27,11 @@ def first_of_month(day: datetime.date) -> datetime.date:
 
 def last_of_month(day: datetime.date) -> datetime.date:
     return add_months(first_of_month(day), 1) - datetime.timedelta(days=1)
+
+
+def day(value: datetime.date) -> str:
+    """A date as the reader's language writes it ("4 Apr 2024", "4 abr 2024"), for messages
+    that name a date; the API's data and the exports keep ISO dates."""
+    from django.utils.formats import date_format
+
+    return date_format(value)

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from networks import access
 from networks.files.uploads import check_upload
-from networks.lib.dates import add_months
+from networks.lib.dates import add_months, day
 from networks.models import (
     Activity,
     ActivityType,
@@ -124,20 +124,19 @@ def _validate(
     else:
         limit = latest_allowed_date()
         if date > limit:
-            errors["date"] = [ACTIVITY_DATE_TOO_FAR % {"limit": limit.isoformat()}]
+            errors["date"] = [ACTIVITY_DATE_TOO_FAR % {"limit": day(limit)}]
     if type_ok and type.slug == HOST_REQUIRED_ACTIVITY and host_firm is None:
         errors["host_firm"] = [ACTIVITY_HOST_REQUIRED]
     if date is not None and (host_firm is not None or attendees):
         members = member_ids_on(network, date)
         if host_firm is not None and host_firm.pk not in members:
             errors["host_firm"] = [
-                ACTIVITY_HOST_NOT_MEMBER % {"firm": host_firm.name, "date": date.isoformat()}
+                ACTIVITY_HOST_NOT_MEMBER % {"firm": host_firm.name, "date": day(date)}
             ]
         outsiders = sorted(firm.name for firm in attendees if firm.pk not in members)
         if outsiders:
             errors["attendees"] = [
-                ACTIVITY_ATTENDEES_NOT_MEMBERS
-                % {"date": date.isoformat(), "firms": ", ".join(outsiders)}
+                ACTIVITY_ATTENDEES_NOT_MEMBERS % {"date": day(date), "firms": ", ".join(outsiders)}
             ]
     if errors:
         raise ValidationError(errors)

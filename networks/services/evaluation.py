@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
+from networks.lib.dates import day
 from networks.models import Criterion, Evaluation, EvaluationResult, Network, User
 
 EVALUATION_DATE_IN_FUTURE = _("The evaluation date cannot be in the future.")
@@ -37,7 +38,7 @@ def evaluation_record(
         errors.append(EVALUATION_DATE_IN_FUTURE)
     elif date < (network.term_start or network.created_on):
         began = network.term_start or network.created_on
-        errors.append(EVALUATION_BEFORE_NETWORK % {"date": began.isoformat()})
+        errors.append(EVALUATION_BEFORE_NETWORK % {"date": day(began)})
     criteria = {c.pk: c for c in Criterion.objects.filter(programme=network.programme_id,
                                                          is_active=True)}  # fmt: skip
     answered = {}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
+from networks.lib.dates import day
 from networks.lib.limits import TEXT_MAX_LENGTH
 from networks.models import CheckIn, Network, User
 from networks.rules import MAX_INTEGER
@@ -62,13 +63,13 @@ def check_in_record(
     elif date > timezone.localdate():
         errors["date"] = [CHECK_IN_DATE_IN_FUTURE]
     elif date < locked.handed_over_on:
-        errors["date"] = [CHECK_IN_BEFORE_HANDOVER % {"date": locked.handed_over_on.isoformat()}]
+        errors["date"] = [CHECK_IN_BEFORE_HANDOVER % {"date": day(locked.handed_over_on)}]
     else:
         year = independence_selectors.year_after_handover(locked, date)
         years = locked.programme.check_in_years
         if year > years:
             errors["date"] = [
-                CHECK_IN_PAST_THE_YEARS % {"years": years, "date": date.isoformat(), "year": year}
+                CHECK_IN_PAST_THE_YEARS % {"years": years, "date": day(date), "year": year}
             ]
         elif CheckIn.objects.filter(network=locked, year=year).exists():
             errors["date"] = [CHECK_IN_YEAR_RECORDED % {"year": year}]

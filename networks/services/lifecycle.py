@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
-from networks.lib.dates import add_months
+from networks.lib.dates import add_months, day
 from networks.models import (
     Application,
     ApplicationEvent,
@@ -234,7 +234,7 @@ def membership_remove(
     left_on = left_on or timezone.localdate()
     if left_on < membership.joined_on:
         raise ValidationError(
-            {"left_on": MEMBER_LEFT_BEFORE_JOINED % {"date": membership.joined_on.isoformat()}}
+            {"left_on": MEMBER_LEFT_BEFORE_JOINED % {"date": day(membership.joined_on)}}
         )
     membership.left_on, membership.leave_reason = left_on, reason
     membership.save(update_fields=["left_on", "leave_reason"])
@@ -284,9 +284,7 @@ def _goal_errors(network, horizon, title, due_date, baseline, target) -> dict:
         limit = add_months(today, GOAL_HORIZON_MONTHS[horizon])
         if not today <= due_date <= limit:
             label = Goal.Horizon(horizon).label
-            errors["due_date"] = [
-                GOAL_DUE_OUT_OF_HORIZON % {"horizon": label, "limit": limit.isoformat()}
-            ]
+            errors["due_date"] = [GOAL_DUE_OUT_OF_HORIZON % {"horizon": label, "limit": day(limit)}]
     if horizon not in Goal.Horizon.values:
         errors["horizon"] = [_("Choose short or medium term.")]
     if not (title or "").strip():
@@ -584,9 +582,7 @@ def manager_replace(
     if not (reason or "").strip():
         errors["reason"] = [MANAGER_REPLACE_REASON_REQUIRED]
     if start and start < current.start_date:
-        errors["start_date"] = [
-            MANAGER_START_BEFORE_CURRENT % {"date": current.start_date.isoformat()}
-        ]
+        errors["start_date"] = [MANAGER_START_BEFORE_CURRENT % {"date": day(current.start_date)}]
     if errors:
         raise ValidationError(errors)
     current.end_date, current.end_reason = start, reason.strip()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from networks import access
-from networks.lib.dates import add_months, first_of_month, last_of_month
+from networks.lib.dates import add_months, day, first_of_month, last_of_month
 from networks.lib.money import round_money, split
 from networks.models import (
     Due,
@@ -370,11 +370,11 @@ def _term_change(network, actor, new_due, reason, kind, agency_percent=None) -> 
     if new_due is None:
         errors["new_due_date"] = [_("Give the new due date.")]
     elif kind == TermChange.Kind.EXTENSION and new_due <= current:
-        errors["new_due_date"] = [EXTENSION_NOT_LATER % {"date": current.isoformat()}]
+        errors["new_due_date"] = [EXTENSION_NOT_LATER % {"date": day(current)}]
     elif kind == TermChange.Kind.EARLY_HANDOVER and new_due >= current:
-        errors["new_due_date"] = [EARLY_NOT_EARLIER % {"date": current.isoformat()}]
+        errors["new_due_date"] = [EARLY_NOT_EARLIER % {"date": day(current)}]
     elif new_due < locked.term_start:
-        errors["new_due_date"] = [EARLY_BEFORE_START % {"date": locked.term_start.isoformat()}]
+        errors["new_due_date"] = [EARLY_BEFORE_START % {"date": day(locked.term_start)}]
     if errors:
         raise ValidationError(errors)
     change = TermChange.objects.create(
@@ -397,7 +397,7 @@ def _handover_errors(network, date, manager, monthly_salary, commitments) -> lis
     if date is None:
         errors.append(str(_("Give the handover date.")))
     elif network.handover_due and date < network.handover_due:
-        errors.append(str(HANDOVER_TOO_EARLY % {"due": network.handover_due.isoformat()}))
+        errors.append(str(HANDOVER_TOO_EARLY % {"due": day(network.handover_due)}))
     for messages in manager_errors(network, manager, monthly_salary, date).values():
         errors.extend(str(m) for m in messages)
     active = {m.firm_id: m.firm for m in Membership.objects.filter(

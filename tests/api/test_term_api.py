@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from networks.lib.dates import add_months
+from networks.lib.dates import add_months, day
 from networks.models import Handover, Membership, Network, Payment, TermChange
 from networks.services import term as T
 from tests import factories
@@ -229,7 +229,7 @@ def test_handover_refusals(api, facilitator, running, change, message):
     body = handover_body(running, shares=change.get("shares"))
     if change.get("date") == "today":
         body["date"] = timezone.localdate().isoformat()
-        message = T.HANDOVER_TOO_EARLY % {"due": running.handover_due.isoformat()}
+        message = T.HANDOVER_TOO_EARLY % {"due": day(running.handover_due)}
     if message == "negative":
         message = T.HANDOVER_SHARE_NEGATIVE % {"firm": firms[0].name}
     response = api.post(url(running, "handover"), body, format="json")
@@ -246,7 +246,7 @@ def test_handover_lists_every_reason(api, facilitator, running):
     response = api.post(url(running, "handover"), body, format="json")
     assert response.json() == {
         "non_field_errors": [
-            str(T.HANDOVER_TOO_EARLY % {"due": running.handover_due.isoformat()}),
+            str(T.HANDOVER_TOO_EARLY % {"due": day(running.handover_due)}),
             str(T.HANDOVER_FIRM_MISSING % {"firm": firms[0].name}),
             str(T.HANDOVER_SHARES_NOT_100 % {"total": "90"}),
         ]
@@ -331,7 +331,7 @@ def test_extension_rules_give_the_services_messages(api, officer, running):
     assert response.status_code == 400
     assert response.json() == {
         "reason": [str(T.EXTENSION_REASON_REQUIRED)],
-        "new_due_date": [str(T.EXTENSION_NOT_LATER % {"date": running.handover_due.isoformat()})],
+        "new_due_date": [str(T.EXTENSION_NOT_LATER % {"date": day(running.handover_due)})],
     }
     response = api.post(url(running, "extend-term"), {"reason": "x"}, format="json")
     assert response.status_code == 400 and "new_due_date" in response.json()

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from networks.files.uploads import UPLOAD_TYPE_REFUSED
-from networks.lib.dates import add_months
+from networks.lib.dates import add_months, day
 from networks.models import Activity, ActivityType, Attachment, Attendance, Membership, Network
 from networks.services import activities as A
 from networks.services.common import ConflictError
@@ -100,7 +100,7 @@ def test_date_at_most_a_year_ahead(network, facilitator, firms):
     assert log(network, facilitator, date=limit).date == limit
     with pytest.raises(ValidationError) as err:
         log(network, facilitator, date=limit + datetime.timedelta(days=1))
-    assert errors(err) == {"date": [A.ACTIVITY_DATE_TOO_FAR % {"limit": limit.isoformat()}]}
+    assert errors(err) == {"date": [A.ACTIVITY_DATE_TOO_FAR % {"limit": day(limit)}]}
     assert Activity.objects.count() == 1
 
 
@@ -120,7 +120,7 @@ def test_attendees_must_be_members_on_the_date(network, facilitator, firms):
             attendees=[firms[0], joined_later.firm, left_before.firm, stranger],
         )  # fmt: skip
     names = ", ".join(sorted([joined_later.firm.name, left_before.firm.name, stranger.name]))
-    message = A.ACTIVITY_ATTENDEES_NOT_MEMBERS % {"date": "2025-05-10", "firms": names}
+    message = A.ACTIVITY_ATTENDEES_NOT_MEMBERS % {"date": "10 May 2025", "firms": names}
     assert errors(err) == {"attendees": [message]}
     assert not Activity.objects.exists() and not Attendance.objects.exists()
     # The day a firm leaves, it is still a member.
@@ -137,7 +137,7 @@ def test_factory_visit_needs_a_host_that_is_a_member(network, facilitator, firms
     with pytest.raises(ValidationError) as err:
         log(network, facilitator, type=visit, host_firm=stranger)
     assert errors(err) == {
-        "host_firm": [A.ACTIVITY_HOST_NOT_MEMBER % {"firm": stranger.name, "date": today}]
+        "host_firm": [A.ACTIVITY_HOST_NOT_MEMBER % {"firm": stranger.name, "date": day(today)}]
     }
     assert log(network, facilitator, type=visit, host_firm=firms[0]).host_firm == firms[0]
 

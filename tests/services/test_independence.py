@@ -53,7 +53,7 @@ def test_check_in_rules_list_every_problem(network):
         record(network, network.facilitator, datetime.date(2025, 1, 1), members=-1,
                still_meeting=None)  # fmt: skip
     assert err.value.message_dict == {
-        "date": [str(S.CHECK_IN_BEFORE_HANDOVER % {"date": "2025-03-10"})],
+        "date": [str(S.CHECK_IN_BEFORE_HANDOVER % {"date": "10 Mar 2025"})],
         "still_meeting": [str(S.ANSWER_REQUIRED)],
         "members": [str(S.CHECK_IN_COUNT_INVALID)],
     }
@@ -69,7 +69,7 @@ def test_only_for_the_programmes_years(network):
     with pytest.raises(ValidationError) as err:
         record(network, network.facilitator, datetime.date(2024, 6, 1))
     assert err.value.message_dict == {"date": [str(S.CHECK_IN_PAST_THE_YEARS % {
-        "years": 2, "date": "2024-06-01", "year": 3})]}  # fmt: skip
+        "years": 2, "date": "1 Jun 2024", "year": 3})]}  # fmt: skip
     assert record(network, network.facilitator, datetime.date(2023, 6, 1)).year == 2
 
 

@@ -356,7 +356,7 @@ def test_handover_refusals_list_every_reason(running, facilitator):
     with pytest.raises(ValidationError) as err:
         propose(running, facilitator, date=datetime.date(2026, 6, 1), commitments=shares)
     assert err.value.messages == [
-        str(T.HANDOVER_TOO_EARLY % {"due": "2027-01-15"}),
+        str(T.HANDOVER_TOO_EARLY % {"due": "15 Jan 2027"}),
         str(T.HANDOVER_SHARE_NEGATIVE % {"firm": firms[8].name}),
         str(T.HANDOVER_FIRM_NOT_MEMBER % {"firm": outsider.name}),
         str(T.HANDOVER_FIRM_MISSING % {"firm": firms[9].name}),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tests import factories
-from tests.builders import days_ago
+from tests.builders import days_ago, term_network
 from tests.factories import FirmIndicatorFactory
 
 
@@ -47,3 +47,16 @@ def elsewhere(member_firm, other_network):
 
 def network_indicators_url(network):
     return reverse("networks:network-indicators", args=[network.pk])
+
+
+@pytest.fixture
+def running(network, officer, member_firm):
+    """31 months charged: the handover is due in at most 6 months (the first warning); 11
+    members, each of which paid its first month only."""
+    return term_network(network, officer)
+
+
+@pytest.fixture
+def young(network, officer, member_firm):
+    """Two months into the term: enough for the access checks, quick to build."""
+    return term_network(network, officer, months=2, pay=False)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.lib.dates import add_months
+from networks.lib.dates import add_months, day
 from networks.models import Diagnosis, Goal
 from networks.services.lifecycle import APPLICATION_UNDER_REVIEW, GOAL_TITLE_REQUIRED
 from tests import builders, factories
@@ -132,7 +132,7 @@ def test_goal_out_of_horizon_is_explained(client, facilitator, network):
     late = add_months(timezone.localdate(), 20).isoformat()
     response = client.post(reverse("networks:goal-create", args=[network.pk]),
                            {**GOAL, "due_date": late})  # fmt: skip
-    limit = add_months(timezone.localdate(), 12).isoformat()
+    limit = day(add_months(timezone.localdate(), 12))
     assert shows(response, GOAL_DUE_OUT_OF_HORIZON % {
         "horizon": "short term (within 12 months)", "limit": limit})  # fmt: skip
     assert not Goal.objects.exists()

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from networks.lib.dates import day
 from networks.models import ManagerAppointment, Network, PhaseTransition
 from networks.services.lifecycle import (
     APPLICATION_NOT_APPROVED,
@@ -137,7 +138,7 @@ def test_replacement_cannot_start_before_the_current_manager(client, officer, ne
             "reason": "r",
         },
     )
-    message = MANAGER_START_BEFORE_CURRENT % {"date": start.isoformat()}
+    message = MANAGER_START_BEFORE_CURRENT % {"date": day(start)}
     assert response.context["form"].errors["start_date"] == [message]
     assert ManagerAppointment.objects.count() == 1
 
