@@ -4,6 +4,7 @@ Every step looks up what exists first (by username, tax id or name), so running 
 nothing. Names, places and sectors are Chilean and plausible; tax ids are valid RUTs.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,8 +14,10 @@ from networks.lib import typology
 from networks.lib.dates import add_months
 from networks.lib.taxid import rut_check_digit
 from networks.models import Agency, Application, Firm, Membership, Network, Programme, User
-from networks.seed import demo_history, demo_records
+from networks.seed import demo_dates, demo_history, demo_records
+from networks.seed.demo_texts import NETWORK_TEXTS, RETURN_REASON
 from networks.services import firms as firm_services
+from networks.services import joint_actions as joint_action_services
 from networks.services import lifecycle as lifecycle_services
 from networks.services import programmes as programme_services
 
@@ -184,10 +187,13 @@ PEOPLE = {
     "facilitator.biobio": ("Daniela", "Mella", User.Role.FACILITATOR, "SERCOTEC Biobío"),
 }
 
-# username -> (first name, last name, network name of their firm)
+# username -> (first name, last name, network name of their firm, which member firm: the
+# n-th by tax id). `firm` and `firm3` work for two firms of one network, so that one logs a
+# joint action and the other confirms it.
 FIRM_PEOPLE = {
-    "firm": ("Luis", "González", "Muebleros de Talca"),
-    "firm2": ("Ana", "Rojas", "Apicultores del Maule"),
+    "firm": ("Luis", "González", "Muebleros de Talca", 0),
+    "firm3": ("Pedro", "Muñoz", "Muebleros de Talca", 1),
+    "firm2": ("Ana", "Rojas", "Apicultores del Maule", 0),
 }
 
 OPERATOR = "operator"
@@ -201,6 +207,7 @@ LOGINS = (
     ("facilitator", "facilitator, Maule (Talca, Curicó, Vichuquén)"),
     ("facilitator2", "facilitator, Maule (Linares, Cauquenes, San Clemente, Pilén)"),
     ("firm", "member firm of Muebleros de Talca"),
+    ("firm3", "another member firm of Muebleros de Talca (confirms firm's joint action)"),
     ("firm2", "member firm of Apicultores del Maule"),
 )
 
@@ -235,19 +242,11 @@ SALARY = Decimal("1400000")
 
 
 def _diagnosis(network, actor, ratings) -> None:
+    texts = NETWORK_TEXTS[network.name]
     fields = {
-        "problems": (
-            "Firms work alone: each buys inputs in small lots at high prices, machines are old "
-            "and nobody can take a large order."
-        ),
-        "opportunities": (
-            "Regional buyers ask for larger, steady volumes with quality certificates; a "
-            "SERCOTEC fund co-finances shared equipment."
-        ),
-        "collaboration_basis": (
-            "The owners know each other from the local association, already share a supplier "
-            "and agree on a first joint purchase."
-        ),
+        "problems": texts["problems"],
+        "opportunities": texts["opportunities"],
+        "collaboration_basis": texts["basis"],
     }
     if ratings:
         fields.update(zip(typology.DIMENSIONS, ratings, strict=True))
@@ -255,16 +254,13 @@ def _diagnosis(network, actor, ratings) -> None:
 
 
 def _goals(network, actor, today) -> None:
-    lifecycle_services.goal_create(
-        network=network, actor=actor, horizon="short", title=("Joint purchase of inputs"),
-        indicator=("Member firms buying inputs together"), unit=("firms"),
-        baseline=Decimal("0"), target=Decimal("8"), due_date=add_months(today, 10),
-    )  # fmt: skip
-    lifecycle_services.goal_create(
-        network=network, actor=actor, horizon="medium", title=("Joint sales to new markets"),
-        indicator=("Annual joint sales"), unit="CLP", baseline=Decimal("0"),
-        target=Decimal("120000000"), due_date=add_months(today, 30),
-    )  # fmt: skip
+    texts = NETWORK_TEXTS[network.name]
+    for horizon, months in (("short", 10), ("medium", 30)):
+        title, indicator, unit, target = texts[horizon]
+        lifecycle_services.goal_create(
+            network=network, actor=actor, horizon=horizon, title=title, indicator=indicator,
+            unit=unit, baseline=Decimal("0"), target=target, due_date=add_months(today, months),
+        )  # fmt: skip
 
 
 def _lifecycle(network, spec, people) -> None:
@@ -290,8 +286,7 @@ def _lifecycle(network, spec, people) -> None:
     if stage == "returned":
         lifecycle_services.application_decide(
             application=application, actor=officer, decision="return",
-            reason=("The medium-term goal needs a market study behind its target. Add the "
-                     "expected buyers and volumes."),
+            reason=RETURN_REASON,
         )  # fmt: skip
         return
     lifecycle_services.application_decide(
@@ -300,6 +295,23 @@ def _lifecycle(network, spec, people) -> None:
     lifecycle_services.manager_appoint(
         network=network, person=facilitator, actor=officer,
         start=add_months(today, -months_ago), monthly_salary=SALARY,
+    )  # fmt: skip
+
+
+def _waiting_joint_action(network, logger: User, partner: User) -> None:
+    """A joint action that `logger`'s firm logged last week with `partner`'s firm, still
+    waiting for the partner's confirmation: the demo's confirmation flow starts here."""
+    title = "Compra conjunta de barniz al agua"
+    if network.joint_actions.filter(title=title).exists():
+        return
+    others = network.memberships.exclude(firm__in=[logger.firm, partner.firm]).order_by(
+        "firm__tax_id"
+    )
+    joint_action_services.joint_action_log(
+        network=network, actor=logger, type=network.programme.joint_action_types.get(
+            slug="joint_purchasing"
+        ), title=title, firms=[logger.firm, partner.firm, others.first().firm],
+        status="under_way", start_date=timezone.localdate() - datetime.timedelta(days=6),
     )  # fmt: skip
 
 
@@ -361,6 +373,7 @@ def build(*, password: str) -> list[str]:
                 )
         _lifecycle(network, spec, people)
         stage = STAGES[spec.name][0]
+        waiting_days = {"submitted": 12, "returned": 40}.get(stage, 0)
         if stage in ("consolidation", "independence"):
             biobio = spec.agency == "SERCOTEC Biobío"
             demo_history.build_history(
@@ -373,10 +386,15 @@ def build(*, password: str) -> list[str]:
                 network, facilitator=facilitator,
                 officer=people["officer.biobio" if biobio else "officer"],
             )  # fmt: skip
+        network.refresh_from_db()
+        demo_dates.date_the_past(
+            network, submitted_on=today - datetime.timedelta(days=waiting_days)
+        )
 
-    for username, (first, last, network_name) in FIRM_PEOPLE.items():
-        firm = networks[network_name].memberships.order_by("firm__tax_id").first().firm
-        _user(
+    firm_users = {}
+    for username, (first, last, network_name, index) in FIRM_PEOPLE.items():
+        firm = networks[network_name].memberships.order_by("firm__tax_id")[index].firm
+        firm_users[username] = _user(
             username,
             password,
             first_name=first,
@@ -385,6 +403,8 @@ def build(*, password: str) -> list[str]:
             role=User.Role.FIRM_MEMBER,
             firm=firm,
         )
+
+    _waiting_joint_action(networks["Muebleros de Talca"], firm_users["firm"], firm_users["firm3"])
 
     lines = [f"Demo logins (password: {password}):"]
     lines += [f"  {username:<18} {what}" for username, what in LOGINS]

@@ -27,6 +27,14 @@ from networks.models import (
     SupportService,
     User,
 )
+from networks.seed.demo_texts import (
+    ACTIVITY_DESCRIPTION,
+    ACTIVITY_OUTCOMES,
+    ACTIVITY_PLAN,
+    JOINT_OUTCOME,
+    JOINT_PLAN,
+    NETWORK_TEXTS,
+)
 from networks.selectors import independence as independence_selectors
 from networks.selectors.evaluation import suggestions
 from networks.services import activities as activity_services
@@ -37,24 +45,6 @@ from networks.services import progress as progress_services
 from networks.services import support as support_services
 from networks.services import term as term_services
 
-ACTIVITY_PLAN = [
-    ("group_workshop", "Workshop: costing and prices", "Sede de la asociación"),
-    ("factory_visit", "Visit to the workshop of {host}", "{commune}"),
-    ("training", "Course: quality control basics", "Centro de capacitación"),
-    ("diagnosis_session", "Group diagnosis session", "Sede de la asociación"),
-    ("agency_meeting", "Meeting with SERCOTEC and CORFO", "Oficina regional SERCOTEC"),
-    ("trade_fair", "Regional trade fair", "Recinto ferial"),
-    ("group_travel", "Group trip to suppliers in Santiago", "Santiago"),
-]
-JOINT_PLAN = [
-    ("joint_purchasing", "Joint purchase of inputs", Decimal("4800000")),
-    ("shared_order", "Large order shared among members", Decimal("12500000")),
-    ("trade_fair", "Shared stand at the regional fair", Decimal("3200000")),
-    ("shared_equipment", "Shared machine for finishing", Decimal("9600000")),
-    ("certification", "Group certification process", Decimal("6000000")),
-    ("joint_marketing", "Common brand and catalogue", Decimal("2500000")),
-    ("group_export", "First group shipment abroad", Decimal("18000000")),
-]
 SERVICES = [
     ("SERCOTEC Maule", "Capacitación en gestión", "training"),
     ("CORFO", "Crédito de fomento", "credit"),
@@ -109,6 +99,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
     joint_types = {t.slug: t for t in JointActionType.objects.filter(programme=network.programme)}
     catalogue = _catalogue(network.programme.agency, officer)
     total_months = max(1, (end.year - start.year) * 12 + end.month - start.month)
+    words = NETWORK_TEXTS[network.name]
 
     # Activities: one or two a month, attendance growing as the group knits together.
     month = 0
@@ -130,11 +121,10 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
                 attendees.append(host)
             activity_services.activity_log(
                 network=network, actor=facilitator, type=activity_types[slug],
-                title=title.format(host=host.name if host else ""), date=date,
+                title=title.format(host=host.name if host else "", **words), date=date,
                 place=place.format(commune=network.commune), host_firm=host,
                 attendees=attendees, cost=Decimal(rng.randrange(80, 900) * 1000),
-                description="Prepared with the group at the previous meeting.",
-                outcomes="Agreements recorded in the minutes; next steps assigned.",
+                description=ACTIVITY_DESCRIPTION, outcomes=ACTIVITY_OUTCOMES,
             )  # fmt: skip
         month += 1
         day = add_months(start, month) + datetime.timedelta(days=rng.randrange(5, 20))
@@ -142,6 +132,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
     # Joint actions, roughly one a quarter, logged by a member firm.
     for index, quarter_start in enumerate(range(2, total_months, 3)):
         slug, title, value = JOINT_PLAN[index % len(JOINT_PLAN)]
+        title = title.format(**words)
         begun = add_months(start, quarter_start)
         if begun > end:
             break
@@ -154,7 +145,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
             firms=partners, status=status, start_date=begun,
             end_date=add_months(begun, 2) if status == "done" else None,
             value=value if status == "done" else Decimal(0),
-            outcome="Lower unit costs and a larger order book." if status == "done" else "",
+            outcome=JOINT_OUTCOME if status == "done" else "",
         )  # fmt: skip
         # Older actions are confirmed by every partner; the newest still wait for some.
         for firm in partners[1:] if age > 120 else partners[1:3]:
@@ -170,7 +161,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
             network=network, actor=facilitator, firm=firm, service=catalogue[category],
             date=add_months(start, 1 + index * 2) if add_months(start, 1 + index * 2) <= end
             else end, status=status, referred_by_facilitator=index != 4,
-            result="Course finished by two workers." if status == "completed" else "",
+            result="Curso terminado por dos trabajadores." if status == "completed" else "",
         )  # fmt: skip
 
     # Goal actuals every quarter, moving towards the target.
@@ -183,7 +174,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
             value = goal.baseline + (goal.target - goal.baseline) * Decimal(str(round(share, 2)))
             progress_services.goal_actual_record(
                 goal=goal, actor=facilitator, period_end=period_end, value=value.quantize(1),
-                comment="Measured at the quarterly meeting.",
+                comment="Medido en la reunión trimestral.",
             )  # fmt: skip
 
     # Firm indicators: a baseline at the start, then a follow-up each year.
@@ -215,7 +206,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
         for criterion in Criterion.objects.filter(programme=network.programme, is_active=True):
             hint = found.get(criterion.suggestion)
             met = hint.met if hint else rng.random() < 0.4
-            results.append((criterion, met, str(hint.why) if hint else "Seen at the visit."))
+            results.append((criterion, met, str(hint.why) if hint else "Constatado en la visita."))
         evaluation_services.evaluation_record(
             network=network, actor=officer, date=date, results=results
         )
@@ -238,7 +229,7 @@ def build_history(network: Network, *, facilitator, officer, reviewer, independe
                 network=network, actor=facilitator, date=today, still_meeting=True,
                 manager_paid=True, members=initial["members"],
                 joint_actions=initial["joint_actions"],
-                notes="Monthly meetings go on; the firms pay the manager's whole salary.",
+                notes="Siguen las reuniones mensuales; las empresas pagan todo el sueldo del gestor.",
             )  # fmt: skip
 
     # Dues every month, paid a few days later, except two firms behind for some months.

@@ -76,6 +76,39 @@ def test_demo_firm_users_belong_to_the_right_networks(settings):
     assert Network.objects.filter(
         memberships__firm=firm2.firm, facilitator__username="facilitator2"
     ).exists()
+    # `firm` and `firm3` work for two firms of one network: firm logged a joint action that
+    # waits for firm3's confirmation (the confirmation flow can be shown with demo logins).
+    firm3 = User.objects.get(username="firm3")
+    assert firm3.firm != firm.firm and firm3.check_password("profo-demo-2026")
+    talca = Network.objects.get(name="Muebleros de Talca")
+    assert {firm.firm, firm3.firm} <= {m.firm for m in talca.memberships.all()}
+    waiting = JointActionParticipant.objects.get(
+        joint_action__network=talca, joint_action__logged_by_firm=firm.firm, firm=firm3.firm,
+        confirmed_at__isnull=True,
+    )  # fmt: skip
+    assert waiting.joint_action.title == "Compra conjunta de barniz al agua"
+
+
+def test_the_demos_past_is_dated_as_it_happened_and_written_in_spanish(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    for network in Network.objects.exclude(term_start=None):
+        application = network.application
+        # Approved before the term began, submitted before that; not all stamped today.
+        assert application.submitted_at.date() < application.decided_at.date() < network.term_start
+        assert network.transitions.get(to_phase="consolidation").at.date() == network.term_start
+        first = network.activities.order_by("date").first()
+        assert timezone.localtime(first.created_at).date() == first.date
+        assert first.history.earliest().history_date.date() == first.date
+    talca, metal = (Network.objects.get(name=n) for n in ("Muebleros de Talca",
+                                                          "Metalmecánica de Talcahuano"))  # fmt: skip
+    assert "madera" in talca.diagnoses.first().problems
+    assert talca.diagnoses.first().problems != metal.diagnoses.first().problems
+    assert {g.title for g in talca.goals.all()} == {
+        "Compra conjunta de madera seca", "Ventas conjuntas a tiendas de Santiago"
+    }  # fmt: skip
+    assert talca.activities.filter(title="Taller de costos y precios de muebles").exists()
+    assert metal.joint_actions.filter(title="Compra conjunta de acero y soldadura").exists()
 
 
 def test_seed_demo_refuses_with_debug_off(settings):
