@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from networks.files.uploads import UPLOAD_TYPE_REFUSED
+from networks.lib.dates import day
 from networks.models import Activity, Attachment, Attendance, Network
 from networks.selectors import network_page
 from networks.services import activities as A
@@ -258,7 +259,7 @@ def test_form_shows_the_services_messages(client, facilitator, network, firms):
     assert errors["cost"] == [str(A.ACTIVITY_COST_NEGATIVE)]
     assert errors["attendees"] == [
         A.ACTIVITY_ATTENDEES_NOT_MEMBERS
-        % {"date": timezone.localdate().isoformat(), "firms": stranger_member.name}
+        % {"date": day(timezone.localdate()), "firms": stranger_member.name}
     ]
     assert not Activity.objects.exists()
 
