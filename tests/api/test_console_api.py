@@ -90,3 +90,25 @@ def test_invitations_and_people_through_the_api(
                                             "firm": member_firm.pk, "admin": True},
                    format="json")  # fmt: skip
     assert bad.status_code == 400 and "admin" in bad.json()
+
+
+def test_a_preview_of_an_invalid_change_is_refused_as_the_change_would_be(
+    api, agency_admin, network
+):
+    """`"preview": true` checks the change as saving it would: the same field errors, 400, and
+    nothing saved; a valid preview answers the effects and saves nothing, no audit row either."""
+    api.force_authenticate(agency_admin)
+    url = f"/api/v1/programmes/{network.programme_id}/"
+    change = {"min_firms": 40, "currency": "us1", "agency_share_schedule": [70, 150]}
+    saved = api.patch(url, {**change, "reason": "x"}, format="json")
+    previewed = api.patch(url, {**change, "preview": True}, format="json")
+    assert saved.status_code == previewed.status_code == 400
+    assert set(previewed.json()) == {"max_firms", "currency", "agency_share_schedule"}
+    assert previewed.json() == saved.json()
+    audit_rows = network.programme.history.count()
+    valid = api.patch(url, {"max_firms": 25, "preview": True}, format="json")
+    assert valid.status_code == 200 and valid.json()["effects"]
+    network.programme.refresh_from_db()
+    assert (network.programme.min_firms, network.programme.max_firms) == (10, 30)
+    assert network.programme.currency == "CLP"
+    assert network.programme.history.count() == audit_rows

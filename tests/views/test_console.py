@@ -44,6 +44,20 @@ def test_the_preview_says_what_a_change_does_and_saves_nothing(client, agency_ad
     assert network.programme.history.first().history_change_reason == "Smaller towns."
 
 
+def test_the_preview_of_an_invalid_change_shows_the_errors_not_effects(
+    client, agency_admin, network
+):
+    client.force_login(agency_admin)
+    url = reverse("networks:console-programme", args=[network.programme_id])
+    response = client.post(url, {**_settings(network.programme, min_firms=40), "action": "preview"})
+    assert response.status_code == 200
+    assert shows(response, "The maximum must be at least the minimum.")
+    assert not shows(response, "What this change does")
+    audit_rows = network.programme.history.count()
+    network.programme.refresh_from_db()
+    assert network.programme.min_firms == 10 and network.programme.history.count() == audit_rows
+
+
 def test_a_list_setting_is_typed_as_numbers(client, agency_admin, programme):
     client.force_login(agency_admin)
     url = reverse("networks:console-programme", args=[programme.pk])
