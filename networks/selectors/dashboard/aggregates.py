@@ -29,21 +29,29 @@ from networks.models import (
 )
 from networks.rules import (
     DRIFT_DAYS,
-    PARTICIPATION_WINDOW_MONTHS,
+    READINESS_WINDOW_MONTHS,
     RECENT_DAYS,
     UPTAKE_REACHED,
     arrears_cutoff,
 )
 from networks.selectors.dashboard.facts import NetworkFacts
-from networks.selectors.sql import latest_subquery, scope_sql, table_name
+from networks.selectors.sql import (
+    latest_subquery,
+    scope_sql,
+    table_name,
+    window_start,
+    window_start_sql,
+)
 
 
 def activity_figures(scope, today: datetime.date) -> dict[int, dict]:
-    """Per network: the last activity held, how many in all, in 90 days, in six months, and
-    since readiness's window began (six months ago, or the term's start when later)."""
-    half_year_ago = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
+    """Per network: the last activity held, how many in all, in 90 days, in its programme's
+    participation window, and since readiness's window began (six months ago, or the term's
+    start when later: selectors.term.readiness's rule)."""
+    window_from = window_start(today, "network__programme__participation_window_months")
+    six_months_ago = add_months(today, -READINESS_WINDOW_MONTHS)
     readiness_from = Greatest(
-        Coalesce("network__term_start", Value(half_year_ago)), Value(half_year_ago)
+        Coalesce("network__term_start", Value(six_months_ago)), Value(six_months_ago)
     )
     rows = (
         Activity.objects.filter(network__in=scope, date__lte=today)
@@ -54,7 +62,7 @@ def activity_figures(scope, today: datetime.date) -> dict[int, dict]:
             activities_90d=Count(
                 "pk", filter=Q(date__gt=today - datetime.timedelta(days=RECENT_DAYS))
             ),
-            activities_6m=Count("pk", filter=Q(date__gt=half_year_ago)),
+            activities_6m=Count("pk", filter=Q(date__gt=window_from)),
             readiness_activities=Count("pk", filter=Q(date__gt=readiness_from)),
         )
         .order_by()
@@ -197,9 +205,9 @@ def _ties_before_key(network_ids: list[int], today: datetime.date) -> str:
 def attendance_figures(
     network_ids: list[int], scope, today: datetime.date, *, ties_before: bool = False
 ) -> dict[int, dict]:
-    """Per network, in one query: the attendance of today's active members over the last six
-    months, the distinct pairs of firms that attended an activity together in those six months
-    and, with `ties_before`, in the six months before.
+    """Per network, in one query: the attendance of today's active members over its programme's
+    participation window (six months by default), the distinct pairs of firms that attended an
+    activity together in that window and, with `ties_before`, in the window before.
 
     A self-join of attendance would make one row per pair of attendees of every activity
     (millions for an agency); instead each firm gets a bit mask of the activities it attended,
@@ -210,24 +218,25 @@ def attendance_figures(
 
     The half-year before is history: its pairs are kept in the cache for the day, so that only
     the first reading of the day scans a whole year of attendance."""
-    half_year_ago = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
+    window = "prog.participation_window_months"
+    half_sql, half_params = window_start_sql(today, window)
     figures = {pk: {"attended_6m": 0, "pairs_recent": 0} for pk in network_ids}
     key = _ties_before_key(network_ids, today) if ties_before else None
     cached = cache.get(key) if key else None
-    start = (
-        add_months(today, -2 * PARTICIPATION_WINDOW_MONTHS)
-        if key and cached is None
-        else half_year_ago
-    )
+    windows = 2 if key and cached is None else 1
+    start_sql, start_params = window_start_sql(today, window, windows=windows)
     scope_query, scope_params = scope_sql(scope)
-    half = "CASE WHEN act.date > %s THEN 1 ELSE 0 END"
+    half = f"CASE WHEN act.date > {half_sql} THEN 1 ELSE 0 END"
     sql = f"""
         WITH acts AS (
             SELECT act.id AS activity_id, act.network_id AS network_id, {half} AS recent,
                    ROW_NUMBER() OVER (PARTITION BY act.network_id, {half} ORDER BY act.id) - 1
                        AS position
             FROM {table_name(Activity)} act
-            WHERE act.date > %s AND act.date <= %s AND act.network_id IN ({scope_query})
+            JOIN {table_name(Network)} net ON net.id = act.network_id
+            JOIN {table_name(Programme)} prog ON prog.id = net.programme_id
+            WHERE act.date > {start_sql} AND act.date <= %s
+                AND act.network_id IN ({scope_query})
         )
         SELECT acts.network_id, acts.recent, att.firm_id,
                CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS member,
@@ -240,7 +249,7 @@ def attendance_figures(
             ON m.network_id = acts.network_id AND m.firm_id = att.firm_id AND m.left_on IS NULL
         GROUP BY acts.network_id, acts.recent, att.firm_id, m.id, acts.position / {MASK_BITS}
     """  # noqa: S608 -- table names come from the models; every value is a parameter
-    params = [half_year_ago, half_year_ago, start, today, *scope_params]
+    params = [*half_params, *half_params, *start_params, today, *scope_params]
     masks: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
