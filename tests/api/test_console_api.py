@@ -112,3 +112,17 @@ def test_a_preview_of_an_invalid_change_is_refused_as_the_change_would_be(
     assert (network.programme.min_firms, network.programme.max_firms) == (10, 30)
     assert network.programme.currency == "CLP"
     assert network.programme.history.count() == audit_rows
+
+
+def test_goal_horizons_and_participation_through_the_api(api, agency_admin, programme):
+    api.force_authenticate(agency_admin)
+    url = f"/api/v1/programmes/{programme.pk}/"
+    body = api.get(url).json()
+    assert (body["goal_short_months"], body["goal_medium_months"]) == (12, 36)
+    assert (body["participation_window_months"], body["participation_risk_percent"]) == (6, 50)
+    refused = api.patch(url, {"goal_short_months": 40, "preview": True}, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"goal_medium_months"}
+    saved = api.patch(url, {"participation_risk_percent": 40, "reason": "Rural firms."},
+                      format="json")  # fmt: skip
+    assert saved.status_code == 200 and saved.json()["participation_risk_percent"] == 40
+    assert programme.history.first().history_change_reason == "Rural firms."

@@ -16,7 +16,8 @@ def _settings(programme, **changes) -> dict:
         "min_firms": programme.min_firms, "max_firms": programme.max_firms,
         "term_months": programme.term_months, "agency_share_schedule": "70, 50, 30",
         "currency": programme.currency, "arrears_days": programme.arrears_days,
-        "reminder_offsets_months": "6, 3, 1", "reason": "",
+        "reminder_offsets_months": "6, 3, 1", "goal_short_months": 12, "goal_medium_months": 36,
+        "participation_window_months": 6, "participation_risk_percent": 50, "reason": "",
     }  # fmt: skip
     return {**data, **changes}
 
@@ -114,3 +115,23 @@ def test_the_console_home_lists_the_agencys_programmes_only(client, agency_admin
     response = client.get(reverse("networks:console"))
     assert shows(response, programme.name) and not shows(response, other.name)
     assert shows(client.get(reverse("networks:home"), follow=True), "Console")
+
+
+def test_the_goal_and_participation_settings_are_on_the_page(client, agency_admin, network):
+    builders.add_goals(network)  # a medium-term goal due in 30 months, in preparation
+    client.force_login(agency_admin)
+    url = reverse("networks:console-programme", args=[network.programme_id])
+    page = client.get(url)
+    for label in ("Goals of the application", "Medium-term goals: due within (months)",
+                  "Participation", "Attendance under which a network is at risk (%)"):  # fmt: skip
+        assert shows(page, label)
+    change = _settings(network.programme, goal_medium_months=24, participation_window_months=3)
+    response = client.post(url, {**change, "action": "preview"})
+    assert shows(response, "1 network in preparation would have goals beyond the new horizons")
+    assert shows(response, "0 networks in consolidation would fall under")
+    response = client.post(url, {**change, "reason": "Shorter cycles.", "action": "save"})
+    assert response.status_code == 302
+    network.programme.refresh_from_db()
+    assert (network.programme.goal_medium_months, network.programme.participation_window_months) == (
+        24, 3,
+    )  # fmt: skip
