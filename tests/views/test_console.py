@@ -135,3 +135,42 @@ def test_the_goal_and_participation_settings_are_on_the_page(client, agency_admi
     assert (network.programme.goal_medium_months, network.programme.participation_window_months) == (
         24, 3,
     )  # fmt: skip
+
+
+# --- the catalogue and the criteria sets, under the console -----------------------------------
+
+
+def test_the_catalogue_and_criteria_are_console_pages_and_linked_from_it(
+    client, agency_admin, programme
+):
+    client.force_login(agency_admin)
+    home = client.get(reverse("networks:console"))
+    catalogue = reverse("networks:support-catalogue")
+    criteria = reverse("networks:criteria-set", args=[programme.pk])
+    assert catalogue == "/console/support/"
+    assert criteria == f"/console/programmes/{programme.pk}/criteria/"
+    html = home.content.decode()
+    assert f'href="{catalogue}"' in html and f'href="{criteria}"' in html
+    for url in (catalogue, criteria):
+        page = client.get(url)
+        assert page.status_code == 200 and 'aria-label="Console sections"' in page.content.decode()
+
+
+def test_the_old_addresses_redirect_for_good_and_reveal_nothing(client, officer, programme):
+    criterion = programme.criteria.first()
+    moved = {
+        "/support/?page=2": "/console/support/?page=2",
+        f"/programmes/{programme.pk}/criteria/": f"/console/programmes/{programme.pk}/criteria/",
+        f"/programmes/{programme.pk}/criteria/{criterion.pk}/edit/":
+            f"/console/programmes/{programme.pk}/criteria/{criterion.pk}/edit/",
+        # An id that does not exist is answered the same: the new page decides (404).
+        "/programmes/999999/criteria/": "/console/programmes/999999/criteria/",
+    }  # fmt: skip
+    for old, new in moved.items():
+        response = client.get(old)  # anonymous: the redirect says nothing about the object
+        assert (response.status_code, response["Location"]) == (301, new)
+    client.force_login(officer)  # agency staff keep reading both, at the new addresses
+    assert client.get("/support/", follow=True).status_code == 200
+    page = client.get(f"/programmes/{programme.pk}/criteria/", follow=True)
+    assert page.status_code == 200 and "Console sections" not in page.content.decode()
+    assert client.get("/programmes/999999/criteria/", follow=True).status_code == 404
