@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy as _
+
 from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
 from networks.lib.money import round_money
 from networks.models import (
@@ -57,6 +59,17 @@ def goal_horizon_months(programme: Programme) -> dict[str, int]:
         Goal.Horizon.SHORT: programme.goal_short_months,
         Goal.Horizon.MEDIUM: programme.goal_medium_months,
     }
+
+
+# The horizons as forms and messages name them (the model's labels keep the default months).
+HORIZON_LABELS = {
+    Goal.Horizon.SHORT: _("short term (within %(months)s months)"),
+    Goal.Horizon.MEDIUM: _("medium term (within %(months)s months)"),
+}
+
+
+def horizon_label(programme: Programme, horizon: str) -> str:
+    return HORIZON_LABELS[horizon] % {"months": goal_horizon_months(programme)[horizon]}
 
 
 # A new manager starts at most this far ahead.

@@ -278,7 +278,7 @@ def _goal_errors(network, horizon, title, due_date, baseline, target) -> dict:
         today = timezone.localdate()
         limit = add_months(today, rules.goal_horizon_months(network.programme)[horizon])
         if not today <= due_date <= limit:
-            label = Goal.Horizon(horizon).label
+            label = rules.horizon_label(network.programme, horizon)
             errors["due_date"] = [GOAL_DUE_OUT_OF_HORIZON % {"horizon": label, "limit": day(limit)}]
     if horizon not in Goal.Horizon.values:
         errors["horizon"] = [_("Choose short or medium term.")]

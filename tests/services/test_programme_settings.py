@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from networks.forms.lifecycle import GoalForm
 from networks.lib.dates import add_months
 from networks.models import Goal, Network, Programme
 from networks.selectors import programmes as programme_selectors
@@ -76,7 +77,9 @@ def test_goals_count_against_the_programmes_horizons(facilitator, network):
             network=network, actor=facilitator, horizon=Goal.Horizon.SHORT, title="Late",
             due_date=add_months(timezone.localdate(), 8),
         )  # fmt: skip
-    assert "due_date" in error.value.message_dict
+    assert error.value.message_dict["due_date"][0].startswith("A short term (within 6 months) goal")
+    form = GoalForm(programme=network.programme)
+    assert dict(form.fields["horizon"].choices)["medium"] == "medium term (within 24 months)"
 
 
 def test_the_preview_names_the_networks_with_goals_beyond_new_horizons(programme, officer):
