@@ -113,5 +113,6 @@ def test_the_preview_counts_the_networks_falling_under_the_participation_thresho
             programme, {"participation_risk_percent": 60, "participation_window_months": 6}
         )
     assert effect.lines[0].startswith("1 red en consolidación quedaría bajo")
-    (effect,) = programme_selectors.settings_preview(programme, {"participation_risk_percent": 50})
+    assert programme_selectors.settings_preview(programme, {"participation_risk_percent": 50}) == []
+    (effect,) = programme_selectors.settings_preview(programme, {"participation_risk_percent": 40})
     assert effect.networks == [] and not effect.warning

@@ -351,7 +351,7 @@ class NetworkFacts:
                 Reason(
                     "low_participation",
                     ngettext(
-                        "Attendance %(percent)s%% over the last month",
+                        "Attendance %(percent)s%% over the last %(months)s month",
                         "Attendance %(percent)s%% over the last %(months)s months",
                         months,
                     )
@@ -363,9 +363,9 @@ class NetworkFacts:
                 Reason(
                     "density_falling",
                     ngettext(
-                        "Fewer ties between the firms: density %(recent)s%% in the last month, "
-                        "%(before)s%% in the month before (a fall of %(points)s points or more "
-                        "counts)",
+                        "Fewer ties between the firms: density %(recent)s%% in the last "
+                        "%(months)s month, %(before)s%% in the %(months)s month before (a fall of "
+                        "%(points)s points or more counts)",
                         "Fewer ties between the firms: density %(recent)s%% in the last "
                         "%(months)s months, %(before)s%% in the %(months)s months before (a fall "
                         "of %(points)s points or more counts)",
