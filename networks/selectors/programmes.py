@@ -231,10 +231,10 @@ def _participation(programme, new, networks, effect) -> None:
     effect.warning = len(under) > len(under_now)
     effect.lines.append(
         ngettext(
-            "%(count)d network in consolidation would fall under the participation threshold "
-            "(attendance under %(percent)d%% over %(months)d months); now %(now)d.",
-            "%(count)d networks in consolidation would fall under the participation threshold "
-            "(attendance under %(percent)d%% over %(months)d months); now %(now)d.",
+            "%(count)d network in consolidation would be under the participation threshold "
+            "(attendance under %(percent)d%% over %(months)d months), against %(now)d now.",
+            "%(count)d networks in consolidation would be under the participation threshold "
+            "(attendance under %(percent)d%% over %(months)d months), against %(now)d now.",
             len(under),
         )
         % {"count": len(under), "percent": percent, "months": months, "now": len(under_now)}

@@ -105,8 +105,8 @@ def test_the_preview_counts_the_networks_falling_under_the_participation_thresho
     (effect,) = programme_selectors.settings_preview(programme, {"participation_risk_percent": 60})
     assert effect.warning and effect.networks == [f"{network.name} (50%)"]
     assert effect.lines == [
-        "1 network in consolidation would fall under the participation threshold (attendance "
-        "under 60% over 6 months); now 0."
+        "1 network in consolidation would be under the participation threshold (attendance "
+        "under 60% over 6 months), against 0 now."
     ]
     with translation.override("es"):
         (effect,) = programme_selectors.settings_preview(

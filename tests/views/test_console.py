@@ -128,7 +128,7 @@ def test_the_goal_and_participation_settings_are_on_the_page(client, agency_admi
     change = _settings(network.programme, goal_medium_months=24, participation_window_months=3)
     response = client.post(url, {**change, "action": "preview"})
     assert shows(response, "1 network in preparation would have goals beyond the new horizons")
-    assert shows(response, "0 networks in consolidation would fall under")
+    assert shows(response, "0 networks in consolidation would be under")
     response = client.post(url, {**change, "reason": "Shorter cycles.", "action": "save"})
     assert response.status_code == 302
     network.programme.refresh_from_db()
