@@ -132,9 +132,11 @@ def test_the_goal_and_participation_settings_are_on_the_page(client, agency_admi
     response = client.post(url, {**change, "reason": "Shorter cycles.", "action": "save"})
     assert response.status_code == 302
     network.programme.refresh_from_db()
-    assert (network.programme.goal_medium_months, network.programme.participation_window_months) == (
-        24, 3,
-    )  # fmt: skip
+    programme = network.programme
+    assert (programme.goal_medium_months, programme.participation_window_months) == (24, 3)
+    # The console's audit says who changed what, from what, and why.
+    audit = client.get(reverse("networks:console-audit")).content.decode().lower()
+    assert "medium-term goals: due within (months)" in audit and "shorter cycles." in audit
 
 
 # --- the catalogue and the criteria sets, under the console -----------------------------------
