@@ -85,10 +85,3 @@ def window_start(today, months_path: str, *, windows: int = 1) -> Case:
         ],
         output_field=DateField(),
     )
-
-
-def window_start_sql(today, column: str, *, windows: int = 1) -> tuple[str, list]:
-    """`window_start` for a raw query: `column` is the programme's participation_window_months."""
-    branches = " ".join("WHEN %s THEN %s" for _m in WINDOW_LENGTHS)
-    params = [value for m in WINDOW_LENGTHS for value in (m, add_months(today, -m * windows))]
-    return f"(CASE {column} {branches} END)", params

@@ -116,3 +116,19 @@ def test_the_preview_counts_the_networks_falling_under_the_participation_thresho
     assert programme_selectors.settings_preview(programme, {"participation_risk_percent": 50}) == []
     (effect,) = programme_selectors.settings_preview(programme, {"participation_risk_percent": 40})
     assert effect.networks == [] and not effect.warning
+
+
+def test_two_programmes_with_their_own_windows_on_one_agency_home(network, officer, agency):
+    """Each network is counted over its own programme's window, in the same queries."""
+    from tests.dashboard_scenes import healthy, running_facts
+
+    the_worked_example(network, officer)  # four activities in six months, 50%
+    short = factories.ProgrammeFactory(agency=agency, participation_window_months=1)
+    other = factories.NetworkFactory(programme=short, facilitator=network.facilitator)
+    firms = healthy(other, count=10)  # one activity ten days ago, everyone there
+    builders.activity(other, *firms[:5], date=builders.days_ago(40))  # outside one month
+    facts = {n: running_facts(officer, n) for n in (network, other)}
+    assert (facts[network].activities_6m, facts[network].participation_percent) == (4, 50)
+    assert (facts[other].activities_6m, facts[other].participation_percent) == (1, 100)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=network.facilitator), other)
+    assert (card.activities_6m, card.attended_6m) == (1, 10)

@@ -390,7 +390,7 @@ def annotated_networks(networks: QuerySet[Network], today: datetime.date, *, che
     evaluation, the handover commitments and, for the application, the checklist's facts."""
     net = OuterRef("pk")
     # The members at the start of the programme's participation window (the density before).
-    window_from = window_start(today, "network__programme__participation_window_months")
+    window_from = OuterRef("window_from")  # computed once per network, below
     memberships = Membership.objects.filter(network=net)
     handover = Handover.objects.filter(
         network=OuterRef(net), status__in=[Handover.Status.PROPOSED, Handover.Status.CONFIRMED]
@@ -439,7 +439,11 @@ def annotated_networks(networks: QuerySet[Network], today: datetime.date, *, che
     related = (
         ("programme", "facilitator", "application") if checklist else ("programme", "facilitator")
     )
-    return networks.select_related(*related).annotate(**annotations)
+    return (
+        networks.select_related(*related)
+        .alias(window_from=window_start(today, "programme__participation_window_months"))
+        .annotate(**annotations)
+    )
 
 
 def network_facts(network: Network, today: datetime.date) -> NetworkFacts:
