@@ -2,7 +2,8 @@
 
 The programme settings and their defaults (minimum and maximum firms 10/30, a term of 36 months,
 arrears after 60 days, the agency's share 70/50/30%, reminders 6/3/1 months before the
-handover) stay on the `Programme` model: the migrations name its default callables, and this
+handover, goal horizons 12/36 months, participation over 6 months with 50% as the risk line)
+stay on the `Programme` model: the migrations name its default callables, and this
 module imports the models, so the models cannot import it.
 
 Services, selectors, views and the API read these names; none keeps a copy of its own.
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy as _
+
 from networks.lib.dates import add_months, first_of_month, last_of_month, months_between
 from networks.lib.money import round_money
 from networks.models import (
@@ -24,6 +27,7 @@ from networks.models import (
     Handover,
     Kind,
     Network,
+    Programme,
     ServiceUptake,
     TermChange,
 )
@@ -39,10 +43,34 @@ ALLOWED_MOVES = {
     (Network.Phase.INDEPENDENCE, Network.Phase.DISSOLVED),
 }
 
-# How far ahead a goal of each horizon may fall due.
-GOAL_HORIZON_MONTHS = {Goal.Horizon.SHORT: 12, Goal.Horizon.MEDIUM: 36}
+# How far ahead a goal of each horizon may fall due: a programme setting; these are the
+# defaults a new programme gets (the model's, named once).
+GOAL_HORIZON_MONTHS = {
+    Goal.Horizon.SHORT: Programme._meta.get_field("goal_short_months").default,
+    Goal.Horizon.MEDIUM: Programme._meta.get_field("goal_medium_months").default,
+}
 SHORT_MONTHS = GOAL_HORIZON_MONTHS[Goal.Horizon.SHORT]
 MEDIUM_MONTHS = GOAL_HORIZON_MONTHS[Goal.Horizon.MEDIUM]
+
+
+def goal_horizon_months(programme: Programme) -> dict[str, int]:
+    """How far ahead from the submission a goal of each horizon may fall due."""
+    return {
+        Goal.Horizon.SHORT: programme.goal_short_months,
+        Goal.Horizon.MEDIUM: programme.goal_medium_months,
+    }
+
+
+# The horizons as forms and messages name them (the model's labels keep the default months).
+HORIZON_LABELS = {
+    Goal.Horizon.SHORT: _("short term (within %(months)s months)"),
+    Goal.Horizon.MEDIUM: _("medium term (within %(months)s months)"),
+}
+
+
+def horizon_label(programme: Programme, horizon: str) -> str:
+    return HORIZON_LABELS[horizon] % {"months": goal_horizon_months(programme)[horizon]}
+
 
 # A new manager starts at most this far ahead.
 MANAGER_START_MONTHS_AHEAD = 12
@@ -118,7 +146,9 @@ MIN_FIRMS_FOR_AGGREGATE = 3
 # percentage points or more from one half-year to the next: 100% to 97% is one lost tie in 14
 # firms, not a network drifting apart.
 DENSITY_FALL_POINTS = 15  # fewer, and a total would give away another firm's figures
-PARTICIPATION_WINDOW_MONTHS = 6
+# The window participation (attendance, ties) is measured over: a programme setting
+# (Programme.participation_window_months); this is the default.
+PARTICIPATION_WINDOW_MONTHS = Programme._meta.get_field("participation_window_months").default
 DRIFT_DAYS = 90
 
 # --- the term -------------------------------------------------------------------------------
@@ -246,7 +276,9 @@ def arrears_cutoff(arrears_days: int, today: datetime.date) -> datetime.date:
 RECENT_DAYS = 90  # "activities in the last 90 days" on a facilitator's card
 QUIET_DAYS = 30  # no activity for this long: "log this month's activity"
 RISK_QUIET_DAYS = 60  # no activity for this long: a network at risk
-RISK_PARTICIPATION = 0.5  # a six-month attendance rate under this: a network at risk
+# An attendance rate under this is a risk: a programme setting (participation_risk_percent,
+# in percent as people type it); this is the default, as a rate.
+RISK_PARTICIPATION = Programme._meta.get_field("participation_risk_percent").default / 100
 HANDOVER_AHEAD_MONTHS = 6  # the agency's "handovers due" look this far ahead
 
 # --- notifications --------------------------------------------------------------------------

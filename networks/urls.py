@@ -4,6 +4,7 @@ The order is the resolver's: keep it when adding a route, or a broader pattern m
 """
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from networks.views import (
     accounts,
@@ -28,6 +29,12 @@ from networks.views import (
 )
 
 app_name = "networks"
+
+
+def _moved(name: str):
+    """A page that moved: a permanent redirect to its new address (same ids, same query)."""
+    return RedirectView.as_view(pattern_name=f"networks:{name}", permanent=True, query_string=True)
+
 
 urlpatterns = [
     # --- the home pages, and a network's life before consolidation
@@ -171,7 +178,8 @@ urlpatterns = [
         support.uptake_edit,
         name="uptake-edit",
     ),
-    path("support/", support.support_catalogue, name="support-catalogue"),
+    # Moved under the console (issue 16): old bookmarks land on the new page.
+    path("support/", _moved("support-catalogue")),
     # --- progress: goals, figures, participation, the graph
     path(
         "networks/<int:pk>/goals/<int:goal_pk>/progress/",
@@ -251,26 +259,10 @@ urlpatterns = [
         evaluation.evaluation_detail,
         name="evaluation-detail",
     ),
-    path("programmes/<int:programme_pk>/criteria/", evaluation.criteria_set, name="criteria-set"),
+    # The criteria sets moved under the console (issue 16): old bookmarks land on the new page.
+    path("programmes/<int:programme_pk>/criteria/", _moved("criteria-set")),
     path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/edit/",
-        evaluation.criterion_edit,
-        name="criterion-edit",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/move/",
-        evaluation.criterion_move,
-        name="criterion-move",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/deactivate/",
-        evaluation.criterion_deactivate,
-        name="criterion-deactivate",
-    ),
-    path(
-        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/reactivate/",
-        evaluation.criterion_reactivate,
-        name="criterion-reactivate",
+        "programmes/<int:programme_pk>/criteria/<int:criterion_pk>/edit/", _moved("criterion-edit")
     ),
     path("reports/portfolio/", evaluation.report_portfolio, name="report-portfolio"),
     # --- exports, imports and the report
@@ -331,6 +323,32 @@ urlpatterns = [
         {"kind": "joint-action"},
         name="console-joint-action-type-reinstate",
     ),
+    path(
+        "console/programmes/<int:programme_pk>/criteria/",
+        evaluation.criteria_set,
+        name="criteria-set",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/criteria/<int:criterion_pk>/edit/",
+        evaluation.criterion_edit,
+        name="criterion-edit",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/criteria/<int:criterion_pk>/move/",
+        evaluation.criterion_move,
+        name="criterion-move",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/criteria/<int:criterion_pk>/deactivate/",
+        evaluation.criterion_deactivate,
+        name="criterion-deactivate",
+    ),
+    path(
+        "console/programmes/<int:programme_pk>/criteria/<int:criterion_pk>/reactivate/",
+        evaluation.criterion_reactivate,
+        name="criterion-reactivate",
+    ),
+    path("console/support/", support.support_catalogue, name="support-catalogue"),
     path("console/people/", people.people_list, name="console-people"),
     path("console/people/invite/", people.person_invite, name="console-invite"),
     path("console/people/<int:pk>/", people.person_detail, name="console-person"),

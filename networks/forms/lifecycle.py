@@ -5,6 +5,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from networks import rules
 from networks.forms.common import AmountField, DateInput, PersonChoiceField
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from networks.lib.typology import DIMENSIONS, SCALE_LABELS
@@ -140,6 +141,13 @@ class GoalForm(forms.Form):
         required=False,
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programme is not None:  # the programme's horizons (the model's labels say 12 and 36)
+            self.fields["horizon"].choices = [
+                (horizon, rules.horizon_label(programme, horizon)) for horizon in Goal.Horizon
+            ]
 
     @classmethod
     def initial_from(cls, goal: Goal) -> dict:

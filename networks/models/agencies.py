@@ -96,6 +96,28 @@ class Programme(models.Model):
         ),
     )
 
+    # Goals count from the application's submission (domain.md section 3).
+    goal_short_months = models.PositiveSmallIntegerField(
+        _("short-term goals: due within (months)"), default=12, validators=[MinValueValidator(1)]
+    )
+    goal_medium_months = models.PositiveSmallIntegerField(
+        _("medium-term goals: due within (months)"), default=36, validators=[MinValueValidator(1)]
+    )
+    # The queries compute the window's start for each allowed length (one CASE branch per
+    # month), so the bounds are also a database constraint.
+    PARTICIPATION_WINDOW_MAX = 24
+    participation_window_months = models.PositiveSmallIntegerField(
+        _("participation measured over the last (months)"),
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(PARTICIPATION_WINDOW_MAX)],
+        help_text=_("Attendance and the ties between the firms are counted over this window."),
+    )
+    participation_risk_percent = models.PositiveSmallIntegerField(
+        _("attendance under which a network is at risk (%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -107,6 +129,19 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(min_firms__lte=models.F("max_firms")),
                 name="programme_min_le_max_firms",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal_short_months__lt=models.F("goal_medium_months")),
+                name="programme_short_lt_medium_goals",
+            ),
+            models.CheckConstraint(
+                condition=Q(participation_window_months__gte=1)
+                & Q(participation_window_months__lte=24),
+                name="programme_participation_window_1_24",
+            ),
+            models.CheckConstraint(
+                condition=Q(participation_risk_percent__lte=100),
+                name="programme_participation_risk_le_100",
             ),
         ]
 
@@ -127,6 +162,16 @@ class Programme(models.Model):
         offsets = self.reminder_offsets_months
         if not isinstance(offsets, list) or not all(isinstance(v, int) and v > 0 for v in offsets):
             errors["reminder_offsets_months"] = _("Give a list of whole months above 0.")
+        short, medium = self.goal_short_months, self.goal_medium_months
+        if short and medium and short >= medium:
+            errors["goal_medium_months"] = _(
+                "Medium-term goals must have a longer horizon than short-term ones (%(short)s "
+                "months)."
+            ) % {"short": short}
+        elif medium and self.term_months and medium > self.term_months:
+            errors["goal_medium_months"] = _(
+                "Medium-term goals must fall due within the term (%(months)s months)."
+            ) % {"months": self.term_months}
         if errors:
             raise ValidationError(errors)
 

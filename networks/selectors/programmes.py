@@ -8,13 +8,23 @@ the general line: it applies from now on to the running networks, and nothing re
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from networks import access
-from networks.models import ActivityType, JointActionType, Network, Programme
+from networks.lib.dates import add_months
+from networks.models import (
+    Activity,
+    ActivityType,
+    Attendance,
+    Goal,
+    JointActionType,
+    Membership,
+    Network,
+    Programme,
+)
 
 RUNNING_PHASES = [Network.Phase.PREPARATION, Network.Phase.CONSOLIDATION,
                   Network.Phase.INDEPENDENCE]  # fmt: skip
@@ -143,6 +153,94 @@ def _reminders(programme, new, networks, effect) -> None:
     )
 
 
+def _horizons(programme, new, networks, effect) -> None:
+    """Goals count from the submission: a network in preparation whose goal falls due after
+    the new horizon must move it before submitting; approved networks keep theirs."""
+    today = timezone.localdate()
+    preparing = [n.pk for n in networks if n.phase == Network.Phase.PREPARATION]
+    beyond = Q()
+    for horizon, name in ((Goal.Horizon.SHORT, "goal_short_months"),
+                          (Goal.Horizon.MEDIUM, "goal_medium_months")):  # fmt: skip
+        months = new.get(name, getattr(programme, name))
+        beyond |= Q(horizon=horizon, due_date__gt=add_months(today, months))
+    names = sorted(
+        set(
+            Goal.objects.filter(beyond, network__in=preparing).values_list(
+                "network__name", flat=True
+            )
+        )
+    )
+    effect.networks, effect.warning = names, bool(names)
+    effect.lines.append(
+        ngettext(
+            "%(count)d network in preparation would have goals beyond the new horizons: it must "
+            "move them before submitting its application.",
+            "%(count)d networks in preparation would have goals beyond the new horizons: they "
+            "must move them before submitting their applications.",
+            len(names),
+        )
+        % {"count": len(names)}
+    )
+    effect.lines.append(str(_("Networks already approved keep their goals as they are.")))
+
+
+def _attendance_rates(networks, today, months: int) -> dict[int, float]:
+    """Attended / (activities x active members) over `months`, per network (one query each for
+    activities and attendance), as the dashboards count it."""
+    start = add_months(today, -months)
+    held = dict(
+        Activity.objects.filter(network__in=networks, date__gt=start, date__lte=today)
+        .values("network_id").annotate(n=Count("pk")).values_list("network_id", "n")
+    )  # fmt: skip
+    active = Membership.objects.filter(
+        network=OuterRef("activity__network"), firm=OuterRef("firm"), left_on__isnull=True
+    )
+    attended = dict(
+        Attendance.objects.filter(
+            Exists(active), activity__network__in=networks, activity__date__gt=start,
+            activity__date__lte=today,
+        )
+        .values("activity__network_id").annotate(n=Count("pk"))
+        .values_list("activity__network_id", "n")
+    )  # fmt: skip
+    return {
+        n.pk: attended.get(n.pk, 0) / (held[n.pk] * n.active_members)
+        for n in networks
+        if held.get(n.pk) and n.active_members
+    }
+
+
+def _participation(programme, new, networks, effect) -> None:
+    """The networks in consolidation (the ones the dashboards flag) under the threshold now
+    and with the new window and threshold."""
+    today = timezone.localdate()
+    running = [n for n in networks if n.phase == Network.Phase.CONSOLIDATION]
+    months = new.get("participation_window_months", programme.participation_window_months)
+    percent = new.get("participation_risk_percent", programme.participation_risk_percent)
+    rates = _attendance_rates(running, today, months)
+    if months == programme.participation_window_months:
+        rates_now = rates
+    else:
+        rates_now = _attendance_rates(running, today, programme.participation_window_months)
+    under = [n for n in running if n.pk in rates and rates[n.pk] * 100 < percent]
+    under_now = [
+        n for n in running
+        if n.pk in rates_now and rates_now[n.pk] * 100 < programme.participation_risk_percent
+    ]  # fmt: skip
+    effect.networks = [f"{n.name} ({round(rates[n.pk] * 100)}%)" for n in under]
+    effect.warning = len(under) > len(under_now)
+    effect.lines.append(
+        ngettext(
+            "%(count)d network in consolidation would be under the participation threshold "
+            "(attendance under %(percent)d%% over %(months)d months), against %(now)d now.",
+            "%(count)d networks in consolidation would be under the participation threshold "
+            "(attendance under %(percent)d%% over %(months)d months), against %(now)d now.",
+            len(under),
+        )
+        % {"count": len(under), "percent": percent, "months": months, "now": len(under_now)}
+    )
+
+
 def _general(programme, new, networks, effect) -> None:
     effect.lines.append(
         ngettext(
@@ -157,8 +255,12 @@ def _general(programme, new, networks, effect) -> None:
 PREVIEWS = {
     "min_firms": _bounds, "max_firms": _bounds, "term_months": _term,
     "agency_share_schedule": _shares, "arrears_days": _arrears,
-    "reminder_offsets_months": _reminders,
+    "reminder_offsets_months": _reminders, "goal_short_months": _horizons,
+    "goal_medium_months": _horizons, "participation_window_months": _participation,
+    "participation_risk_percent": _participation,
 }  # fmt: skip
+# Previews that cover several settings: one line for the pair, however many of it changed.
+SHARED = {_bounds, _horizons, _participation}
 
 
 def settings_preview(programme: Programme, new: dict) -> list[Effect]:
@@ -168,9 +270,9 @@ def settings_preview(programme: Programme, new: dict) -> list[Effect]:
     effects, done = [], set()
     for name in changed:
         preview = PREVIEWS.get(name, _general)
-        if preview is _bounds and _bounds in done:
+        if preview in done:
             continue
-        done.add(preview if preview is _bounds else name)
+        done.add(preview if preview in SHARED else name)
         model_field = Programme._meta.get_field(name)
         effect = Effect(
             setting=str(model_field.verbose_name),

@@ -35,7 +35,6 @@ from networks.rules import (
     FIGURES,
     MIN_FIRMS_FOR_AGGREGATE,
     NOT_ADDED_UP,
-    PARTICIPATION_WINDOW_MONTHS,
 )
 from networks.selectors import progress as progress_selectors
 from networks.selectors.sql import count_subquery, latest_subquery
@@ -365,7 +364,7 @@ def participation_memberships(
 ) -> QuerySet[Membership]:
     """The network's memberships (former ones too, unless `active_only`) with their firm and
     what `participation_from` needs, in one query."""
-    window_start = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
+    window_start = add_months(today, -network.programme.participation_window_months)
     held = Activity.objects.filter(
         network=OuterRef("network"), date__lte=today, date__gte=OuterRef("joined_on")
     )
@@ -424,9 +423,10 @@ def participation_from(memberships, today: datetime.date) -> list[Participation]
 def participation(network: Network, today: datetime.date | None = None) -> list[Participation]:
     """Each active member's participation, in one query.
 
-    - attendance rate over the last six months: activities attended / activities the network
-      held (up to today) while the firm was a member within the window, so a firm that joined
-      mid-window is judged on the activities since it joined;
+    - attendance rate over the programme's participation window (6 months by default):
+      activities attended / activities the network held (up to today) while the firm was a
+      member within the window, so a firm that joined mid-window is judged on the activities
+      since it joined;
     - the same since joining;
     - the joint actions it takes part in (not dropped);
     - the last day it took part (an attended activity, or a joint action's start or logging day);

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
     DateField,
     DecimalField,
@@ -14,10 +15,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
-from networks.models import Membership, Network
+from networks.lib.dates import add_months
+from networks.models import Membership, Network, Programme
 
 
 def active_member_count() -> Coalesce:
@@ -63,3 +66,22 @@ def scope_sql(scope) -> tuple[str, list]:
 
 def table_name(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+# --- the participation window: a programme setting of 1 to 24 months --------------------------
+
+WINDOW_LENGTHS = range(1, Programme.PARTICIPATION_WINDOW_MAX + 1)  # a database constraint too
+
+
+def window_start(today, months_path: str, *, windows: int = 1) -> Case:
+    """The day each row's participation window starts (`windows` windows before today), its
+    length read from `months_path` (a path to participation_window_months). One branch per
+    allowed length: the days come from lib.dates, so no date arithmetic runs in SQL (whose
+    month ends differ between databases)."""
+    return Case(
+        *[
+            When(**{months_path: m}, then=Value(add_months(today, -m * windows)))
+            for m in WINDOW_LENGTHS
+        ],
+        output_field=DateField(),
+    )

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks import access
+from networks import access, rules
 from networks.lib.dates import add_months, day
 from networks.models import (
     Application,
@@ -25,10 +25,7 @@ from networks.models import (
     User,
 )
 from networks.rules import (
-    GOAL_HORIZON_MONTHS,
     MANAGER_START_MONTHS_AHEAD,
-    MEDIUM_MONTHS,
-    SHORT_MONTHS,
     leaving_needs_reason,
     member_cap_holds,
 )
@@ -59,12 +56,10 @@ DIAGNOSIS_INCOMPLETE = _(
     "Write the diagnosis: problems, opportunities and the basis for collaboration."
 )
 SHORT_GOAL_MISSING = _(
-    "Add at least one short-term goal, due within 12 months, with an indicator, a baseline and "
-    "a target."
+    "Add a short-term goal, due within %(months)s months, with an indicator, baseline and target."
 )
 MEDIUM_GOAL_MISSING = _(
-    "Add at least one medium-term goal, due within 36 months, with an indicator, a baseline and "
-    "a target."
+    "Add a medium-term goal, due within %(months)s months, with an indicator, baseline and target."
 )
 GOAL_TITLE_REQUIRED = _("Give the goal a title.")
 GOAL_DUE_OUT_OF_HORIZON = _("A %(horizon)s goal must be due between today and %(limit)s.")
@@ -278,12 +273,12 @@ def diagnosis_save(*, network: Network, actor: User, **fields) -> Diagnosis:
 
 def _goal_errors(network, horizon, title, due_date, baseline, target) -> dict:
     errors = {}
-    if network.phase == Network.Phase.PREPARATION and horizon in GOAL_HORIZON_MONTHS and due_date:
+    if network.phase == Network.Phase.PREPARATION and horizon in Goal.Horizon.values and due_date:
         # While the group prepares its application, goals count from today (the submission).
         today = timezone.localdate()
-        limit = add_months(today, GOAL_HORIZON_MONTHS[horizon])
+        limit = add_months(today, rules.goal_horizon_months(network.programme)[horizon])
         if not today <= due_date <= limit:
-            label = Goal.Horizon(horizon).label
+            label = rules.horizon_label(network.programme, horizon)
             errors["due_date"] = [GOAL_DUE_OUT_OF_HORIZON % {"horizon": label, "limit": day(limit)}]
     if horizon not in Goal.Horizon.values:
         errors["horizon"] = [_("Choose short or medium term.")]
@@ -389,6 +384,8 @@ def submit_checklist(network: Network, *, on: datetime.date | None = None) -> li
         )
 
     bounds = {"min": programme.min_firms, "max": programme.max_firms, "count": count}
+    months = rules.goal_horizon_months(programme)  # the programme's horizons
+    short, medium = ({"months": months[h]} for h in (Goal.Horizon.SHORT, Goal.Horizon.MEDIUM))
     return [
         ChecklistItem(
             "members",
@@ -404,15 +401,17 @@ def submit_checklist(network: Network, *, on: datetime.date | None = None) -> li
         ),
         ChecklistItem(
             "short_goal",
-            _("A short-term goal (within 12 months) with indicator, baseline and target"),
-            has_goal(Goal.Horizon.SHORT, SHORT_MONTHS),
-            str(SHORT_GOAL_MISSING),
+            _("A short-term goal (within %(months)s months) with indicator, baseline and target")
+            % short,
+            has_goal(Goal.Horizon.SHORT, short["months"]),
+            SHORT_GOAL_MISSING % short,
         ),
         ChecklistItem(
             "medium_goal",
-            _("A medium-term goal (within 36 months) with indicator, baseline and target"),
-            has_goal(Goal.Horizon.MEDIUM, MEDIUM_MONTHS),
-            str(MEDIUM_GOAL_MISSING),
+            _("A medium-term goal (within %(months)s months) with indicator, baseline and target")
+            % medium,
+            has_goal(Goal.Horizon.MEDIUM, medium["months"]),
+            MEDIUM_GOAL_MISSING % medium,
         ),
     ]
 

@@ -3,6 +3,7 @@ joint-action types (the admin, the seeds and the tests create them here); its ag
 change its settings and keep its types in the console. Every change writes a history row with
 who made it (and, for the settings, why)."""
 
+import copy
 import re
 
 from django.core.exceptions import ValidationError
@@ -65,6 +66,8 @@ SETTING_GROUPS = (
     (_("Member firms"), ("min_firms", "max_firms")),
     (_("The term"), ("term_months", "agency_share_schedule", "currency")),
     (_("Dues and reminders"), ("arrears_days", "reminder_offsets_months")),
+    (_("Goals of the application"), ("goal_short_months", "goal_medium_months")),
+    (_("Participation"), ("participation_window_months", "participation_risk_percent")),
 )
 SETTING_FIELDS = tuple(name for _title, names in SETTING_GROUPS for name in names)
 
@@ -72,6 +75,41 @@ SETTING_UNKNOWN = _("This is not a setting of the programme.")
 SETTING_REASON_REQUIRED = _("Say why the settings change: the audit keeps it with the change.")
 SHARE_SCHEDULE_EMPTY = _("Give at least one year's share.")
 CURRENCY_FORMAT = _("Give the currency's three-letter code, e.g. CLP.")
+
+
+def _apply_settings(programme: Programme, settings: dict) -> list[str]:
+    """Set `settings` on `programme` (in memory) and check them as a whole; the names that
+    changed. Raises the field errors saving would raise."""
+    unknown = set(settings) - set(SETTING_FIELDS)
+    if unknown:
+        raise ValidationError({name: [SETTING_UNKNOWN] for name in sorted(unknown)})
+    if "currency" in settings:
+        settings = {**settings, "currency": (settings["currency"] or "").upper()}
+    changed = [name for name, value in settings.items() if getattr(programme, name) != value]
+    for name in changed:
+        setattr(programme, name, settings[name])
+    errors = {}
+    if not re.fullmatch(r"[A-Z]{3}", programme.currency or ""):
+        errors["currency"] = [CURRENCY_FORMAT]
+    if isinstance(programme.agency_share_schedule, list) and not programme.agency_share_schedule:
+        errors["agency_share_schedule"] = [SHARE_SCHEDULE_EMPTY]
+    try:
+        programme.full_clean(exclude=["agency", "name", "country"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return changed
+
+
+def programme_settings_check(*, programme: Programme, actor, **settings) -> dict:
+    """What `programme_update` checks, saving nothing (the preview): raises the same field
+    errors; returns the settings as they would be saved (the currency in capitals)."""
+    access.require(access.can_admin_programme(actor, programme))
+    candidate = copy.copy(programme)  # the caller's programme keeps its values
+    changed = _apply_settings(candidate, dict(settings))
+    return {name: getattr(candidate, name) for name in settings if name in changed}
 
 
 @transaction.atomic
@@ -82,31 +120,13 @@ def programme_update(*, programme: Programme, actor, reason: str, **settings) ->
     network's handover date set at its manager's appointment stays; the new values apply from
     now on (what they do to running networks: selectors.programmes.settings_preview)."""
     access.require(access.can_admin_programme(actor, programme))
-    unknown = set(settings) - set(SETTING_FIELDS)
-    if unknown:
-        raise ValidationError({name: [SETTING_UNKNOWN] for name in sorted(unknown)})
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
-    changed = [name for name, value in settings.items() if getattr(locked, name) != value]
-    if not changed:
+    if not programme_settings_check(programme=locked, actor=actor, **settings):
         return locked
     reason = history_services.clean_reason(reason, needed=True, message=SETTING_REASON_REQUIRED)
-    for name in changed:
-        setattr(locked, name, settings[name])
-    locked.currency = (locked.currency or "").upper()
-    errors = {}
-    if not re.fullmatch(r"[A-Z]{3}", locked.currency):
-        errors["currency"] = [CURRENCY_FORMAT]
-    if isinstance(locked.agency_share_schedule, list) and not locked.agency_share_schedule:
-        errors["agency_share_schedule"] = [SHARE_SCHEDULE_EMPTY]
-    try:
-        locked.full_clean(exclude=["agency", "name", "country"])
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    changed = _apply_settings(locked, settings)
     history_services.with_reason(locked, actor=actor, reason=reason)
-    locked.save(update_fields=sorted({*changed, "currency"}))
+    locked.save(update_fields=changed)
     return locked
 
 

@@ -360,7 +360,7 @@ def network_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
 @once_per_form
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
-    form = GoalForm(posted(request))
+    form = GoalForm(posted(request), programme=network.programme)
     if request.method == "POST" and form.is_valid():
         try:
             goal = lifecycle_services.goal_create(
@@ -381,7 +381,9 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     network = access.get_network_or_404(request.user, pk, change=True)
     # Looked up through the network, so another network's goal is simply not found.
     goal = access.get_or_404(lifecycle_selectors.goals(network), goal_pk, "No such goal.")
-    form = GoalForm(posted(request), initial=GoalForm.initial_from(goal))
+    form = GoalForm(
+        posted(request), initial=GoalForm.initial_from(goal), programme=network.programme
+    )
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle_services.goal_update(goal=goal, actor=request.user, **form.cleaned_data)

@@ -38,18 +38,22 @@ def programme_settings(request: HttpRequest, programme_pk: int) -> HttpResponse:
     form = ProgrammeSettingsForm(posted(request), programme=programme)
     effects = None
     if request.method == "POST" and form.is_valid():
-        effects = programme_selectors.settings_preview(programme, form.settings())
-        if request.POST.get("action") == "save":
-            try:
+        try:
+            # The preview is checked as saving would be: an invalid change shows its errors.
+            checked = programme_services.programme_settings_check(
+                programme=programme, actor=request.user, **form.settings()
+            )
+            if request.POST.get("action") == "save":
                 programme_services.programme_update(
                     programme=programme, actor=request.user,
                     reason=form.cleaned_data["reason"], **form.settings(),
                 )  # fmt: skip
-            except ValidationError as exc:
-                show_errors(form, exc)
-            else:
                 messages.success(request, _("Settings saved. Nothing already recorded changed."))
                 return redirect("networks:console-programme", programme.pk)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            effects = programme_selectors.settings_preview(programme, checked)
     context = {"programme": programme, "form": form, "effects": effects}
     return render(request, "networks/console_programme.html", context)
 

@@ -19,7 +19,6 @@ from networks.rules import (
     FIGURE_UNITS,
     FIGURES,
     MIN_FIRMS_FOR_AGGREGATE,
-    PARTICIPATION_WINDOW_MONTHS,
 )
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.selectors import progress as progress_selectors
@@ -214,7 +213,7 @@ def network_participation(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         **progress_selectors.participation_summary(rows),
-        "window_months": PARTICIPATION_WINDOW_MONTHS,
+        "window_months": network.programme.participation_window_months,
         "drift_days": DRIFT_DAYS,
     }
     return render(request, "networks/participation_network.html", context)

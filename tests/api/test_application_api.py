@@ -87,8 +87,8 @@ def test_submitting_an_incomplete_application_lists_every_unmet_condition(
         "non_field_errors": [
             L.MEMBERS_OUT_OF_BOUNDS % {"min": 10, "max": 30, "count": 0},
             str(L.DIAGNOSIS_INCOMPLETE),
-            str(L.SHORT_GOAL_MISSING),
-            str(L.MEDIUM_GOAL_MISSING),
+            L.SHORT_GOAL_MISSING % {"months": 12},
+            L.MEDIUM_GOAL_MISSING % {"months": 36},
         ]
     }
     assert Application.objects.get(network=network).status == "draft"

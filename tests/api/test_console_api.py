@@ -90,3 +90,39 @@ def test_invitations_and_people_through_the_api(
                                             "firm": member_firm.pk, "admin": True},
                    format="json")  # fmt: skip
     assert bad.status_code == 400 and "admin" in bad.json()
+
+
+def test_a_preview_of_an_invalid_change_is_refused_as_the_change_would_be(
+    api, agency_admin, network
+):
+    """`"preview": true` checks the change as saving it would: the same field errors, 400, and
+    nothing saved; a valid preview answers the effects and saves nothing, no audit row either."""
+    api.force_authenticate(agency_admin)
+    url = f"/api/v1/programmes/{network.programme_id}/"
+    change = {"min_firms": 40, "currency": "us1", "agency_share_schedule": [70, 150]}
+    saved = api.patch(url, {**change, "reason": "x"}, format="json")
+    previewed = api.patch(url, {**change, "preview": True}, format="json")
+    assert saved.status_code == previewed.status_code == 400
+    assert set(previewed.json()) == {"max_firms", "currency", "agency_share_schedule"}
+    assert previewed.json() == saved.json()
+    audit_rows = network.programme.history.count()
+    valid = api.patch(url, {"max_firms": 25, "preview": True}, format="json")
+    assert valid.status_code == 200 and valid.json()["effects"]
+    network.programme.refresh_from_db()
+    assert (network.programme.min_firms, network.programme.max_firms) == (10, 30)
+    assert network.programme.currency == "CLP"
+    assert network.programme.history.count() == audit_rows
+
+
+def test_goal_horizons_and_participation_through_the_api(api, agency_admin, programme):
+    api.force_authenticate(agency_admin)
+    url = f"/api/v1/programmes/{programme.pk}/"
+    body = api.get(url).json()
+    assert (body["goal_short_months"], body["goal_medium_months"]) == (12, 36)
+    assert (body["participation_window_months"], body["participation_risk_percent"]) == (6, 50)
+    refused = api.patch(url, {"goal_short_months": 40, "preview": True}, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"goal_medium_months"}
+    saved = api.patch(url, {"participation_risk_percent": 40, "reason": "Rural firms."},
+                      format="json")  # fmt: skip
+    assert saved.status_code == 200 and saved.json()["participation_risk_percent"] == 40
+    assert programme.history.first().history_change_reason == "Rural firms."

@@ -159,6 +159,10 @@ def _console_pages(scene) -> list[tuple[str, str]]:
         ("invite", reverse("networks:console-invite")),
         ("person", reverse("networks:console-person", args=[scene.network.facilitator_id])),
         ("audit", reverse("networks:console-audit")),
+        ("support services catalogue", reverse("networks:support-catalogue")),
+        ("criteria set", reverse("networks:criteria-set", args=[programme.pk])),
+        ("criterion edit", reverse("networks:criterion-edit",
+                                   args=[programme.pk, programme.criteria.first().pk])),
         ("firm users", reverse("networks:firm-people", args=[scene.firms[0].pk])),
         ("invitation link", reverse("networks:invitation-accept", args=[token])),
     ]  # fmt: skip

@@ -172,7 +172,9 @@ ROUTES = {
     "networks:early-handover": "agency-action",
     "networks:handover-propose": "network-change",
     "networks:handover-confirm": "agency-action",
-    # --- pages: evaluation and the programme's criteria
+    # --- pages: evaluation and the programme's criteria (under /console/ since issue 16; the
+    # old /programmes/.../criteria/ and /support/ addresses are unnamed permanent redirects
+    # that say nothing of the object: tests/views/test_console.py)
     "networks:evaluation-list": "network-read",
     "networks:evaluation-create": "agency-action",
     "networks:evaluation-detail": "network-read",

@@ -322,3 +322,34 @@ def test_agency_totals(officer, network, programme, other_network):
     assert totals.joint_actions_value == {"CLP": Decimal("1750000.50")}
     assert totals.uptakes_this_year == 2
     assert ServiceUptake.objects.count() == 5
+
+
+def test_the_participation_window_and_risk_line_are_the_programmes(facilitator, network, officer):
+    """The worked example's 50% is not under the default line; under a programme's 60% it is,
+    and a one-month window counts one month of activities, on both homes."""
+    from networks.models import Programme
+
+    the_worked_example(network, officer)
+
+    def codes(card):
+        return [reason.code for reason in card.risk_reasons]
+
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
+    assert card.participation_percent == 50 and "low_participation" not in codes(card)
+    Programme.objects.filter(pk=network.programme_id).update(participation_risk_percent=60)
+    card = card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network)
+    reason = next(r for r in card.risk_reasons if r.code == "low_participation")
+    assert reason.text == "Attendance 50% over the last 6 months"
+    Programme.objects.filter(pk=network.programme_id).update(participation_window_months=1)
+    month_ago = add_months(today(), -1)
+    held = Activity.objects.filter(network=network, date__gt=month_ago, date__lte=today())
+    for card in (
+        card_for(dashboard_homes.facilitator_dashboard(user=facilitator), network),
+        running_facts(officer, network),
+    ):
+        assert card.activities_6m == held.count() < 4
+        assert card.attended_6m == sum(
+            a.attendance.filter(firm__memberships__network=network,
+                                firm__memberships__left_on__isnull=True).count()
+            for a in held
+        )  # fmt: skip

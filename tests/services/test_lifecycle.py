@@ -222,8 +222,8 @@ def test_submit_lists_every_unmet_condition(facilitator, network):
     assert messages(err) == [
         str(L.MEMBERS_OUT_OF_BOUNDS % {"min": 10, "max": 30, "count": 0}),
         str(L.DIAGNOSIS_INCOMPLETE),
-        str(L.SHORT_GOAL_MISSING),
-        str(L.MEDIUM_GOAL_MISSING),
+        L.SHORT_GOAL_MISSING % {"months": 12},
+        L.MEDIUM_GOAL_MISSING % {"months": 36},
     ]
     assert Application.objects.get(network=network).status == Application.Status.DRAFT
     assert not ApplicationEvent.objects.exists()
@@ -265,7 +265,10 @@ def test_goals_must_be_measurable_and_within_horizon(facilitator, network):
     medium.save()
     with pytest.raises(ValidationError) as err:
         lifecycle_services.application_submit(network=network, actor=facilitator)
-    assert messages(err) == [str(L.SHORT_GOAL_MISSING), str(L.MEDIUM_GOAL_MISSING)]
+    assert messages(err) == [
+        L.SHORT_GOAL_MISSING % {"months": 12},
+        L.MEDIUM_GOAL_MISSING % {"months": 36},
+    ]
 
 
 def test_submit_mails_agency_staff(facilitator, network, officer, agency_admin, mailoutbox,

@@ -52,7 +52,9 @@ def test_a_programme_added_in_the_admin_gets_the_defaults(client, agency):
             "agency": agency.pk, "name": "Admin programme", "country": "CL", "currency": "CLP",
             "min_firms": 10, "max_firms": 30, "term_months": 36, "arrears_days": 60,
             "agency_share_schedule": "[70, 50, 30]", "reminder_offsets_months": "[6, 3, 1]",
-            "overdue_agency_percent": "0", "check_in_years": 3,
+            "overdue_agency_percent": "0", "check_in_years": 3, "goal_short_months": 12,
+            "goal_medium_months": 36, "participation_window_months": 6,
+            "participation_risk_percent": 50,
         },
     )  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -21,7 +21,9 @@ from tests.views.conftest import shows
 
 pytestmark = pytest.mark.django_db
 
-UNMET = [DIAGNOSIS_INCOMPLETE, SHORT_GOAL_MISSING, MEDIUM_GOAL_MISSING]
+UNMET = [
+    DIAGNOSIS_INCOMPLETE, SHORT_GOAL_MISSING % {"months": 12}, MEDIUM_GOAL_MISSING % {"months": 36},
+]  # fmt: skip
 
 
 def application_url(network):

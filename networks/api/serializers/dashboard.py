@@ -44,7 +44,8 @@ class DashboardFacilitatorNetworkSerializer(serializers.Serializer):
     last_activity = serializers.DateField(allow_null=True)
     activities_90d = serializers.IntegerField()
     participation_rate = serializers.SerializerMethodField(
-        help_text="Attended / (activities x active members), last 6 months; 0 to 1."
+        help_text="Attended / (activities x active members) over the programme's participation "
+        "window (participation_window_months, 6 by default); 0 to 1."
     )
     drifting = serializers.IntegerField()
     in_arrears = serializers.IntegerField()

@@ -130,8 +130,9 @@ class ParticipationSerializer(serializers.Serializer):
     firm = serializers.IntegerField(source="firm.pk")
     firm_name = serializers.CharField(source="firm.name")
     attendance_rate_6m = serializers.SerializerMethodField(
-        help_text="Activities attended ÷ activities held while a member, last 6 months. "
-        + RATE_HELP
+        help_text="Activities attended ÷ activities held while a member, over the programme's "
+        "participation window (participation_window_months, 6 by default; the name keeps "
+        "its 6m). " + RATE_HELP
     )
     attendance_rate_since_joining = serializers.SerializerMethodField(
         help_text="Activities attended ÷ activities held since the firm joined. " + RATE_HELP

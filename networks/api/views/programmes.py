@@ -1,7 +1,8 @@
 """REST API of the agency console: programme settings and the activity and joint-action types.
 
-- GET, PATCH /programmes/{id}/: the settings (PATCH with a `reason`; `"preview": true` saves
-  nothing and answers the `effects` on the running networks)
+- GET, PATCH /programmes/{id}/: the settings (PATCH with a `reason`; `"preview": true` is
+  checked as the change would be, saves nothing and answers the `effects` on the running
+  networks)
 - GET, POST /activity-types/ and /joint-action-types/ (?programme=): the types of the
   programmes the user administers; POST {programme, name, name_es} adds one
 - GET, PATCH /activity-types/{id}/ and /joint-action-types/{id}/: rename (name, name_es) or
@@ -41,7 +42,11 @@ class ProgrammeDetailView(generics.RetrieveUpdateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reason, preview = data.pop("reason", ""), data.pop("preview", False)
-        effects = programme_selectors.settings_preview(programme, data)
+        # A preview is checked as the change itself would be: the same 400, nothing saved.
+        checked = programme_services.programme_settings_check(
+            programme=programme, actor=request.user, **data
+        )
+        effects = programme_selectors.settings_preview(programme, checked)
         if not preview:
             programme = programme_services.programme_update(
                 programme=programme, actor=request.user, reason=reason, **data

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum, Value
+from django.db.models import Case, Count, DateField, Exists, Max, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
@@ -30,20 +30,64 @@ from networks.models import (
 from networks.rules import (
     DRIFT_DAYS,
     PARTICIPATION_WINDOW_MONTHS,
+    READINESS_WINDOW_MONTHS,
     RECENT_DAYS,
     UPTAKE_REACHED,
     arrears_cutoff,
 )
 from networks.selectors.dashboard.facts import NetworkFacts
-from networks.selectors.sql import latest_subquery, scope_sql, table_name
+from networks.selectors.sql import (
+    latest_subquery,
+    scope_sql,
+    table_name,
+)
+
+# --- the participation window: each network's programme's, known from the facts ------------
 
 
-def activity_figures(scope, today: datetime.date) -> dict[int, dict]:
-    """Per network: the last activity held, how many in all, in 90 days, in six months, and
-    since readiness's window began (six months ago, or the term's start when later)."""
-    half_year_ago = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
+def participation_windows(facts: dict[int, NetworkFacts]) -> dict[int, int]:
+    """Network id -> the months of its programme's participation window."""
+    return {pk: item.network.programme.participation_window_months for pk, item in facts.items()}
+
+
+def window_starts(today, windows: dict[int, int], *, times: int = 1) -> dict:
+    """The first day before each window (`times` windows back), with its networks. An agency
+    runs a handful of programmes, most with the default window: usually one day for all."""
+    starts = defaultdict(list)
+    for network_id, months in windows.items():
+        starts[add_months(today, -months * times)].append(network_id)
+    return dict(starts) or {add_months(today, -PARTICIPATION_WINDOW_MONTHS * times): []}
+
+
+def _window_expression(starts: dict):
+    """`window_starts` for the ORM: the day itself when there is one (as before the setting)."""
+    *others, (last, _ids) = sorted(starts.items())
+    if not others:
+        return Value(last)
+    whens = [When(network_id__in=ids, then=Value(day)) for day, ids in others]
+    return Case(*whens, default=Value(last), output_field=DateField())
+
+
+def _window_sql(starts: dict, column: str = "act.network_id") -> tuple[str, list]:
+    """`window_starts` for a raw query."""
+    *others, (last, _ids) = sorted(starts.items())
+    if not others:
+        return "%s", [last]
+    sql, params = "", []
+    for day, ids in others:
+        sql += f" WHEN {column} IN ({', '.join(['%s'] * len(ids))}) THEN %s"
+        params += [*ids, day]
+    return f"(CASE{sql} ELSE %s END)", [*params, last]
+
+
+def activity_figures(scope, today: datetime.date, windows: dict[int, int]) -> dict[int, dict]:
+    """Per network: the last activity held, how many in all, in 90 days, in its programme's
+    participation window (`windows`: participation_windows), and since readiness's window
+    began (six months ago, or the term's start when later: selectors.term.readiness's rule)."""
+    window_from = _window_expression(window_starts(today, windows))
+    six_months_ago = add_months(today, -READINESS_WINDOW_MONTHS)
     readiness_from = Greatest(
-        Coalesce("network__term_start", Value(half_year_ago)), Value(half_year_ago)
+        Coalesce("network__term_start", Value(six_months_ago)), Value(six_months_ago)
     )
     rows = (
         Activity.objects.filter(network__in=scope, date__lte=today)
@@ -54,7 +98,7 @@ def activity_figures(scope, today: datetime.date) -> dict[int, dict]:
             activities_90d=Count(
                 "pk", filter=Q(date__gt=today - datetime.timedelta(days=RECENT_DAYS))
             ),
-            activities_6m=Count("pk", filter=Q(date__gt=half_year_ago)),
+            activities_6m=Count("pk", filter=Q(date__gt=window_from)),
             readiness_activities=Count("pk", filter=Q(date__gt=readiness_from)),
         )
         .order_by()
@@ -189,17 +233,20 @@ MASK_BITS = 62  # activities per bigint: a sum of distinct powers of two below 2
 TIES_BEFORE_CACHE = "dashboard:ties-before:v1:{day}:{scope}"
 
 
-def _ties_before_key(network_ids: list[int], today: datetime.date) -> str:
-    scope = hashlib.sha256(",".join(map(str, sorted(network_ids))).encode()).hexdigest()
-    return TIES_BEFORE_CACHE.format(day=today.isoformat(), scope=scope)
+def _ties_before_key(network_ids: list[int], today: datetime.date, windows: dict) -> str:
+    # With the windows: a programme whose window changed today has other pairs before.
+    scope = ",".join(f"{pk}:{windows.get(pk, '')}" for pk in sorted(network_ids))
+    digest = hashlib.sha256(scope.encode()).hexdigest()
+    return TIES_BEFORE_CACHE.format(day=today.isoformat(), scope=digest)
 
 
 def attendance_figures(
-    network_ids: list[int], scope, today: datetime.date, *, ties_before: bool = False
-) -> dict[int, dict]:
-    """Per network, in one query: the attendance of today's active members over the last six
-    months, the distinct pairs of firms that attended an activity together in those six months
-    and, with `ties_before`, in the six months before.
+    network_ids: list[int], scope, today: datetime.date, windows: dict[int, int], *,
+    ties_before: bool = False,
+) -> dict[int, dict]:  # fmt: skip
+    """Per network, in one query: the attendance of today's active members over its programme's
+    participation window (six months by default), the distinct pairs of firms that attended an
+    activity together in that window and, with `ties_before`, in the window before.
 
     A self-join of attendance would make one row per pair of attendees of every activity
     (millions for an agency); instead each firm gets a bit mask of the activities it attended,
@@ -210,24 +257,24 @@ def attendance_figures(
 
     The half-year before is history: its pairs are kept in the cache for the day, so that only
     the first reading of the day scans a whole year of attendance."""
-    half_year_ago = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
+    half_sql, half_params = _window_sql(window_starts(today, windows))
     figures = {pk: {"attended_6m": 0, "pairs_recent": 0} for pk in network_ids}
-    key = _ties_before_key(network_ids, today) if ties_before else None
+    key = _ties_before_key(network_ids, today, windows) if ties_before else None
     cached = cache.get(key) if key else None
-    start = (
-        add_months(today, -2 * PARTICIPATION_WINDOW_MONTHS)
-        if key and cached is None
-        else half_year_ago
-    )
+    starts = window_starts(today, windows, times=2 if key and cached is None else 1)
+    # With one window for the whole scope (the usual case) the query is a plain date range.
+    start_sql, start_params = _window_sql(starts) if len(starts) > 1 else ("", [])
+    per_network = f" AND act.date > {start_sql}" if start_sql else ""
     scope_query, scope_params = scope_sql(scope)
-    half = "CASE WHEN act.date > %s THEN 1 ELSE 0 END"
+    half = f"CASE WHEN act.date > {half_sql} THEN 1 ELSE 0 END"
     sql = f"""
         WITH acts AS (
             SELECT act.id AS activity_id, act.network_id AS network_id, {half} AS recent,
                    ROW_NUMBER() OVER (PARTITION BY act.network_id, {half} ORDER BY act.id) - 1
                        AS position
             FROM {table_name(Activity)} act
-            WHERE act.date > %s AND act.date <= %s AND act.network_id IN ({scope_query})
+            WHERE act.date > %s{per_network} AND act.date <= %s
+                AND act.network_id IN ({scope_query})
         )
         SELECT acts.network_id, acts.recent, att.firm_id,
                CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS member,
@@ -240,7 +287,8 @@ def attendance_figures(
             ON m.network_id = acts.network_id AND m.firm_id = att.firm_id AND m.left_on IS NULL
         GROUP BY acts.network_id, acts.recent, att.firm_id, m.id, acts.position / {MASK_BITS}
     """  # noqa: S608 -- table names come from the models; every value is a parameter
-    params = [half_year_ago, half_year_ago, start, today, *scope_params]
+    earliest = min(starts)  # a bound the date index can use, whatever the windows
+    params = [*half_params, *half_params, earliest, *start_params, today, *scope_params]
     masks: dict[tuple[int, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -306,11 +354,16 @@ def agency_figures(user, every, facts: dict[int, NetworkFacts], today) -> Agency
         return figures
     running = list(facts)
     days = {item.network.programme.arrears_days for item in facts.values()}
+    windows = participation_windows(facts)
     figures = AgencyFigures(
         running=frozenset(running),
-        activities=activity_figures(every, today),
+        activities=activity_figures(every, today, windows),
         joint_actions=joint_action_figures(every),
-        attendance=attendance_figures(running, running, today, ties_before=True) if running else {},
+        attendance=(
+            attendance_figures(running, running, today, windows, ties_before=True)
+            if running
+            else {}
+        ),
         arrears=arrears_counts(running, days, today) if running else Counter(),
         firms_reached=Membership.objects.filter(network__in=every).aggregate(
             n=Count("firm_id", distinct=True)

@@ -28,18 +28,15 @@ from networks.models import (
 )
 from networks.rules import (
     DENSITY_FALL_POINTS,
-    MEDIUM_MONTHS,
-    PARTICIPATION_WINDOW_MONTHS,
     QUIET_DAYS,
-    RISK_PARTICIPATION,
+    READINESS_WINDOW_MONTHS,
     RISK_QUIET_DAYS,
-    SHORT_MONTHS,
     arrears_cutoff,
     joint_actions_open,
 )
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.selectors import term as term_selectors
-from networks.selectors.sql import count_subquery, latest_subquery
+from networks.selectors.sql import count_subquery, latest_subquery, window_start
 
 READINESS_KEYS = ("members", "arrears", "activity", "joint_action", "evaluation", "commitments")
 
@@ -98,8 +95,10 @@ class NetworkFacts:
     drifting: int = 0
     drifting_since: datetime.date | None = None  # the latest participation of any of them
     checklist_unmet: int | None = None  # preparation only
-    pairs_before: int = 0  # distinct pairs of co-attending firms, the previous 6 months
-    pairs_recent: int = 0  # the same, the last 6 months
+    # Distinct pairs of co-attending firms in the window before, and in the programme's
+    # participation window (attended_6m, activities_6m: that window too, 6 months by default).
+    pairs_before: int = 0
+    pairs_recent: int = 0
 
     # -- the term --
 
@@ -129,7 +128,7 @@ class NetworkFacts:
 
     @property
     def participation_rate(self) -> float | None:
-        """Attended / (activities x active members) over the last six months."""
+        """Attended / (activities x active members) over the programme's participation window."""
         possible = self.activities_6m * self.member_count
         return self.attended_6m / possible if possible else None
 
@@ -155,7 +154,7 @@ class NetworkFacts:
 
     @property
     def readiness_months(self) -> int:
-        six_months_ago = add_months(self.today, -PARTICIPATION_WINDOW_MONTHS)
+        six_months_ago = add_months(self.today, -READINESS_WINDOW_MONTHS)
         start = max(six_months_ago, self.network.term_start or six_months_ago)
         return max(1, months_between(start, self.today) or 1)
 
@@ -345,25 +344,35 @@ class NetworkFacts:
                     % {"count": self.in_arrears},
                 )
             )
-        rate = self.participation_rate
-        if rate is not None and rate < RISK_PARTICIPATION:
+        rate, programme = self.participation_rate, self.network.programme
+        months = programme.participation_window_months
+        if rate is not None and rate * 100 < programme.participation_risk_percent:
             reasons.append(
                 Reason(
                     "low_participation",
-                    _("Attendance %(percent)s%% over the last 6 months")
-                    % {"percent": self.participation_percent},
+                    ngettext(
+                        "Attendance %(percent)s%% over the last %(months)s month",
+                        "Attendance %(percent)s%% over the last %(months)s months",
+                        months,
+                    )
+                    % {"percent": self.participation_percent, "months": months},
                 )
             )
         if self.density_falling:
             reasons.append(
                 Reason(
                     "density_falling",
-                    _(
-                        "Fewer ties between the firms: density %(recent)s%% in the last 6 months, "
-                        "%(before)s%% in the 6 months before (a fall of %(points)s points or "
-                        "more counts)"
+                    ngettext(
+                        "Fewer ties between the firms: density %(recent)s%% in the last "
+                        "%(months)s month, %(before)s%% in the %(months)s month before (a fall of "
+                        "%(points)s points or more counts)",
+                        "Fewer ties between the firms: density %(recent)s%% in the last "
+                        "%(months)s months, %(before)s%% in the %(months)s months before (a fall "
+                        "of %(points)s points or more counts)",
+                        months,
                     )
                     % {
+                        "months": months,
                         "recent": round(self.density_recent * 100),
                         "before": round(self.density_before * 100),
                         "points": DENSITY_FALL_POINTS,
@@ -380,7 +389,8 @@ def annotated_networks(networks: QuerySet[Network], today: datetime.date, *, che
     """The networks with what one correlated subquery per row gives: member counts, the latest
     evaluation, the handover commitments and, for the application, the checklist's facts."""
     net = OuterRef("pk")
-    half_year_ago = add_months(today, -PARTICIPATION_WINDOW_MONTHS)
+    # The members at the start of the programme's participation window (the density before).
+    window_from = OuterRef("window_from")  # computed once per network, below
     memberships = Membership.objects.filter(network=net)
     handover = Handover.objects.filter(
         network=OuterRef(net), status__in=[Handover.Status.PROPOSED, Handover.Status.CONFIRMED]
@@ -393,8 +403,8 @@ def annotated_networks(networks: QuerySet[Network], today: datetime.date, *, che
     annotations = {
         "member_count": count_subquery(memberships.filter(left_on__isnull=True)),
         "members_half_year_ago": count_subquery(
-            memberships.filter(joined_on__lte=half_year_ago).filter(
-                Q(left_on__isnull=True) | Q(left_on__gt=half_year_ago)
+            memberships.filter(joined_on__lte=window_from).filter(
+                Q(left_on__isnull=True) | Q(left_on__gt=window_from)
             )
         ),
         "last_evaluation": latest_subquery(Evaluation.objects.filter(network=net), "date"),
@@ -407,17 +417,14 @@ def annotated_networks(networks: QuerySet[Network], today: datetime.date, *, che
             network=net, indicator__regex=r"\S", baseline__isnull=False, target__isnull=False,
             due_date__gte=today,
         )  # fmt: skip
+        # The first goal due of each horizon: within the programme's horizon or none is
+        # (network_facts compares it, each network by its own programme's setting).
         annotations |= {
-            "has_short_goal": Exists(
-                goal.filter(
-                    horizon=Goal.Horizon.SHORT, due_date__lte=add_months(today, SHORT_MONTHS)
-                )
-            ),
-            "has_medium_goal": Exists(
-                goal.filter(
-                    horizon=Goal.Horizon.MEDIUM, due_date__lte=add_months(today, MEDIUM_MONTHS)
-                )
-            ),
+            f"first_{horizon}_due": Subquery(
+                goal.filter(horizon=horizon).order_by("due_date").values("due_date")[:1]
+            )
+            for horizon in (Goal.Horizon.SHORT, Goal.Horizon.MEDIUM)
+        } | {
             "diagnosis_complete": Exists(
                 Diagnosis.objects.filter(
                     network=net,
@@ -432,7 +439,11 @@ def annotated_networks(networks: QuerySet[Network], today: datetime.date, *, che
     related = (
         ("programme", "facilitator", "application") if checklist else ("programme", "facilitator")
     )
-    return networks.select_related(*related).annotate(**annotations)
+    return (
+        networks.select_related(*related)
+        .alias(window_from=window_start(today, "programme__participation_window_months"))
+        .annotate(**annotations)
+    )
 
 
 def network_facts(network: Network, today: datetime.date) -> NetworkFacts:
@@ -444,12 +455,13 @@ def network_facts(network: Network, today: datetime.date) -> NetworkFacts:
         last_evaluation=network.last_evaluation,
         commitments=network.commitments,
     )
-    if hasattr(network, "has_short_goal"):
+    if hasattr(network, "first_short_due"):
         programme = network.programme
+        short, medium = network.first_short_due, network.first_medium_due
         facts.checklist_unmet = [
             programme.min_firms <= network.member_count <= programme.max_firms,
             network.diagnosis_complete,
-            network.has_short_goal,
-            network.has_medium_goal,
+            short is not None and short <= add_months(today, programme.goal_short_months),
+            medium is not None and medium <= add_months(today, programme.goal_medium_months),
         ].count(False)
     return facts

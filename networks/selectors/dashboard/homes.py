@@ -37,6 +37,7 @@ from networks.selectors.dashboard.aggregates import (
     apply_figures,
     attendance_figures,
     joint_action_figures,
+    participation_windows,
 )
 from networks.selectors.dashboard.facts import (
     NetworkFacts,
@@ -74,8 +75,9 @@ def facilitator_dashboard(*, user, today: datetime.date | None = None) -> Facili
     facts = {n.pk: network_facts(n, today) for n in networks if n.phase != Network.Phase.DISSOLVED}
     if facts:
         scope = list(facts)
-        apply_figures(facts, activity_figures(scope, today))
-        apply_figures(facts, attendance_figures(scope, scope, today))
+        windows = participation_windows(facts)
+        apply_figures(facts, activity_figures(scope, today, windows))
+        apply_figures(facts, attendance_figures(scope, scope, today, windows))
         apply_figures(facts, _without_currency(joint_action_figures(scope)))
         add_confirmations(facts, scope)
         add_arrears(facts, scope, today)
