@@ -252,12 +252,55 @@ def _general(programme, new, networks, effect) -> None:
     )
 
 
+def _overdue(programme, new, networks, effect) -> None:
+    today = timezone.localdate()
+    # An extension moves the due date itself, so a network past it has none running.
+    overdue = [
+        n for n in networks
+        if n.phase == Network.Phase.CONSOLIDATION and n.handover_due and n.handover_due < today
+    ]  # fmt: skip
+    effect.networks = [n.name for n in overdue]
+    effect.warning = bool(overdue)
+    effect.lines.append(
+        ngettext(
+            "%(count)d network is past its due date without a handover: from its next monthly "
+            "charge the agency pays the new share of its manager's salary; charges already made "
+            "stay as they were.",
+            "%(count)d networks are past their due date without a handover: from their next "
+            "monthly charge the agency pays the new share of their manager's salary; charges "
+            "already made stay as they were.",
+            len(overdue),
+        )
+        % {"count": len(overdue)}
+    )
+
+
+def _check_ins(programme, new, networks, effect) -> None:
+    since = add_months(timezone.localdate(), -12 * new["check_in_years"])
+    asked = [
+        n for n in networks
+        if n.phase == Network.Phase.INDEPENDENCE and n.handed_over_on and n.handed_over_on > since
+    ]  # fmt: skip
+    effect.networks = [n.name for n in asked]
+    effect.lines.append(
+        ngettext(
+            "%(count)d network in independence is asked for its yearly check-in under the new "
+            "number of years; check-ins already recorded stay.",
+            "%(count)d networks in independence are asked for their yearly check-in under the "
+            "new number of years; check-ins already recorded stay.",
+            len(asked),
+        )
+        % {"count": len(asked)}
+    )
+
+
 PREVIEWS = {
     "min_firms": _bounds, "max_firms": _bounds, "term_months": _term,
     "agency_share_schedule": _shares, "arrears_days": _arrears,
     "reminder_offsets_months": _reminders, "goal_short_months": _horizons,
     "goal_medium_months": _horizons, "participation_window_months": _participation,
-    "participation_risk_percent": _participation,
+    "participation_risk_percent": _participation, "overdue_agency_percent": _overdue,
+    "check_in_years": _check_ins,
 }  # fmt: skip
 # Previews that cover several settings: one line for the pair, however many of it changed.
 SHARED = {_bounds, _horizons, _participation}

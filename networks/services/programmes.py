@@ -64,10 +64,11 @@ def _ensure_defaults(programme: Programme) -> None:
 # gets the general one, selectors.programmes.settings_preview).
 SETTING_GROUPS = (
     (_("Member firms"), ("min_firms", "max_firms")),
-    (_("The term"), ("term_months", "agency_share_schedule", "currency")),
+    (_("The term"), ("term_months", "agency_share_schedule", "overdue_agency_percent", "currency")),
     (_("Dues and reminders"), ("arrears_days", "reminder_offsets_months")),
     (_("Goals of the application"), ("goal_short_months", "goal_medium_months")),
     (_("Participation"), ("participation_window_months", "participation_risk_percent")),
+    (_("After independence"), ("check_in_years",)),
 )
 SETTING_FIELDS = tuple(name for _title, names in SETTING_GROUPS for name in names)
 

@@ -2,6 +2,8 @@
 read from the network's programme by the goal rules, the checklist and the dashboards, and
 previewed on the running networks before they are saved."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -132,3 +134,35 @@ def test_two_programmes_with_their_own_windows_on_one_agency_home(network, offic
     assert (facts[other].activities_6m, facts[other].participation_percent) == (1, 100)
     card = card_for(dashboard_homes.facilitator_dashboard(user=network.facilitator), other)
     assert (card.activities_6m, card.attended_6m) == (1, 10)
+
+
+def test_the_overdue_share_and_the_check_in_years_are_console_settings(agency_admin, programme):
+    # Every setting the rules read is the agency's to change (issue 16), these two included.
+    assert {"overdue_agency_percent", "check_in_years"} <= set(programme_services.SETTING_FIELDS)
+    errors = _refused(programme, agency_admin, overdue_agency_percent=Decimal("101"))
+    assert list(errors) == ["overdue_agency_percent"]
+    programme_services.programme_update(
+        programme=programme, actor=agency_admin, reason="Board decision 12/2026.",
+        overdue_agency_percent=Decimal("15"), check_in_years=5,
+    )  # fmt: skip
+    programme.refresh_from_db()
+    assert (programme.overdue_agency_percent, programme.check_in_years) == (Decimal("15"), 5)
+
+
+def test_the_preview_names_the_overdue_networks_and_those_asked_for_check_ins(programme, officer):
+    today = timezone.localdate()
+    overdue = factories.NetworkFactory(programme=programme, name="Overdue")
+    builders.consolidating_network(overdue, officer, start=add_months(today, -40))
+    on_time = factories.NetworkFactory(programme=programme, name="On time")
+    builders.consolidating_network(on_time, officer, start=add_months(today, -10))
+    (effect,) = programme_selectors.settings_preview(
+        programme, {"overdue_agency_percent": Decimal("20")}
+    )
+    assert effect.networks == ["Overdue"] and effect.warning
+    assert effect.lines[0].startswith("1 network is past its due date without a handover")
+    Network.objects.filter(pk=overdue.pk).update(
+        phase=Network.Phase.INDEPENDENCE, handed_over_on=add_months(today, -50)
+    )
+    (effect,) = programme_selectors.settings_preview(programme, {"check_in_years": 5})
+    assert effect.networks == ["Overdue"]
+    assert effect.lines[0].startswith("1 network in independence is asked for its yearly check-in")

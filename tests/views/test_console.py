@@ -17,7 +17,8 @@ def _settings(programme, **changes) -> dict:
         "term_months": programme.term_months, "agency_share_schedule": "70, 50, 30",
         "currency": programme.currency, "arrears_days": programme.arrears_days,
         "reminder_offsets_months": "6, 3, 1", "goal_short_months": 12, "goal_medium_months": 36,
-        "participation_window_months": 6, "participation_risk_percent": 50, "reason": "",
+        "participation_window_months": 6, "participation_risk_percent": 50,
+        "overdue_agency_percent": "0", "check_in_years": 3, "reason": "",
     }  # fmt: skip
     return {**data, **changes}
 
