@@ -2,14 +2,14 @@
 used to show (members, money, progress, history). The activities, joint actions and evaluation
 tabs are those subjects' own list pages. Every page of a network shows the same sub-navigation
 (templatetags/workspace.py); each page reads only what it shows, with a fixed number of
-queries."""
+queries. Like the network page before them, they answer any method with the page, after the
+access check (outsiders 404)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from networks import access
 from networks.files import exports
@@ -110,7 +110,6 @@ def _next_steps(context: dict) -> list[dict]:
 
 
 @login_required
-@require_safe
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The overview: phase and clock, next steps, key figures, the latest activities and joint
     actions, alerts. Everything else is one tab away."""
@@ -148,7 +147,6 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def network_firms(request: HttpRequest, pk: int) -> HttpResponse:
     """The Members tab: the active member firms and the former ones, for whoever may see the
     network; managing them is the members page (networks:network-members)."""
@@ -162,7 +160,6 @@ def network_firms(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def network_money(request: HttpRequest, pk: int) -> HttpResponse:
     """The Money tab: the term and its clock, this month's cost share, the contributions, the
     handover readiness, changes of the due date and the handover."""
@@ -172,7 +169,6 @@ def network_money(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def network_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The Progress tab: the diagnosis at application, the goals and how far each has come,
     the typology profile, certified firms, participation and the collaboration graph."""
@@ -191,7 +187,6 @@ def network_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def network_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """The History tab: the application's decision and the network's life, every phase change,
     decision, appointment and handover (the audit of every field is the agency's own page)."""
