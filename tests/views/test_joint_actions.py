@@ -376,9 +376,7 @@ def test_network_page_shows_the_latest_three(client, facilitator, network, firms
         )
     client.force_login(facilitator)
     response = client.get(reverse("networks:network-detail", args=[network.pk]))
-    assert [ja.title for ja in response.context["ja_latest"]] == [
-        f"Action {n}" for n in (6, 5, 4)
-    ]
+    assert [ja.title for ja in response.context["ja_latest"]] == [f"Action {n}" for n in (6, 5, 4)]
 
 
 @pytest.mark.parametrize("count, per_action", [(1, 2), (12, 9)])

@@ -422,6 +422,7 @@ def test_early_handover_then_propose_it(client, officer, facilitator, running):
         {"new_due_date": early.isoformat(), "reason": "The group is ready"},
         follow=True,
     )
+    assert response.redirect_chain[-1][0] == url("network-money", running)
     timeline = client.get(url("network-timeline", running))  # the History tab
     assert shows(timeline, f"Early handover allowed from {date_format(early)}")
     assert TermChange.objects.get().kind == "early_handover"
