@@ -3,13 +3,14 @@
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
 # (tab, its label, the page the tab opens).
 TABS = [
     ("overview", _("Overview"), "networks:network-detail"),
-    ("members", _("Members"), "networks:network-firms"),
+    ("members", pgettext_lazy("network tab", "Members"), "networks:network-firms"),
     ("activities", _("Activities"), "networks:activity-list"),
     ("joint-actions", _("Joint actions"), "networks:joint-action-list"),
     ("money", _("Money"), "networks:network-money"),
