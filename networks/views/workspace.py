@@ -68,7 +68,8 @@ def _header(page: network_page.NetworkPage) -> dict:
 
 def _next_steps(context: dict) -> list[dict]:
     """What the reader can do next on this network, the most pressing first: each a link to
-    the page where it is done, offered only to whom may do it."""
+    the page where it is done, offered only to whom may do it. (Appointing, replacing and
+    dissolving are the actions on the whole network, in the buttons above.)"""
     network, pk = context["network"], context["network"].pk
     application, term = context["application"], context.get("term") or {}
     steps = []
@@ -88,8 +89,6 @@ def _next_steps(context: dict) -> list[dict]:
             Application.Status.RETURNED,
         ):
             step(_("Complete and submit the application"), "network-application", True)
-        if context["can_appoint"]:
-            step(_("Appoint the manager"), "manager-appoint", True)
     if context["ja_waiting"]:
         steps.append({
             "text": _("Confirm your firm's joint actions"),
