@@ -28,7 +28,6 @@ from networks.selectors import certifications as certification_selectors
 from networks.selectors import diagnoses as diagnosis_selectors
 from networks.selectors import joint_actions as joint_action_selectors
 from networks.selectors import progress as progress_selectors
-from networks.selectors import support as support_selectors
 from networks.selectors import term as term_selectors
 from networks.selectors.lifecycle import TimelineEntry, timeline
 
@@ -218,7 +217,8 @@ LATEST_ON_NETWORK_PAGE = 5
 
 
 def latest_joint_actions(page: NetworkPage, limit: int = LATEST_ON_NETWORK_PAGE) -> dict:
-    """The joint actions' counts and latest rows, without the take-up (the overview's part).
+    """The joint actions' counts and latest rows, for the overview (the take-up summary is the
+    Joint actions tab's: support_selectors.uptake_context).
 
     Counts by status with the user's waiting count (1 query, shared with the handover
     readiness), the latest actions and their participants (2), the active members for may-log
@@ -233,16 +233,6 @@ def latest_joint_actions(page: NetworkPage, limit: int = LATEST_ON_NETWORK_PAGE)
         "ja_latest": joint_action_selectors.mark_for_user(latest, user),
         "ja_waiting": counts["waiting"],
         "ja_can_log": joint_actions_open(network) and may_log,
-    }
-
-
-def joint_actions_section(page: NetworkPage) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_joint_actions.html).
-
-    `latest_joint_actions`, and the take-up summary (1 query)."""
-    return {
-        **latest_joint_actions(page),
-        **support_selectors.uptake_context(page.user, page.network),
     }
 
 

@@ -381,7 +381,7 @@ def test_network_page_shows_the_latest_three(client, facilitator, network, firms
 
 @pytest.mark.parametrize("count, per_action", [(1, 2), (12, 9)])
 def test_network_page_section_queries_are_fixed(
-    rf, second_user, network, firms, count, per_action, django_assert_max_num_queries
+    client, rf, second_user, network, firms, count, per_action, django_assert_max_num_queries
 ):
 
     firms = firms + builders.open_for_joint_actions(network, members=6)
@@ -391,13 +391,14 @@ def test_network_page_section_queries_are_fixed(
     request = rf.get("/")
     request.user = second_user
     network = Network.objects.select_related("programme__agency").get(pk=network.pk)
-    # counts, latest, participants, waiting, may-log, take-up summary
-    with django_assert_max_num_queries(6):
-        context = network_page.joint_actions_section(
-            network_page.NetworkPage(network, request.user)
-        )
+    # The overview's part: counts with the waiting count, latest, participants, may-log.
+    with django_assert_max_num_queries(5):
+        context = network_page.latest_joint_actions(network_page.NetworkPage(network, request.user))
     assert context["ja_counts"]["total"] == count
-    assert context["uptake_summary"].overall.total == count  # the firm's own rows only
+    # The take-up summary is the Joint actions tab's: the firm's own rows only.
+    client.force_login(second_user)
+    context = client.get(url("joint-action-list", network)).context
+    assert context["uptake_summary"].overall.total == count
 
 
 def test_a_firm_that_left_sees_its_history_but_cannot_log(client, network, firms, joint_action):
