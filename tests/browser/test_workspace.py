@@ -102,6 +102,7 @@ def test_the_sub_navigation_scrolls_inside_itself_on_a_phone(
     assert inner[0] > inner[1], "eight tabs do not fit 375 px: the bar itself scrolls"
     current = tabs.get_by_role("link", name="Dinero")
     assert current.get_attribute("aria-current") == "page"
+    expect(current).to_be_in_viewport()  # the bar scrolled to the current tab (network_tabs.js)
     # The last tab is reachable by scrolling the bar, not the page.
     history = tabs.get_by_role("link", name="Historial")
     history.scroll_into_view_if_needed()
