@@ -1,6 +1,6 @@
-"""Light pages: the first load of each home page (and the network overview), with an empty cache, stays under 400 KB as
-the production setup sends it, and every request goes to the app's own host (no web fonts,
-scripts or styles from anywhere else).
+"""Light pages: the first load of each home page and of the network overview, with an empty
+cache, stays under 400 KB as the production setup sends it, and every request goes to the
+app's own host (no web fonts, scripts or styles from anywhere else).
 
 "As sent": WhiteNoise serves the static files gzip-compressed (collectstatic writes .gz
 files beside them), so a static file counts with its gzip size; the live server here sends
