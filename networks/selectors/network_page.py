@@ -1,6 +1,6 @@
-"""The network page: the network as its page reads it, and what each subject adds to the page
-(each `<subject>_section(page)` is one part of the page's context). Only the page views read
-this module; it reads the subject selectors."""
+"""A network's pages (the overview and its tabs, views/workspace.py): the network as they read
+it, and what each subject adds to them (each `<subject>_section(page)` is one part of a page's
+context). Only the page views read this module; it reads the subject selectors."""
 
 import datetime
 from decimal import Decimal
