@@ -26,6 +26,7 @@ from networks.views import (
     projects,
     support,
     term,
+    workspace,
 )
 
 app_name = "networks"
@@ -44,7 +45,12 @@ urlpatterns = [
     path("home/facilitator/", dashboard.facilitator_home, name="facilitator-home"),
     path("home/firm/", dashboard.firm_home, name="firm-home"),
     path("networks/new/", lifecycle.network_create, name="network-create"),
-    path("networks/<int:pk>/", lifecycle.network_detail, name="network-detail"),
+    # --- a network's workspace: the overview and its tabs (the other tabs are list pages)
+    path("networks/<int:pk>/", workspace.network_detail, name="network-detail"),
+    path("networks/<int:pk>/firms/", workspace.network_firms, name="network-firms"),
+    path("networks/<int:pk>/money/", workspace.network_money, name="network-money"),
+    path("networks/<int:pk>/progress/", workspace.network_progress, name="network-progress"),
+    path("networks/<int:pk>/timeline/", workspace.network_timeline, name="network-timeline"),
     path("networks/<int:pk>/dissolve/", lifecycle.network_dissolve, name="network-dissolve"),
     path("networks/<int:pk>/members/", lifecycle.network_members, name="network-members"),
     path("networks/<int:pk>/members/search/", lifecycle.member_search, name="member-search"),
@@ -120,6 +126,7 @@ urlpatterns = [
         name="attachment-delete",
     ),
     # --- joint actions and support-service take-up
+    path("joint-actions/new/", joint_actions.joint_action_choose, name="joint-action-choose"),
     path(
         "networks/<int:pk>/joint-actions/",
         joint_actions.joint_action_list,

@@ -13,11 +13,27 @@ from networks.models import (
     JointActionDecline,
     JointActionParticipant,
     JointActionType,
+    Membership,
     Network,
     User,
 )
+from networks.rules import JOINT_ACTION_PHASES
 
 # --- joint actions --------------------------------------------------------------------------
+
+
+def networks_to_log_in(user) -> QuerySet[Network]:
+    """The networks where `user` may log a joint action now, by name (one query):
+    access.can_log_joint_action's rule as a queryset, in the phases that take joint actions."""
+    networks = access.visible_networks(user).filter(phase__in=JOINT_ACTION_PHASES)
+    if user.role == User.Role.FACILITATOR:
+        return networks.filter(facilitator=user).order_by("name", "pk")
+    if user.role != User.Role.FIRM_MEMBER or user.firm_id is None:
+        return networks.none()
+    active = Membership.objects.filter(
+        network=OuterRef("pk"), firm_id=user.firm_id, left_on__isnull=True
+    )
+    return networks.filter(Exists(active)).order_by("name", "pk")
 
 
 def _with_participants(joint_actions: QuerySet[JointAction]) -> QuerySet[JointAction]:

@@ -1,6 +1,6 @@
-"""The network page: the network as its page reads it, and what each subject adds to the page
-(each `<subject>_section(page)` is one part of the page's context). Only the page views read
-this module; it reads the subject selectors."""
+"""A network's pages (the overview and its tabs, views/workspace.py): the network as they read
+it, and what each subject adds to them (each `<subject>_section(page)` is one part of a page's
+context). Only the page views read this module; it reads the subject selectors."""
 
 import datetime
 from decimal import Decimal
@@ -28,7 +28,6 @@ from networks.selectors import certifications as certification_selectors
 from networks.selectors import diagnoses as diagnosis_selectors
 from networks.selectors import joint_actions as joint_action_selectors
 from networks.selectors import progress as progress_selectors
-from networks.selectors import support as support_selectors
 from networks.selectors import term as term_selectors
 from networks.selectors.lifecycle import TimelineEntry, timeline
 
@@ -217,15 +216,15 @@ def evaluation_section(page: NetworkPage) -> dict:
 LATEST_ON_NETWORK_PAGE = 5
 
 
-def joint_actions_section(page: NetworkPage) -> dict:
-    """What this subject adds to the network page (templates/networks/_detail_joint_actions.html).
+def latest_joint_actions(page: NetworkPage, limit: int = LATEST_ON_NETWORK_PAGE) -> dict:
+    """The joint actions' counts and latest rows, for the overview (the take-up summary is the
+    Joint actions tab's: support_selectors.uptake_context).
 
-    A fixed number of queries: counts by status with the user's waiting count (1, shared with
-    the handover readiness), the latest actions and their participants (2), the active members
-    for may-log (shared with the members table), the take-up summary (1).
-    """
+    Counts by status with the user's waiting count (1 query, shared with the handover
+    readiness), the latest actions and their participants (2), the active members for may-log
+    (shared with the members table)."""
     network, user = page.network, page.user
-    latest = joint_action_selectors.joint_actions_for(network)[:LATEST_ON_NETWORK_PAGE]
+    latest = joint_action_selectors.joint_actions_for(network)[:limit]
     counts = page.joint_action_counts
     # access.can_log_joint_action, with the membership taken from the rows the page has read.
     may_log = access.is_facilitator_of(user, network) or page.user_firm_is_active_member()
@@ -234,8 +233,23 @@ def joint_actions_section(page: NetworkPage) -> dict:
         "ja_latest": joint_action_selectors.mark_for_user(latest, user),
         "ja_waiting": counts["waiting"],
         "ja_can_log": joint_actions_open(network) and may_log,
-        **support_selectors.uptake_context(user, network),
     }
+
+
+def participation_section(page: NetworkPage) -> dict:
+    """The average attendance and the firms drifting away, from the memberships the page has
+    read (no query of its own)."""
+    rows = progress_selectors.participation_from(page.active_members, page.today)
+    return progress_selectors.participation_summary(rows)
+
+
+def term_elapsed_percent(network: Network, today: datetime.date) -> int | None:
+    """How much of the term has passed, 0..100 (None before the term or without a due date)."""
+    start, due = network.term_start, network.handover_due
+    if start is None or due is None or due <= start:
+        return None
+    share = (min(max(today, start), due) - start).days * 100 // (due - start).days
+    return int(share)
 
 
 def progress_section(page: NetworkPage) -> dict:

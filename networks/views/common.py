@@ -12,9 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import IdempotencyKey
+from networks.lib.typology import DIMENSIONS, SCALE_LABELS
+from networks.models import Application, Diagnosis, IdempotencyKey, Network
 from networks.services import idempotency as idempotency_services
 from networks.services.common import ConflictError
+from networks.services.lifecycle import APPLICATION_UNDER_REVIEW, NETWORK_CLOSED
 
 FORM_TOKEN_FIELD = "form_token"
 FORM_ALREADY_SAVED = _("This form was already sent and saved once: here is the result.")
@@ -40,6 +42,33 @@ def show_conflict(request: HttpRequest, exc: ConflictError) -> None:
 def posted(request: HttpRequest):
     """The form data on a POST, None on a GET (so that an empty POST is still a bound form)."""
     return request.POST if request.method == "POST" else None
+
+
+# --- what the pages of a network's group share ----------------------------------------------
+
+
+def frozen_because(network: Network, application: Application | None) -> str:
+    """Why the group (members, diagnosis, goals) cannot be changed now, or "".
+
+    The services refuse such changes anyway; the pages say so up front instead of offering
+    forms that can only fail."""
+    if network.phase == Network.Phase.DISSOLVED:
+        return str(NETWORK_CLOSED)
+    if application is not None and application.status == Application.Status.SUBMITTED:
+        return str(APPLICATION_UNDER_REVIEW)
+    return ""
+
+
+def diagnosis_rows(diagnosis: Diagnosis | None) -> list[tuple[str, str | None]]:
+    """The nine ratings as (dimension, the dimension's own word for the rating or None)."""
+    if diagnosis is None:
+        return []
+    rows = []
+    for dimension in DIMENSIONS:
+        value = getattr(diagnosis, dimension)
+        label = Diagnosis._meta.get_field(dimension).verbose_name
+        rows.append((label, SCALE_LABELS[dimension][value - 1] if value else None))
+    return rows
 
 
 # --- one save per form ----------------------------------------------------------------------

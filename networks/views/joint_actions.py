@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from networks import access
 from networks.forms.joint_actions import JointActionFilterForm, JointActionForm
 from networks.rules import joint_actions_open
 from networks.selectors import joint_actions as joint_action_selectors
+from networks.selectors import support as support_selectors
 from networks.services import joint_actions as joint_action_services
 from networks.services.common import ConflictError
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
@@ -47,8 +48,22 @@ def joint_action_list(request: HttpRequest, pk: int) -> HttpResponse:
         "can_log": joint_actions_open(network)
         and access.can_log_joint_action(request.user, network),
         "is_firm_member": request.user.is_firm_member,
+        # The tab's summary, as the network page showed it: counts by status and the take-up.
+        "ja_counts": joint_action_selectors.joint_action_counts(network),
+        **support_selectors.uptake_context(request.user, network),
     }
     return render(request, "networks/joint_action_list.html", context)
+
+
+@login_required
+@require_safe
+def joint_action_choose(request: HttpRequest) -> HttpResponse:
+    """ "Log a joint action" from the home page and the navigation: straight to the form when
+    the user may log in one network only, else a choice of the networks where they may."""
+    networks = list(joint_action_selectors.networks_to_log_in(request.user))
+    if len(networks) == 1:
+        return redirect("networks:joint-action-create", networks[0].pk)
+    return render(request, "networks/joint_action_choose.html", {"networks": networks})
 
 
 @login_required

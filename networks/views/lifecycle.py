@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from networks import access
-from networks.files import exports
 from networks.forms.firms import FirmForm
 from networks.forms.lifecycle import (
     AddMemberForm,
@@ -28,38 +27,27 @@ from networks.forms.lifecycle import (
     RemoveMemberForm,
     ReplaceManagerForm,
 )
-from networks.lib.typology import DIMENSIONS, PROFILES_BY_KEY, SCALE_LABELS, distances
+from networks.lib.typology import PROFILES_BY_KEY, distances
 from networks.models import Application, Diagnosis, Network, User
 from networks.rules import leaving_needs_reason
 from networks.selectors import firms as firm_selectors
 from networks.selectors import lifecycle as lifecycle_selectors
-from networks.selectors import network_page
 from networks.services import firms as firm_services
 from networks.services import lifecycle as lifecycle_services
 from networks.services.common import ConflictError
 from networks.services.firms import FIRM_TAX_ID_TAKEN
 from networks.services.lifecycle import (
     APPLICATION_NOT_SUBMITTED,
-    APPLICATION_UNDER_REVIEW,
     FOUR_EYES,
-    NETWORK_CLOSED,
 )
-from networks.views.common import once_per_form, posted, show_conflict, show_errors
-
-# --- helpers the lifecycle pages share ----------------------------------------------------
-
-
-def _frozen_because(network: Network, application: Application | None) -> str:
-    """Why the group (members, diagnosis, goals) cannot be changed now, or "".
-
-    The services refuse such changes anyway; the pages say so up front instead of offering
-    forms that can only fail."""
-    if network.phase == Network.Phase.DISSOLVED:
-        return str(NETWORK_CLOSED)
-    if application is not None and application.status == Application.Status.SUBMITTED:
-        return str(APPLICATION_UNDER_REVIEW)
-    return ""
-
+from networks.views.common import (
+    diagnosis_rows,
+    frozen_because,
+    once_per_form,
+    posted,
+    show_conflict,
+    show_errors,
+)
 
 # --- the network --------------------------------------------------------------------------
 
@@ -82,7 +70,10 @@ def network_create(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/network_create.html", {"form": form})
 
 
-def _group_context(network: Network, members: list, diagnosis, goals: list) -> dict:
+def _network_context(network: Network) -> dict:
+    """What the application page shows of the group: members, diagnosis, goals."""
+    members = list(lifecycle_selectors.active_memberships(network))
+    diagnosis = lifecycle_selectors.diagnosis_for(network)
     # Counted from the list already read, instead of a second query for the annotation.
     network.member_count = len(members)
     return {
@@ -90,73 +81,10 @@ def _group_context(network: Network, members: list, diagnosis, goals: list) -> d
         "programme": network.programme,
         "members": members,
         "diagnosis": diagnosis,
-        "diagnosis_rows": _diagnosis_rows(diagnosis),
-        "goals": goals,
+        "diagnosis_rows": diagnosis_rows(diagnosis),
+        "goals": list(lifecycle_selectors.goals(network)),
         "below_minimum": lifecycle_selectors.below_minimum(network),
     }
-
-
-def _network_context(network: Network) -> dict:
-    """What the network page and the application page both show: members, diagnosis, goals."""
-    return _group_context(
-        network,
-        list(lifecycle_selectors.active_memberships(network)),
-        lifecycle_selectors.diagnosis_for(network),
-        list(lifecycle_selectors.goals(network)),
-    )
-
-
-@login_required
-def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network = access.found_or_404(
-        network_page.network_for_page(request.user, pk), "No such network."
-    )
-    # Read once, shared by the page and every section (see NetworkPage).
-    page = network_page.NetworkPage(network, request.user)
-    is_open = network.phase != Network.Phase.DISSOLVED
-    application = network_page.one_to_one(network, "application")
-    appointment = page.current_appointment
-    is_agency = access.is_agency_of(request.user, network)
-    may_change = access.can_change_network(request.user, network)
-    frozen = _frozen_because(network, application)
-    goals = [row.goal for row in page.goal_progress]
-    context = {
-        **_group_context(
-            network,
-            page.active_members,
-            network_page.one_to_one(network, "application_diagnosis"),
-            goals,
-        ),
-        "former_members": page.former_members,
-        "application": application,
-        "appointment": appointment,
-        "timeline": page.timeline(),
-        "may_change": may_change,
-        "is_agency": is_agency,
-        # Members, diagnosis and goals: editable unless dissolved or under review.
-        "frozen": frozen,
-        "editable": may_change and not frozen,
-        "can_appoint": (
-            is_agency
-            and appointment is None
-            and network.phase == Network.Phase.PREPARATION
-            and application is not None
-            and application.status == application.Status.APPROVED
-        ),
-        "can_replace": is_agency and is_open and appointment is not None,
-        "can_dissolve": is_agency and is_open,
-    }
-    # Each subject of consolidation work adds its own section to the page.
-    for section in (
-        network_page.term_section,
-        network_page.activities_section,
-        network_page.joint_actions_section,
-        network_page.progress_section,
-        network_page.evaluation_section,
-    ):
-        context.update(section(page))
-    context.update(_data_section(request.user, network))
-    return render(request, "networks/network_detail.html", context)
 
 
 @login_required
@@ -177,16 +105,6 @@ def network_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Network “%(name)s” dissolved.") % {"name": network.name})
             return redirect("networks:network-detail", network.pk)
     return render(request, "networks/network_dissolve.html", {"network": network, "form": form})
-
-
-def _data_section(user, network: Network) -> dict:
-    """What the data subject adds to the network page (templates/networks/_detail_data.html).
-
-    No query. A view helper, not a selector: it reads the export kinds (networks.files)."""
-    return {
-        "data_exports": exports.kinds_for(user),
-        "can_import": access.can_change_network(user, network),
-    }
 
 
 # --- members ------------------------------------------------------------------------------
@@ -240,7 +158,7 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query,
         "results": results,
         "form": form,
-        "frozen": _frozen_because(network, lifecycle_selectors.application_for(network)),
+        "frozen": frozen_because(network, lifecycle_selectors.application_for(network)),
     }
     return render(request, "networks/network_members.html", context)
 
@@ -311,18 +229,6 @@ def member_remove(request: HttpRequest, pk: int, firm_pk: int) -> HttpResponse:
 # --- diagnosis and goals ------------------------------------------------------------------
 
 
-def _diagnosis_rows(diagnosis: Diagnosis | None) -> list[tuple[str, str | None]]:
-    """The nine ratings as (dimension, the dimension's own word for the rating or None)."""
-    if diagnosis is None:
-        return []
-    rows = []
-    for dimension in DIMENSIONS:
-        value = getattr(diagnosis, dimension)
-        label = Diagnosis._meta.get_field(dimension).verbose_name
-        rows.append((label, SCALE_LABELS[dimension][value - 1] if value else None))
-    return rows
-
-
 def _profile_distances(diagnosis: Diagnosis | None) -> list[tuple[str, int]]:
     if diagnosis is None:
         return []
@@ -349,7 +255,7 @@ def network_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "network": network,
         "form": form,
-        "frozen": _frozen_because(network, lifecycle_selectors.application_for(network)),
+        "frozen": frozen_because(network, lifecycle_selectors.application_for(network)),
         "diagnosis": diagnosis,
         "distances": _profile_distances(diagnosis),
     }
@@ -372,7 +278,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
             show_conflict(request, exc)
         else:
             messages.success(request, _("Goal “%(title)s” added.") % {"title": goal.title})
-            return redirect("networks:network-detail", network.pk)
+            return redirect("networks:network-progress", network.pk)
     return render(request, "networks/goal_form.html", {"network": network, "form": form})
 
 
@@ -393,7 +299,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
             show_conflict(request, exc)
         else:
             messages.success(request, _("Goal “%(title)s” saved.") % {"title": goal.title})
-            return redirect("networks:network-detail", network.pk)
+            return redirect("networks:network-progress", network.pk)
     context = {"network": network, "form": form, "goal": goal}
     return render(request, "networks/goal_form.html", context)
 
@@ -409,7 +315,7 @@ def goal_delete(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
             show_conflict(request, exc)
         else:
             messages.success(request, _("Goal “%(title)s” deleted.") % {"title": goal.title})
-        return redirect("networks:network-detail", network.pk)
+        return redirect("networks:network-progress", network.pk)
     return render(request, "networks/goal_delete.html", {"network": network, "goal": goal})
 
 

@@ -190,10 +190,10 @@ def _term_change(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             show_errors(form, exc)
         except ConflictError as exc:
             show_conflict(request, exc)
-            return redirect("networks:network-detail", network.pk)
+            return redirect("networks:network-money", network.pk)
         else:
             messages.success(request, change["done"] % {"date": date_format(network.handover_due)})
-            return redirect("networks:network-detail", network.pk)
+            return redirect("networks:network-money", network.pk)
     context = {"network": network, "form": form, "kind": kind, "title": change["title"]}
     return render(request, "networks/term_change_form.html", context)
 
@@ -277,7 +277,7 @@ def handover_propose(request: HttpRequest, pk: int) -> HttpResponse:
             show_errors(form, exc)
         else:
             messages.success(request, _("Handover proposed. Agency staff must now confirm it."))
-            return redirect("networks:network-detail", network.pk)
+            return redirect("networks:network-money", network.pk)
     context = {
         "network": network,
         "form": form,
@@ -315,4 +315,4 @@ def handover_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 "Handover confirmed. The member firms now pay the whole salary and the network is independent."
             ),
         )
-    return redirect("networks:network-detail", network.pk)
+    return redirect("networks:network-money", network.pk)

@@ -77,6 +77,13 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
     after = _handed_over(scene).pk
     common = records + [
         ("network", reverse("networks:network-detail", args=[n])),
+        # The workspace's tabs of their own (issue 17); the others are list pages below.
+        ("members tab", reverse("networks:network-firms", args=[n])),
+        ("money tab", reverse("networks:network-money", args=[n])),
+        ("progress tab", reverse("networks:network-progress", args=[n])),
+        ("history tab", reverse("networks:network-timeline", args=[n])),
+        ("joint actions tab", reverse("networks:joint-action-list", args=[n])),
+        ("evaluation tab", reverse("networks:evaluation-list", args=[n])),
         ("ledger", reverse("networks:network-ledger", args=[n])),
         ("activity list", reverse("networks:activity-list", args=[n])),
         ("participation", reverse("networks:network-participation", args=[n])),
@@ -89,6 +96,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
     by_role = {
         "officer": [
             ("agency home", reverse("networks:agency-home")),
+            ("no joint action to log", reverse("networks:joint-action-choose")),
             ("approvals queue", reverse("networks:approvals-queue")),
             ("application with the decision form", reverse("networks:network-application", args=[w])),
             ("activity form", reverse("networks:activity-create", args=[n])),
@@ -112,6 +120,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
         "agencyadmin": _console_pages(scene),
         "firmuser": [
             ("firm home", reverse("networks:firm-home")),
+            ("log a joint action from home", reverse("networks:joint-action-choose")),
             ("joint action form", reverse("networks:joint-action-create", args=[n])),
             ("our figures, and who reads them", reverse("networks:firm-indicators", args=[firm])),
         ],

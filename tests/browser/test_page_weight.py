@@ -1,6 +1,6 @@
-"""Light pages: the first load of each home page, with an empty cache, stays under 400 KB as
-the production setup sends it, and every request goes to the app's own host (no web fonts,
-scripts or styles from anywhere else).
+"""Light pages: the first load of each home page and of the network overview, with an empty
+cache, stays under 400 KB as the production setup sends it, and every request goes to the
+app's own host (no web fonts, scripts or styles from anywhere else).
 
 "As sent": WhiteNoise serves the static files gzip-compressed (collectstatic writes .gz
 files beside them), so a static file counts with its gzip size; the live server here sends
@@ -63,10 +63,14 @@ def test_home_pages_are_light_and_self_hosted(
         builders.add_members(more, 12)
     own_origin = urlsplit(server)[:2]
     table, foreign, too_heavy = [], [], []
-    for username, url_name in HOMES:
+    # The homes, and the network's overview (issue 17): where each role starts its work.
+    pages = [(username, url_name, reverse(url_name)) for username, url_name in HOMES]
+    pages.append(("facilitator", "network overview", reverse("networks:network-detail",
+                                                              args=[network.pk])))  # fmt: skip
+    for username, url_name, path in pages:
         page.context.clear_cookies()
         log_in(username)
-        rows = _first_load(browser, server, page.context.storage_state(), reverse(url_name))
+        rows = _first_load(browser, server, page.context.storage_state(), path)
         assert rows and rows[0]["status"] == 200, rows[:1]
         foreign += [row["url"] for row in rows if urlsplit(row["url"])[:2] != own_origin]
         raw, sent = sum(r["raw"] for r in rows), sum(r["sent"] for r in rows)

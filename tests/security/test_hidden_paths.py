@@ -71,6 +71,7 @@ def _no_id_urls(world) -> list[str]:
         reverse("networks:import"),
         reverse("networks:import-template"),
         reverse("networks:network-create"),
+        reverse("networks:joint-action-choose"),
         reverse("api:me"),
         reverse("api:network-list"),
         reverse("api:network-list") + "?phase=consolidation",

@@ -101,6 +101,10 @@ NO_ID_KINDS = {"public", "self", "list", "home", "export", "import", "report", "
 ROUTES = {
     # --- pages: the network and its group
     "networks:network-detail": "network-read",
+    "networks:network-firms": "network-read",
+    "networks:network-money": "network-read",
+    "networks:network-progress": "network-read",
+    "networks:network-timeline": "network-read",
     "networks:network-dissolve": "agency-action",
     "networks:network-members": "network-change",
     "networks:member-search": "network-change",
@@ -211,6 +215,7 @@ ROUTES = {
     "networks:facilitator-home": "home",
     "networks:firm-home": "home",
     "networks:network-create": "create",
+    "networks:joint-action-choose": "create",
     "networks:approvals-queue": "list",
     "networks:support-catalogue": "list",
     "networks:report-portfolio": "report",

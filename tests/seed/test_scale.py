@@ -210,7 +210,16 @@ def test_pages_render_with_scale_data(debug, client):
     officer = User.objects.get(username="scale.officer")
     network = Network.objects.filter(programme__agency=officer.agency).first()
     client.force_login(officer)
-    for name in ("network-detail", "activity-list", "joint-action-list", "network-ledger"):
+    for name in (
+        "network-detail",
+        "network-firms",
+        "network-money",
+        "network-progress",
+        "network-timeline",
+        "activity-list",
+        "joint-action-list",
+        "network-ledger",
+    ):
         response = client.get(reverse(f"networks:{name}", args=[network.pk]))
         assert response.status_code == 200, name
         assert escape(network.name) in response.content.decode(), name

@@ -83,7 +83,7 @@ def test_diagnosis_is_frozen_while_under_review(client, facilitator, network):
 def test_network_page_shows_ratings_in_words(client, firm_user, network):
     Diagnosis.objects.filter(network=network).update(**ORGANIZED, problems="Old machines.")
     client.force_login(firm_user)
-    html = client.get(reverse("networks:network-detail", args=[network.pk])).content.decode()
+    html = client.get(reverse("networks:network-progress", args=[network.pk])).content.decode()
     assert "Old machines." in html
     assert "SMEs and large" in html
     assert "closest to the organized cluster" in html

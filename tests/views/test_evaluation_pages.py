@@ -268,21 +268,26 @@ def test_another_networks_evaluation_is_not_found(client, officer, running, hist
 def test_the_section_shows_the_latest_evaluation(client, officer, firm_user, running, history):
     client.force_login(officer)
     html = client.get(url("network-detail", running.pk)).content.decode()
-    section = html[html.index('id="evaluation-heading"') :]
-    assert "7 of 12 criteria met" in section
-    assert url("evaluation-detail", running.pk, history[1].pk) in section
-    assert url("evaluation-create", running.pk) in section and ">Evaluate<" in section
+    figures = html[html.index('id="figures-heading"') :]
+    assert "Latest evaluation" in figures and "7 of 12" in figures
+    assert url("evaluation-list", running.pk) in figures
+    assert url("evaluation-create", running.pk) in html and ">Evaluate<" in html
+    tab = client.get(url("evaluation-list", running.pk)).content.decode()
+    assert url("evaluation-detail", running.pk, history[1].pk) in tab
+    assert url("evaluation-create", running.pk) in tab
     client.force_login(firm_user)
     html = client.get(url("network-detail", running.pk)).content.decode()
-    section = html[html.index('id="evaluation-heading"') :]
-    assert "7 of 12 criteria met" in section
-    assert url("evaluation-create", running.pk) not in section
+    assert "7 of 12" in html[html.index('id="figures-heading"') :]
+    assert url("evaluation-create", running.pk) not in html
+    tab = client.get(url("evaluation-list", running.pk)).content.decode()
+    assert url("evaluation-detail", running.pk, history[1].pk) in tab
+    assert url("evaluation-create", running.pk) not in tab
 
 
 def test_an_evaluate_button_in_preparation_for_agency_staff_only(client, officer, network):
     client.force_login(officer)
     html = client.get(url("network-detail", network.pk)).content.decode()
-    assert "Not evaluated yet." in html
+    assert "Latest evaluation" in html  # a dash until the first
     assert url("evaluation-create", network.pk) in html
     client.force_login(network.facilitator)
     html = client.get(url("network-detail", network.pk)).content.decode()

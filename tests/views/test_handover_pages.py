@@ -137,8 +137,8 @@ def test_agency_confirms_the_handover(client, officer, facilitator, running):
     assert running.handed_over_on == running.handover_due
     assert Handover.objects.get().confirmed_by == officer
     assert shows(response, "Handover confirmed. The member firms now pay the whole salary")
-    assert shows(response, "Handover confirmed (from")  # the history
-    assert shows(response, "Confirmed")
+    assert shows(response, "Confirmed")  # the Money tab, where the confirmation leads
+    assert shows(client.get(url("network-timeline", running)), "Handover confirmed (from")
 
 
 def test_confirm_four_eyes_and_nothing_proposed(client, officer, running):

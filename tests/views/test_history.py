@@ -263,7 +263,7 @@ def test_the_network_page_links_the_audit_history_for_agency_staff_only(
     client, officer, facilitator, firm_user, network
 ):
     link = reverse("networks:network-history", args=[network.pk])
-    page = reverse("networks:network-detail", args=[network.pk])
+    page = reverse("networks:network-timeline", args=[network.pk])  # the History tab
     client.force_login(officer)
     assert f'href="{link}"' in client.get(page).content.decode()
     for user in (facilitator, firm_user):

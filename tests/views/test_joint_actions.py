@@ -95,7 +95,7 @@ def test_anonymous_is_sent_to_login(client, network, joint_action):
 def test_agency_sees_but_cannot_log(client, officer, network, joint_action):
     client.force_login(officer)
     html = client.get(url("joint-action-list", network)).content.decode()
-    assert "Big hotel order" in html and "Log a joint action" not in html
+    assert "Big hotel order" in html and url("joint-action-create", network) not in html
     assert client.get(url("joint-action-create", network)).status_code == 403
     assert client.post(url("joint-action-create", network), {}).status_code == 403
 
@@ -144,7 +144,8 @@ def test_the_phase_rule_is_said_up_front(client, firm_user, network, member_firm
     assert shows(response, S.JOINT_ACTION_PHASE)
     assert not JointAction.objects.exists()
     detail = client.get(reverse("networks:network-detail", args=[network.pk])).content.decode()
-    assert "Log a joint action" not in detail
+    # No button to the form (the navigation's "Log a joint action" opens the chooser).
+    assert url("joint-action-create", network) not in detail
 
 
 # --- confirmation and declining -------------------------------------------------------------
@@ -316,8 +317,9 @@ def test_list_queries_do_not_grow(
     firms = firms + builders.open_for_joint_actions(network, members=6)
     _many(network, firms, count, per_action)
     client.force_login(second_user)
-    # session, user, network, may-log, types, waiting count, page count, page, participants, bell
-    with django_assert_max_num_queries(10):
+    # session, user, network, may-log, types, waiting count, page count, page, participants,
+    # bell; the tab's counts by status and its take-up summary
+    with django_assert_max_num_queries(12):
         response = client.get(url("joint-action-list", network))
     assert len(response.context["page"].object_list) == min(count, 20)
 
@@ -359,26 +361,27 @@ def test_network_page_section(client, second_user, network, firms, joint_action,
     assert context["ja_counts"]["done_value"] == Decimal("1500000.50")
     assert context["ja_waiting"] == 2
     html = response.content.decode()
-    assert "Log a joint action" in html and "Fair in Talca" in html
+    assert url("joint-action-create", network) in html and "Fair in Talca" in html
     assert "2 joint actions wait for your firm's confirmation." in html
-    assert "Conversion rate" in html
+    # The Joint actions tab: the same counts, and the take-up the long page showed.
+    response = client.get(url("joint-action-list", network))
+    assert response.context["ja_counts"]["done_value"] == Decimal("1500000.50")
+    assert "Conversion rate" in response.content.decode()
 
 
-def test_network_page_shows_the_latest_five(client, facilitator, network, firms):
+def test_network_page_shows_the_latest_three(client, facilitator, network, firms):
     for n in range(7):
         builders.participants(
             factories.JointActionFactory(network=network, title=f"Action {n}"), firms[:2]
         )
     client.force_login(facilitator)
     response = client.get(reverse("networks:network-detail", args=[network.pk]))
-    assert [ja.title for ja in response.context["ja_latest"]] == [
-        f"Action {n}" for n in (6, 5, 4, 3, 2)
-    ]
+    assert [ja.title for ja in response.context["ja_latest"]] == [f"Action {n}" for n in (6, 5, 4)]
 
 
 @pytest.mark.parametrize("count, per_action", [(1, 2), (12, 9)])
 def test_network_page_section_queries_are_fixed(
-    rf, second_user, network, firms, count, per_action, django_assert_max_num_queries
+    client, rf, second_user, network, firms, count, per_action, django_assert_max_num_queries
 ):
 
     firms = firms + builders.open_for_joint_actions(network, members=6)
@@ -388,13 +391,14 @@ def test_network_page_section_queries_are_fixed(
     request = rf.get("/")
     request.user = second_user
     network = Network.objects.select_related("programme__agency").get(pk=network.pk)
-    # counts, latest, participants, waiting, may-log, take-up summary
-    with django_assert_max_num_queries(6):
-        context = network_page.joint_actions_section(
-            network_page.NetworkPage(network, request.user)
-        )
+    # The overview's part: counts with the waiting count, latest, participants, may-log.
+    with django_assert_max_num_queries(5):
+        context = network_page.latest_joint_actions(network_page.NetworkPage(network, request.user))
     assert context["ja_counts"]["total"] == count
-    assert context["uptake_summary"].overall.total == count  # the firm's own rows only
+    # The take-up summary is the Joint actions tab's: the firm's own rows only.
+    client.force_login(second_user)
+    context = client.get(url("joint-action-list", network)).context
+    assert context["uptake_summary"].overall.total == count
 
 
 def test_a_firm_that_left_sees_its_history_but_cannot_log(client, network, firms, joint_action):
@@ -402,5 +406,5 @@ def test_a_firm_that_left_sees_its_history_but_cannot_log(client, network, firms
     network.memberships.filter(firm=firms[2]).update(left_on=F("joined_on"))
     client.force_login(user)
     html = client.get(url("joint-action-list", network)).content.decode()
-    assert "Big hotel order" in html and "Log a joint action" not in html
+    assert "Big hotel order" in html and url("joint-action-create", network) not in html
     assert client.get(url("joint-action-create", network)).status_code == 403

@@ -192,7 +192,7 @@ def test_after_approval_leaving_needs_a_reason_and_stays_in_history(client, offi
     membership = Membership.objects.get(network=network, firm=firm)
     assert membership.left_on is not None and membership.leave_reason == "Sold the workshop."
     assert shows(response, f"{firm.name} is no longer a member.")
-    detail = client.get(reverse("networks:network-detail", args=[network.pk]))
+    detail = client.get(reverse("networks:network-firms", args=[network.pk]))
     assert shows(detail, "Sold the workshop.")
 
 

@@ -123,6 +123,14 @@ def test_home_pages_link_to_network_page_and_creation(client, facilitator, offic
 # --- the network page -----------------------------------------------------------------------
 
 
+# The network's workspace: the overview and the tabs that hold what the long page showed.
+TABS = ("network-detail", "network-firms", "network-money", "network-progress", "network-timeline")
+
+
+def _tab(client, name: str, network):
+    return client.get(reverse(f"networks:{name}", args=[network.pk]))
+
+
 def test_network_page_shows_members_diagnosis_goals_manager_and_history(client, officer, network):
     builders.consolidating_network(network, officer, salary=Decimal("1250000"))
     firm = network.memberships.select_related("firm").first().firm
@@ -133,21 +141,24 @@ def test_network_page_shows_members_diagnosis_goals_manager_and_history(client, 
         network=network, actor=officer, **dict.fromkeys(Diagnosis().ratings(), 2)
     )
     client.force_login(officer)
-    response = client.get(reverse("networks:network-detail", args=[network.pk]))
-    html = response.content.decode()
+    html = _tab(client, "network-detail", network).content.decode()
     assert "Consolidation" in html  # the phase badge in words
     assert "Talca, Maule" in html
     assert network.programme.name in html
-    assert firm.tax_id_display in html  # with dots, in the former members
-    assert "Closed down." in html
-    assert "Joint purchase of timber" in html and "Annual exports" in html
-    assert "1,250,000" in html  # the salary, grouped for the reader's locale
     assert str(network.handover_due.year) in html
-    assert "closest to the" in html
     assert "Approved" in html  # the application's status
-    assert shows(response, "preparation → consolidation")  # the timeline
     for action in ("manager-replace", "network-dissolve"):
         assert reverse(f"networks:{action}", args=[network.pk]) in html
+    members = _tab(client, "network-firms", network).content.decode()
+    assert firm.tax_id_display in members  # with dots, in the former members
+    assert "Closed down." in members
+    progress = _tab(client, "network-progress", network).content.decode()
+    assert "Joint purchase of timber" in progress and "Annual exports" in progress
+    assert "closest to the" in progress
+    money = _tab(client, "network-money", network).content.decode()
+    assert "1,250,000" in money  # the salary, grouped for the reader's locale
+    assert str(network.handover_due.year) in money
+    assert shows(_tab(client, "network-timeline", network), "preparation → consolidation")
 
 
 def test_network_page_flags_consolidation_below_the_minimum(client, officer, network):
@@ -229,7 +240,17 @@ def _grow(network, officer, members: int, extra: int):
 #   the ties of the graph (1);
 #   the latest evaluation: section and readiness (1);
 #   the progress section's dated diagnoses and certified member firms (2).
-NETWORK_PAGE_QUERIES = 22  # +1 since issue 15: the bell's unread count
+# Each tab reads only its subject, with the session, the user and the bell's unread count:
+#   the overview (the long page's 22 less the graph, take-up, diagnoses and certified firms);
+#   the members (network, memberships); the money (the term section, as the long page read it);
+#   progress (goals, memberships, ties, diagnoses, certified firms); history (the timeline).
+TAB_QUERIES = {
+    "network-detail": 17,
+    "network-firms": 6,
+    "network-money": 14,
+    "network-progress": 10,
+    "network-timeline": 10,
+}
 
 
 def _page_queries(client, url) -> int:
@@ -238,22 +259,28 @@ def _page_queries(client, url) -> int:
     return len(captured)
 
 
+@pytest.mark.parametrize("name", TABS)
 @pytest.mark.parametrize("persona", ["officer", "facilitator", "firm_user"])
 def test_network_page_query_count_does_not_grow(
-    client, request, officer, network, persona, django_assert_max_num_queries
+    client, request, officer, network, persona, name, django_assert_max_num_queries
 ):
     user = request.getfixturevalue(persona)
     builders.complete_diagnosis(network)
     _grow(network, officer, members=10, extra=3)
     client.force_login(user)
-    url = reverse("networks:network-detail", args=[network.pk])
-    with django_assert_max_num_queries(NETWORK_PAGE_QUERIES):
+    url = reverse(f"networks:{name}", args=[network.pk])
+    with django_assert_max_num_queries(TAB_QUERIES[name]):
         assert client.get(url).status_code == 200
     _grow(network, officer, members=20, extra=20)
-    with django_assert_max_num_queries(NETWORK_PAGE_QUERIES):
+    with django_assert_max_num_queries(TAB_QUERIES[name]):
         response = client.get(url)
     assert network.memberships.filter(left_on__isnull=True).count() >= 30
-    assert "Goal 19" in response.content.decode() and "Fix 19" in response.content.decode()
+    if name == "network-progress":
+        assert "Goal 19" in response.content.decode()
+    if name == "network-firms":
+        assert "Reason 19" in response.content.decode()
+    if name == "network-timeline":
+        assert "Move 19" in response.content.decode()
 
 
 def _running(officer):
@@ -324,38 +351,39 @@ def _more_history(network, officer, firms, rounds: int, *, charge_this_month: bo
 @pytest.mark.parametrize("charged", [True, False], ids=["month-charged", "month-not-charged"])
 @pytest.mark.parametrize("persona", ["officer", "facilitator", "firm_user"])
 def test_running_network_page_queries_are_constant(client, officer, persona, charged):
-    """A network in consolidation shows every section; more history costs no more queries,
-    whether or not this month's dues are charged yet."""
+    """A network in consolidation shows every section; more history costs no more queries on
+    any tab, whether or not this month's dues are charged yet."""
     network, firms = _running(officer)
     member = factories.FirmMemberFactory(firm=firms[0])
     user = {"officer": officer, "facilitator": network.facilitator, "firm_user": member}[persona]
     client.force_login(user)
-    url = reverse("networks:network-detail", args=[network.pk])
+    urls = [reverse(f"networks:{name}", args=[network.pk]) for name in TABS]
     _more_history(network, officer, firms, 2, charge_this_month=charged)
-    small = _page_queries(client, url)
+    small = [_page_queries(client, url) for url in urls]
     _more_history(network, officer, firms, 12, charge_this_month=charged)
-    large = _page_queries(client, url)
+    large = [_page_queries(client, url) for url in urls]
     assert small == large
-    assert large <= NETWORK_PAGE_QUERIES
-    response = client.get(url)
+    assert all(count <= TAB_QUERIES[name] for name, count in zip(TABS, large, strict=True))
+    assert len(_tab(client, "network-firms", network).context["former_members"]) == 14
+    overview = _tab(client, "network-detail", network)
+    assert overview.context["ja_counts"]["total"] == 14
+    assert overview.context["ja_waiting"] == (14 if persona == "firm_user" else 0)
+    response = _tab(client, "network-money", network)
     term = response.context["term"]
-    assert len(response.context["former_members"]) == 14
     assert len(term["changes"]) == 14 and term["handover"].commitments.count() == 10
     assert term["month_share"]["charged"] is charged
-    assert response.context["ja_counts"]["total"] == 14
-    assert response.context["ja_waiting"] == (14 if persona == "firm_user" else 0)
     assert shows(response, "Round 13")  # the latest extension, in the term's table
 
 
 @pytest.mark.parametrize("persona", ["officer", "facilitator", "firm_user"])
 def test_network_page_shares_reads_without_changing_answers(client, officer, persona):
-    """What the page takes from rows read once is what each selector answers on its own."""
+    """What the pages take from rows read once is what each selector answers on its own."""
     network, firms = _running(officer)
     member = factories.FirmMemberFactory(firm=firms[0])
     user = {"officer": officer, "facilitator": network.facilitator, "firm_user": member}[persona]
     _more_history(network, officer, firms, 3, charge_this_month=False)
     client.force_login(user)
-    context = client.get(reverse("networks:network-detail", args=[network.pk])).context
+    context = _tab(client, "network-detail", network).context
     network = Network.objects.select_related("programme").get(pk=network.pk)
 
     readiness = term_selectors.readiness(network)
@@ -369,11 +397,19 @@ def test_network_page_shares_reads_without_changing_answers(client, officer, per
         (b.firm, b.owed, b.paid, b.arrears) for b in own_rows
     ]
     assert len(page_rows) == (1 if persona == "firm_user" else 13)
-    assert context["members"] == list(lifecycle_selectors.active_memberships(network))
-    assert context["former_members"] == list(lifecycle_selectors.former_memberships(network))
     assert context["appointment"] == lifecycle_selectors.current_appointment(network)
+    assert (
+        context["ja_waiting"]
+        == joint_action_selectors.waiting_for_confirmation(network, user).count()
+    )
+    assert context["ja_can_log"] == access.can_log_joint_action(user, network)
+    assert context["latest_evaluation"] == network.evaluations.order_by("-date", "-pk").first()
+    members = _tab(client, "network-firms", network).context
+    assert members["members"] == list(lifecycle_selectors.active_memberships(network))
+    assert members["former_members"] == list(lifecycle_selectors.former_memberships(network))
     timeline = [
-        (e.at, e.kind, str(e.title), e.actor.username, e.reason) for e in context["timeline"]
+        (e.at, e.kind, str(e.title), e.actor.username, e.reason)
+        for e in _tab(client, "network-timeline", network).context["timeline"]
     ]
     assert timeline == [
         (e.at, e.kind, str(e.title), e.actor.username, e.reason)
@@ -382,12 +418,6 @@ def test_network_page_shares_reads_without_changing_answers(client, officer, per
     assert {kind for _at, kind, *_rest in timeline} == {
         "transition", "application", "appointment", "term_change"
     }  # fmt: skip
-    assert (
-        context["ja_waiting"]
-        == joint_action_selectors.waiting_for_confirmation(network, user).count()
-    )
-    assert context["ja_can_log"] == access.can_log_joint_action(user, network)
-    assert context["latest_evaluation"] == network.evaluations.order_by("-date", "-pk").first()
 
 
 def test_this_months_split_before_charging_is_the_one_charged(officer, network):
@@ -436,7 +466,7 @@ def test_officer_dissolves_a_network_with_a_reason(client, officer, network):
     assert (transition.actor, transition.reason) == (officer, "The firms stopped meeting.")
     assert not ManagerAppointment.objects.filter(network=network, end_date__isnull=True).exists()
     assert shows(response, f"Network “{network.name}” dissolved.")
-    assert shows(response, "The firms stopped meeting.")  # in the timeline
+    assert shows(_tab(client, "network-timeline", network), "The firms stopped meeting.")
 
 
 def test_network_page_hides_group_changes_while_under_review(client, facilitator, network):

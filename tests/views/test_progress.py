@@ -113,7 +113,7 @@ def test_a_goal_past_due_and_under_target_is_marked_missed(client, facilitator, 
     client.force_login(facilitator)
     assert "Missed" in client.get(progress_url(late)).content.decode()
     assert "Missed" not in client.get(progress_url(on_time)).content.decode()
-    html = client.get(reverse("networks:network-detail", args=[network.pk])).content.decode()
+    html = client.get(reverse("networks:network-progress", args=[network.pk])).content.decode()
     section = html[html.index('id="progress-heading"') :]
     assert section.count("Missed") == 1
     assert bar_values(section)[:2] == ["30", "0"]
@@ -395,7 +395,7 @@ def test_the_network_page_shows_the_progress_section(client, firm_user, network,
     activity(network, a, b, date=days_ago(5))
     GoalActualFactory(goal=goal, period_end=days_ago(5), value=Decimal("5"))
     client.force_login(firm_user)
-    html = client.get(reverse("networks:network-detail", args=[network.pk])).content.decode()
+    html = client.get(reverse("networks:network-progress", args=[network.pk])).content.decode()
     section = html[html.index('id="progress-heading"') :]
     assert bar_values(section) == ["50"] and "50%" in section
     assert "Firms drifting away" in section and old.name in section  # no part in 90+ days

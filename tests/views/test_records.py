@@ -99,7 +99,7 @@ def test_a_re_diagnosis_moves_the_profile_on_the_progress_page(client, facilitat
     response = client.post(url, {"diagnosed_on": days_ago(2), **ORGANIZED}, follow=True)
     assert shows(response, "Re-diagnosis saved.")
     assert Diagnosis.objects.filter(network=network, occasion="follow_up").count() == 1
-    page = client.get(reverse("networks:network-detail", args=[network.pk]))
+    page = client.get(reverse("networks:network-progress", args=[network.pk]))
     assert [p.profile.key for p in page.context["profile_series"]] == ["informal", "organized"]
     assert shows(page, "up a profile")
 

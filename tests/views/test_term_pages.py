@@ -37,7 +37,7 @@ SALARY = Decimal("1200000")
 
 
 def detail(network):
-    return reverse("networks:network-detail", args=[network.pk])
+    return reverse("networks:network-money", args=[network.pk])
 
 
 def url(name, network, *args):
@@ -387,7 +387,8 @@ def test_agency_extends_the_term(client, officer, running):
     assert Network.objects.get(pk=running.pk).handover_due == new_due
     assert shows(response, f"Term extended: the handover is now due on {date_format(new_due)}.")
     # The history and the section list it.
-    assert shows(response, f"Term extended to {date_format(new_due)}")
+    timeline = client.get(url("network-timeline", running))  # the History tab
+    assert shows(timeline, f"Term extended to {date_format(new_due)}")
     assert shows(response, "Floods")
 
 
@@ -421,7 +422,9 @@ def test_early_handover_then_propose_it(client, officer, facilitator, running):
         {"new_due_date": early.isoformat(), "reason": "The group is ready"},
         follow=True,
     )
-    assert shows(response, f"Early handover allowed from {date_format(early)}")
+    assert response.redirect_chain[-1][0] == url("network-money", running)
+    timeline = client.get(url("network-timeline", running))  # the History tab
+    assert shows(timeline, f"Early handover allowed from {date_format(early)}")
     assert TermChange.objects.get().kind == "early_handover"
     running.refresh_from_db()
     client.force_login(facilitator)

@@ -246,7 +246,7 @@ class NetworkFacts:
                     "Handover due in %(days)s days: readiness %(score)s/%(total)s",
                     clock.days_left,
                 ) % {"days": clock.days_left, **readiness}
-            steps.append(Step("handover", text, self._url("network-detail") + "#term-heading"))
+            steps.append(Step("handover", text, self._url("network-money") + "#term-heading"))
         if self.in_arrears:
             text = ngettext(
                 "%(count)s firm is in arrears", "%(count)s firms are in arrears", self.in_arrears

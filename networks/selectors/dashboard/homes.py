@@ -18,6 +18,7 @@ from networks.models import (
     Application,
     Attendance,
     Due,
+    Handover,
     JointAction,
     JointActionParticipant,
     Membership,
@@ -127,6 +128,7 @@ class AgencyDashboard:
     at_risk: list[AtRisk]  # the most reasons first
     totals: Totals
     running: list[NetworkFacts]  # every network in consolidation, by handover date
+    handovers_to_confirm: list[Handover] = field(default_factory=list)  # proposed, oldest first
     figures_as_of: datetime.datetime | None = None  # when the cached aggregates were computed
 
     @property
@@ -153,6 +155,12 @@ def agency_dashboard(*, user, today: datetime.date | None = None) -> AgencyDashb
     for application in approvals:
         application.waiting_days = lifecycle_selectors.waiting_days(application, today)
     approvals_count = queue.count()
+    # The handovers the facilitators have proposed: only the agency confirms them.
+    handovers_to_confirm = list(
+        Handover.objects.filter(network__in=every, status=Handover.Status.PROPOSED)
+        .select_related("network", "proposed_by")
+        .order_by("proposed_at", "pk")
+    )
 
     # At risk, handovers ahead: the networks in consolidation, which the agency pays for now.
     running = agency_networks.filter(phase=Network.Phase.CONSOLIDATION)
@@ -196,6 +204,7 @@ def agency_dashboard(*, user, today: datetime.date | None = None) -> AgencyDashb
         totals=totals,
         running=list(facts.values()),
         figures_as_of=figures.as_of,
+        handovers_to_confirm=handovers_to_confirm,
     )
 
 
@@ -257,6 +266,11 @@ class FirmDashboard:
     waiting: list[JointActionParticipant]  # the firm's own unconfirmed rows
     joint_actions: list[JointActionParticipant]  # the firm's latest participations
     balances: list[FirmBalance]
+
+    @property
+    def can_log_joint_action(self) -> bool:
+        """The firm is an active member of a network that takes joint actions now."""
+        return any(n.is_member and n.phase in JOINT_ACTION_PHASES for n in self.networks)
 
 
 def firm_dashboard(*, user, today: datetime.date | None = None) -> FirmDashboard:
