@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from networks.forms.lifecycle import GoalForm
@@ -166,3 +167,14 @@ def test_the_preview_names_the_overdue_networks_and_those_asked_for_check_ins(pr
     (effect,) = programme_selectors.settings_preview(programme, {"check_in_years": 5})
     assert effect.networks == ["Overdue"]
     assert effect.lines[0].startswith("1 network in independence is asked for its yearly check-in")
+
+
+def test_a_goals_horizon_is_named_with_its_programmes_months(client, facilitator, network):
+    builders.add_goals(network)
+    Programme.objects.filter(pk=network.programme_id).update(
+        goal_short_months=9, goal_medium_months=24
+    )
+    client.force_login(facilitator)
+    page = client.get(reverse("networks:network-progress", args=[network.pk])).content.decode()
+    assert "short term (within 9 months)" in page and "medium term (within 24 months)" in page
+    assert "within 12 months" not in page
