@@ -260,6 +260,7 @@ NOTIFICATION_DEFAULT_CHANNEL = {
     Kind.HANDOVER_REMINDER: Channel.IMMEDIATE,
     Kind.JOINT_ACTION_TO_CONFIRM: Channel.IMMEDIATE,
     Kind.JOINT_ACTION_DECLINED: Channel.DIGEST,
+    Kind.ATTENDANCE_TO_CONFIRM: Channel.IMMEDIATE,
     Kind.DUES_CHARGED: Channel.DIGEST,
     Kind.ARREARS_BEGAN: Channel.IMMEDIATE,
     Kind.NETWORK_AT_RISK: Channel.DIGEST,
@@ -277,8 +278,8 @@ NOTIFICATION_KINDS_BY_ROLE = {
         Kind.HANDOVER_REMINDER,
     ],
     "firm_member": [
-        Kind.JOINT_ACTION_TO_CONFIRM, Kind.JOINT_ACTION_DECLINED, Kind.DUES_CHARGED,
-        Kind.ARREARS_BEGAN, Kind.HANDOVER_REMINDER,
+        Kind.JOINT_ACTION_TO_CONFIRM, Kind.ATTENDANCE_TO_CONFIRM, Kind.JOINT_ACTION_DECLINED,
+        Kind.DUES_CHARGED, Kind.ARREARS_BEGAN, Kind.HANDOVER_REMINDER,
     ],
 }  # fmt: skip
 # A mail job is tried this many times, waiting 2, 4, 8… seconds between tries (2**17 s is
