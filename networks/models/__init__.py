@@ -27,12 +27,12 @@ from networks.models.agencies import (
     default_reminder_offsets,
 )
 from networks.models.base import ImmutableModel, ImmutableRowError
+from networks.models.certifications import Certification, evidence_path
 from networks.models.confirmations import (
     ON_BEHALF_METHODS,
     ConfirmationMethod,
     confirmation_evidence_path,
 )
-from networks.models.certifications import Certification, evidence_path
 from networks.models.evaluation import Criterion, Evaluation, EvaluationResult
 from networks.models.firms import Firm
 from networks.models.idempotency import IdempotencyKey
