@@ -206,3 +206,20 @@ def attach_attendance_declines(activity: Activity) -> Activity:
     rows = AttendanceDecline.objects.filter(activity=activity).select_related("firm", "declined_by")
     activity.declines = list(rows.order_by("at", "pk"))
     return activity
+
+
+EVIDENCE_ROWS = {
+    "participant": (JointActionParticipant, "joint_action__network"),
+    "participant-decline": (JointActionDecline, "joint_action__network"),
+    "attendance": (Attendance, "activity__network"),
+    "attendance-decline": (AttendanceDecline, "activity__network"),
+}
+
+
+def evidence_row(network, kind: str, pk: int):
+    """The answer row of this network whose attachment is asked for; None if there is none."""
+    if kind not in EVIDENCE_ROWS:
+        return None
+    model, path = EVIDENCE_ROWS[kind]
+    row = model.objects.filter(pk=pk, **{path: network}).first()
+    return row if row is not None and row.confirmation_evidence else None
