@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from networks.files.uploads import UPLOAD_TYPE_REFUSED
+from networks.lib.dates import day
 from networks.models import Activity, ActivityType, Attachment, Attendance, Network
 from networks.services import activities as A
 from tests import factories
@@ -180,7 +181,7 @@ def test_rules_come_back_as_field_errors(api, facilitator, network, firms):
     assert response.json() == {
         "attendees": [
             A.ACTIVITY_ATTENDEES_NOT_MEMBERS
-            % {"date": timezone.localdate().isoformat(), "firms": late.name}
+            % {"date": day(timezone.localdate()), "firms": late.name}
         ]
     }
     assert not Activity.objects.exists()
