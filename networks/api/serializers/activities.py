@@ -38,11 +38,18 @@ class ActivityAttachmentSerializer(serializers.ModelSerializer):
 
 
 class ActivityAttendanceSerializer(serializers.ModelSerializer):
+    """A firm the facilitator recorded as attending (that counts as attended) and the firm's
+    confirmation, if any: `confirmation_method` says how it came."""
+
     firm_name = serializers.CharField(source="firm.name", read_only=True)
+    recorded_by_facilitator = serializers.BooleanField(source="recorded_on_behalf", read_only=True)
 
     class Meta:
         model = Attendance
-        fields = ["firm", "firm_name", "confirmed_by", "confirmed_at"]
+        fields = [
+            "firm", "firm_name", "confirmed_by", "confirmed_at", "confirmation_method",
+            "recorded_by_facilitator",
+        ]  # fmt: skip
         read_only_fields = fields
 
 
