@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -41,7 +42,12 @@ def confirmation_link(request: HttpRequest, token: str) -> HttpResponse:
     state = confirmation_selectors.link_state(token)
     status = 404 if state.subject is None else 200
     context = {"state": state, "attendance": state.kind == links.ATTENDANCE}
-    response = render(request, "networks/confirmation_link.html", context, status=status)
+    # Someone not logged in reads it in the language of the e-mail that brought them.
+    language = None
+    if not request.user.is_authenticated and state.recipient is not None:
+        language = state.recipient.language or None
+    with translation.override(language or translation.get_language()):
+        response = render(request, "networks/confirmation_link.html", context, status=status)
     # The token is the only key: never sent on to another site in a Referer.
     response["Referrer-Policy"] = "no-referrer"
     return response
