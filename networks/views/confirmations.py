@@ -29,24 +29,23 @@ from networks.views.common import posted, show_conflict, show_errors
 def confirmation_link(request: HttpRequest, token: str) -> HttpResponse:
     """What the link answers, with Confirm and "did not take part". A GET changes nothing (mail
     scanners open links); the POST answers, once. Nobody needs to be logged in."""
-    if request.method == "POST":
-        confirm = request.POST.get("answer")
-        if confirm in ("confirm", "decline"):
+    state = confirmation_selectors.link_state(token)
+    # Someone not logged in reads it in the language of the e-mail that brought them.
+    language = translation.get_language()
+    if not request.user.is_authenticated and state.recipient is not None:
+        language = state.recipient.language or language
+    with translation.override(language):
+        if request.method == "POST" and request.POST.get("answer") in ("confirm", "decline"):
+            confirm = request.POST["answer"] == "confirm"
             try:
-                confirmation_services.link_answer(token=token, confirm=confirm == "confirm")
+                confirmation_services.link_answer(token=token, confirm=confirm)
             except ConflictError as exc:
                 show_conflict(request, exc)
             else:
                 messages.success(request, _("Thank you: your answer is recorded."))
             return redirect("networks:confirmation-link", token)
-    state = confirmation_selectors.link_state(token)
-    status = 404 if state.subject is None else 200
-    context = {"state": state, "attendance": state.kind == links.ATTENDANCE}
-    # Someone not logged in reads it in the language of the e-mail that brought them.
-    language = None
-    if not request.user.is_authenticated and state.recipient is not None:
-        language = state.recipient.language or None
-    with translation.override(language or translation.get_language()):
+        status = 404 if state.subject is None else 200
+        context = {"state": state, "attendance": state.kind == links.ATTENDANCE}
         response = render(request, "networks/confirmation_link.html", context, status=status)
     # The token is the only key: never sent on to another site in a Referer.
     response["Referrer-Policy"] = "no-referrer"
