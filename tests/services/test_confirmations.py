@@ -134,9 +134,11 @@ def test_a_link_for_firm_b_cannot_be_turned_into_one_for_firm_c(logged, firms, c
     mixed = links.make(links.Link("j", other_row.pk, logged.pk, firms[1].pk, contact.pk))
     with pytest.raises(ConflictError):
         C.link_answer(token=mixed, confirm=True)
-    assert not JointActionParticipant.objects.filter(
-        joint_action=logged, confirmed_at__isnull=False
-    ).exclude(firm=firms[0]).exists()
+    assert (
+        not JointActionParticipant.objects.filter(joint_action=logged, confirmed_at__isnull=False)
+        .exclude(firm=firms[0])
+        .exists()
+    )
 
 
 def test_an_expired_link_changes_nothing(logged, firms, contact, settings, monkeypatch):
@@ -151,9 +153,7 @@ def test_an_expired_link_changes_nothing(logged, firms, contact, settings, monke
 
 def test_a_link_for_a_firm_that_has_left_says_so(logged, network, firms, contact):
     token = token_for(row_of(logged, firms[1]), contact)
-    Membership.objects.filter(network=network, firm=firms[1]).update(
-        left_on=timezone.localdate()
-    )
+    Membership.objects.filter(network=network, firm=firms[1]).update(left_on=timezone.localdate())
     state = confirmation_selectors.link_state(token)
     assert state.problem == str(
         confirmation_selectors.LINK_FIRM_LEFT % {"firm": firms[1].name, "network": network.name}

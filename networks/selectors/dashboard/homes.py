@@ -257,6 +257,10 @@ class FirmDashboard:
     joint_actions: list[JointActionParticipant]  # the firm's latest participations
     balances: list[FirmBalance]
 
+    @property
+    def waiting_count(self) -> int:
+        return len(self.waiting) + len(self.waiting_attendance)
+
 
 def firm_dashboard(*, user, today: datetime.date | None = None) -> FirmDashboard:
     """The firm's networks, their activities ahead and of the last 60 days, the joint actions
