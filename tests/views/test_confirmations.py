@@ -117,7 +117,7 @@ def test_the_page_speaks_the_recipients_language(client, logged, firms, contact)
     contact.language = "es"
     contact.save(update_fields=["language"])
     html = client.get(link_url(row_of(logged, firms[1]), contact)).content.decode()
-    assert "¿Su empresa participó?" in html
+    assert "¿Participó su empresa?" in html
 
 
 def test_the_decline_button_removes_the_firm_and_tells_the_logger(
@@ -138,8 +138,8 @@ def test_after_confirming_the_firm_sees_who_confirmed_and_a_small_change(
     client.force_login(contact)
     html = client.get(url("joint-action-detail", network.pk, logged.pk)).content.decode()
     assert f"{firms[1].name} took part" in html and "by Ana Soto on" in html
-    assert "<summary>Change</summary>" in html
-    assert html.index("<summary>Change</summary>") < html.index("did not take part</button>")
+    assert "<summary>Change the answer</summary>" in html
+    assert html.index("<summary>Change the answer</summary>") < html.index("did not take part</button>")
 
 
 # --- recorded by the facilitator ------------------------------------------------------------
