@@ -56,7 +56,9 @@ def confirmation_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _joint_action(request: HttpRequest, pk: int, ja_pk: int):
+    """The facilitator's joint action (404 to outsiders, 403 to anyone but its facilitator)."""
     network = access.get_network_or_404(request.user, pk, change=True)
+    access.require(access.is_facilitator_of(request.user, network))
     joint_action = access.get_or_404(
         joint_action_selectors.joint_action_lookup(request.user, network=network),
         ja_pk,
@@ -67,6 +69,7 @@ def _joint_action(request: HttpRequest, pk: int, ja_pk: int):
 
 def _activity(request: HttpRequest, pk: int, activity_pk: int):
     network = access.get_network_or_404(request.user, pk, change=True)
+    access.require(access.is_facilitator_of(request.user, network))
     activity = access.found_or_404(
         activity_selectors.activity_detail(network, activity_pk), "No such activity."
     )
@@ -74,7 +77,6 @@ def _activity(request: HttpRequest, pk: int, activity_pk: int):
 
 
 def _record(request, network, subject, rows, *, service, attendance: bool, back: str):
-    access.require(access.is_facilitator_of(request.user, network))
     waiting = [row.firm for row in rows if row.confirmed_at is None]
     initial = {"firm": request.GET.get("firm")}
     form = RecordAnswerForm(

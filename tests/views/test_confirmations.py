@@ -139,7 +139,9 @@ def test_after_confirming_the_firm_sees_who_confirmed_and_a_small_change(
     html = client.get(url("joint-action-detail", network.pk, logged.pk)).content.decode()
     assert f"{firms[1].name} took part" in html and "by Ana Soto on" in html
     assert "<summary>Change the answer</summary>" in html
-    assert html.index("<summary>Change the answer</summary>") < html.index("did not take part</button>")
+    assert html.index("<summary>Change the answer</summary>") < html.index(
+        "did not take part</button>"
+    )
 
 
 # --- recorded by the facilitator ------------------------------------------------------------

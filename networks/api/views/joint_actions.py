@@ -153,6 +153,10 @@ class RecordAnswerView(generics.GenericAPIView):
         joint_action = access.get_or_404(
             joint_action_selectors.joint_action_lookup(request.user), pk, "No such joint action."
         )
+        access.require(
+            access.is_facilitator_of(request.user, joint_action.network),
+            confirmation_services.RECORD_NOT_ALLOWED,
+        )
         serializer = RecordAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
