@@ -47,8 +47,9 @@ def confirmation_link(request: HttpRequest, token: str) -> HttpResponse:
         status = 404 if state.subject is None else 200
         context = {"state": state, "attendance": state.kind == links.ATTENDANCE}
         response = render(request, "networks/confirmation_link.html", context, status=status)
-    # The token is the only key: never sent on to another site in a Referer.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is the only key: never sent on to another site in a Referer. ("no-referrer"
+    # would make the browser send `Origin: null` with the form, which the CSRF check refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

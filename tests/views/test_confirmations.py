@@ -72,7 +72,7 @@ def test_opening_the_link_changes_nothing_and_says_what_is_confirmed(
     for text in (network.name, "Timber together", firms[0].name, firms[1].name, firms[2].name):
         assert text in html
     assert 'value="confirm"' in html and 'value="decline"' in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert row_of(logged, firms[1]).confirmed_at is None
     assert not JointActionDecline.objects.exists()
