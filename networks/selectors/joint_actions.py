@@ -109,6 +109,8 @@ class Decline:
     by: object
     method_label: str = ""
     on_behalf: bool = False
+    pk: int | None = None
+    evidence_name: str = ""  # the paper the facilitator attached, if any
 
 
 def attach_declines(joint_actions) -> list[JointAction]:

@@ -260,3 +260,23 @@ def test_the_facilitator_records_attendance(client, held, network, firms, facili
     assert shows(response, f"{firms[2].name}'s answer is recorded.")
     assert "recorded by the facilitator (in person)" in response.content.decode()
     assert not Attendance.objects.filter(activity=held, firm=firms[2]).exists()
+
+
+def test_a_declines_paper_is_linked_for_the_facilitator_only(
+    client, held, network, firms, facilitator, contact, media
+):
+    paper = SimpleUploadedFile("no-fue.pdf", PDF, content_type="application/pdf")
+    C.attendance_record(
+        activity=held, firm_id=firms[1].pk, actor=facilitator, confirm=False, method="paper",
+        evidence=paper,
+    )  # fmt: skip
+    decline = AttendanceDecline.objects.get()
+    address = url("confirmation-evidence", network.pk, "attendance-decline", decline.pk)
+    client.force_login(facilitator)
+    html = client.get(url("activity-detail", network.pk, held.pk)).content.decode()
+    assert address in html and "no-fue.pdf" in html
+    assert b"".join(client.get(address).streaming_content) == PDF
+    assert client.get(url("confirmation-evidence", network.pk, "nothing", 1)).status_code == 404
+    client.force_login(contact)
+    assert address not in client.get(url("activity-detail", network.pk, held.pk)).content.decode()
+    assert client.get(address).status_code == 403
