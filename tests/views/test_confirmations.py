@@ -280,3 +280,26 @@ def test_a_declines_paper_is_linked_for_the_facilitator_only(
     client.force_login(contact)
     assert address not in client.get(url("activity-detail", network.pk, held.pk)).content.decode()
     assert client.get(address).status_code == 403
+
+
+LINK_PAGE_QUERIES = 5  # the joint action, its participants, a decline, the recipient, membership
+RECORD_PAGE_QUERIES = 6  # session, user, network, joint action, participants, the bell
+
+
+def test_the_answer_pages_do_not_grow_with_the_firms(
+    client, logged, network, firms, contact, facilitator, django_assert_max_num_queries
+):
+    address = link_url(row_of(logged, firms[1]), contact)
+    record = url("participation-record", network.pk, logged.pk)
+    client.force_login(facilitator)
+    for more in (0, 20):
+        JointActionParticipant.objects.bulk_create(
+            JointActionParticipant(joint_action=logged, firm=firm)
+            for firm in builders.add_members(network, more)
+        )
+        with django_assert_max_num_queries(RECORD_PAGE_QUERIES):
+            assert client.get(record).status_code == 200
+        client.logout()
+        with django_assert_max_num_queries(LINK_PAGE_QUERIES):
+            assert client.get(address).status_code == 200
+        client.force_login(facilitator)
