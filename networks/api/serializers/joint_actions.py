@@ -10,7 +10,12 @@ from rest_framework import serializers
 from networks.api.input import StrictIntegerField, StrictSerializer
 from networks.api.serializers.common import status_field
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
-from networks.models import ON_BEHALF_METHODS, JointAction, JointActionParticipant
+from networks.models import (
+    ON_BEHALF_METHODS,
+    ConfirmationMethod,
+    JointAction,
+    JointActionParticipant,
+)
 from networks.rules import MAX_INTEGER
 from networks.services import history as history_services
 from networks.services import joint_actions as joint_action_services
@@ -18,6 +23,10 @@ from networks.services import joint_actions as joint_action_services
 
 class ParticipantSerializer(serializers.ModelSerializer):
     confirmed = serializers.BooleanField(source="is_confirmed", read_only=True)
+    confirmation_method = serializers.ChoiceField(
+        choices=ConfirmationMethod.choices, allow_blank=True, read_only=True,
+        help_text="How the answer came; empty while the firm has not confirmed.",
+    )  # fmt: skip
     recorded_by_facilitator = serializers.BooleanField(
         source="recorded_on_behalf", read_only=True,
         help_text="The facilitator recorded the firm's answer on its behalf (confirmed_by).",
