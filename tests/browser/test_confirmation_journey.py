@@ -165,4 +165,15 @@ def test_the_answer_pages_at_both_widths_in_both_languages(
                 if width == "375":
                     no_sideways_scroll(page)
                 screenshot(f"issue17-{name}-{language}-{width}")
+    # The firm's home: what waits for its answer, activities included.
+    for language, heading in (("en", "item waits for your confirmation"),
+                              ("es", "elemento espera su confirmación")):  # fmt: skip
+        page.context.clear_cookies()
+        page.set_viewport_size(DESKTOP)
+        log_in("firmuser", language=language)
+        page.set_viewport_size(PHONE)
+        page.goto(server + reverse("networks:firm-home"))
+        expect(page.get_by_role("main")).to_contain_text(heading)
+        no_sideways_scroll(page)
+        screenshot(f"issue17-firm-home-{language}-375")
     assert timezone.localdate() >= activity.date
