@@ -78,6 +78,9 @@ def activities_open(network: Network) -> bool:
 JOINT_ACTION_PHASES = (Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE)
 # A joint action is done by two firms at least.
 JOINT_ACTION_MIN_FIRMS = 2
+# A firm asked to answer (a joint action, its attendance) that has not answered after this many
+# days is sent its link once more, once (services/confirmations.answer_reminders_send).
+ANSWER_REMINDER_DAYS = 7
 MAX_MONEY = Decimal(10) ** 14  # JointAction.value: max_digits=16, decimal_places=2
 
 

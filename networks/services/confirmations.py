@@ -13,6 +13,9 @@ the joint action or the activity first, as its edits do, so two answers race one
 other and the second finds the first.
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,10 +33,11 @@ from networks.models import (
     ConfirmationMethod,
     JointAction,
     JointActionParticipant,
+    Kind,
     Network,
     User,
 )
-from networks.rules import joint_actions_open
+from networks.rules import ANSWER_REMINDER_DAYS, JOINT_ACTION_PHASES, joint_actions_open
 from networks.selectors import confirmations as confirmation_selectors
 from networks.services import joint_actions as joint_action_services
 from networks.services import notifications as notification_services
@@ -247,6 +251,55 @@ def attendance_remind(*, activity: Activity, firm_id: int, actor: User) -> int:
     return _remind(row, lambda: notification_services.attendance_to_confirm(
         activity, [firm_id], actor=actor
     ))  # fmt: skip
+
+
+def answer_reminders_send(*, today: datetime.date | None = None) -> int:
+    """The periodic reminder: each firm asked ANSWER_REMINDER_DAYS ago or more that has not
+    answered, while its link still works, gets its link once more (a new notification and a
+    fresh link), once. An EventNotified row per asked row marks it told, written with the
+    notifications in one transaction (the lock when two workers run at once). Returns how many
+    people were told."""
+    today = today or timezone.localdate()
+    since = today - datetime.timedelta(days=settings.CONFIRMATION_LINK_DAYS)
+    until = today - datetime.timedelta(days=ANSWER_REMINDER_DAYS)
+    participants = (
+        JointActionParticipant.objects.filter(
+            confirmed_at__isnull=True, joint_action__created_at__date__range=(since, until),
+            joint_action__network__phase__in=JOINT_ACTION_PHASES,
+        )
+        .exclude(joint_action__status=JointAction.Status.DROPPED)
+        .select_related("joint_action__network")
+    )  # fmt: skip
+    attendance = (
+        Attendance.objects.filter(confirmed_at__isnull=True, activity__date__range=(since, until))
+        .exclude(activity__network__phase=Network.Phase.DISSOLVED)
+        .select_related("activity__network")
+    )
+    told = 0
+    for row in participants:
+        joint_action = row.joint_action
+        with transaction.atomic():
+            if notification_services.event_once(
+                kind=Kind.JOINT_ACTION_TO_CONFIRM, key=f"answer-reminder:j:{row.pk}",
+                network=joint_action.network,
+            ):  # fmt: skip
+                told += len(
+                    notification_services.joint_action_to_confirm(
+                        joint_action, [row.firm_id], actor=None
+                    )
+                )
+    for row in attendance:
+        with transaction.atomic():
+            if notification_services.event_once(
+                kind=Kind.ATTENDANCE_TO_CONFIRM, key=f"answer-reminder:a:{row.pk}",
+                network=row.activity.network,
+            ):  # fmt: skip
+                told += len(
+                    notification_services.attendance_to_confirm(
+                        row.activity, [row.firm_id], actor=None
+                    )
+                )
+    return told
 
 
 def _remind(row, send) -> int:

@@ -371,3 +371,30 @@ def test_nothing_is_answered_in_a_dissolved_network(held, network, firms, contac
     with pytest.raises(ConflictError):
         C.link_answer(token=token_for(row, contact, links.ATTENDANCE), confirm=True)
     assert Attendance.objects.get(pk=row.pk).confirmed_at is None
+
+
+# --- the periodic reminder ------------------------------------------------------------------
+
+
+def test_a_firm_that_has_not_answered_after_a_week_is_reminded_once(logged, firms, contact):
+    asked = timezone.localdate()
+    assert C.answer_reminders_send(today=asked) == 0  # not a week yet
+    week_later = asked + datetime.timedelta(days=7)
+    assert C.answer_reminders_send(today=week_later) == 1  # B's contact; C has no user
+    reminders = Notification.objects.filter(recipient=contact, kind=Kind.JOINT_ACTION_TO_CONFIRM)
+    assert reminders.count() == 2  # the first request and the reminder
+    assert C.answer_reminders_send(today=week_later + datetime.timedelta(days=1)) == 0
+    # Past the link's life, nobody is reminded (a new joint action's firm still is).
+    assert C.answer_reminders_send(today=asked + datetime.timedelta(days=40)) == 0
+
+
+def test_a_firm_that_answered_is_not_reminded(logged, firms, contact):
+    C.link_answer(token=token_for(row_of(logged, firms[1]), contact), confirm=True)
+    assert C.answer_reminders_send(today=timezone.localdate() + datetime.timedelta(days=8)) == 0
+
+
+def test_attendance_not_answered_is_reminded_once(held, firms, contact):
+    later = timezone.localdate() + datetime.timedelta(days=7)
+    assert C.answer_reminders_send(today=later) == 1
+    assert C.answer_reminders_send(today=later) == 0
+    assert Notification.objects.filter(kind=Kind.ATTENDANCE_TO_CONFIRM).count() == 2
