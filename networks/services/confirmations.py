@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from networks import access
@@ -60,6 +61,15 @@ ATTENDANCE_NOT_ATTENDEE = _(
     "Your firm is not recorded as attending this activity, so there is nothing to answer."
 )
 ATTENDANCE_FIRMS_ONLY = _("Only a user of an attending firm can answer for its attendance.")
+
+
+def _require_held(activity: Activity) -> None:
+    """An activity ahead has no attendance to answer yet."""
+    if activity.date > timezone.localdate():
+        raise ConflictError(
+            confirmation_selectors.LINK_NOT_YET
+            % {"title": activity.title, "date": date_format(activity.date)}
+        )
 
 
 def _lock_subject(kind: str, pk: int):
@@ -205,6 +215,7 @@ def attendance_record(
     locked = _lock_subject(links.ATTENDANCE, activity.pk)
     if network.phase == Network.Phase.DISSOLVED:
         raise ConflictError(NETWORK_CLOSED)
+    _require_held(activity)
     row = (
         Attendance.objects.select_for_update(of=("self",))
         .select_related("firm")
@@ -246,6 +257,7 @@ def participation_remind(*, joint_action: JointAction, firm_id: int, actor: User
 def attendance_remind(*, activity: Activity, firm_id: int, actor: User) -> int:
     """The same for an activity's attendance."""
     access.require(access.is_facilitator_of(actor, activity.network), RECORD_NOT_ALLOWED)
+    _require_held(activity)
     row = Attendance.objects.select_related("firm").filter(activity=activity, firm_id=firm_id)
     row = row.first()
     return _remind(row, lambda: notification_services.attendance_to_confirm(

@@ -398,3 +398,19 @@ def test_attendance_not_answered_is_reminded_once(held, firms, contact):
     assert C.answer_reminders_send(today=later) == 1
     assert C.answer_reminders_send(today=later) == 0
     assert Notification.objects.filter(kind=Kind.ATTENDANCE_TO_CONFIRM).count() == 2
+
+
+def test_no_answer_is_recorded_or_asked_for_an_activity_ahead(network, firms, facilitator):
+    ahead = builders.activity(
+        network, firms[1], date=timezone.localdate() + datetime.timedelta(days=3)
+    )
+    for call in (
+        lambda: C.attendance_record(
+            activity=ahead, firm_id=firms[1].pk, actor=facilitator, confirm=True, method="phone"
+        ),
+        lambda: C.attendance_remind(activity=ahead, firm_id=firms[1].pk, actor=facilitator),
+    ):
+        with pytest.raises(ConflictError) as err:
+            call()
+        assert "once it has taken place" in err.value.messages[0]
+    assert Attendance.objects.get(activity=ahead).confirmed_at is None
