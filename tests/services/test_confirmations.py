@@ -414,3 +414,21 @@ def test_no_answer_is_recorded_or_asked_for_an_activity_ahead(network, firms, fa
             call()
         assert "once it has taken place" in err.value.messages[0]
     assert Attendance.objects.get(activity=ahead).confirmed_at is None
+
+
+def test_the_mail_is_in_the_recipients_language_with_its_own_link(
+    network, firm_user, firms, mailoutbox, jobs
+):
+    ana = factories.FirmMemberFactory(firm=firms[1], language="es", email="ana@example.cl")
+    joe = factories.FirmMemberFactory(firm=firms[2], language="en", email="joe@example.com")
+    joint_action_services.joint_action_log(
+        network=network, actor=firm_user, type="joint_purchasing", title="Madera",
+        firms=firms[:3], status="done",
+    )  # fmt: skip
+    jobs.run()
+    by_to = {m.to[0]: m for m in mailoutbox}
+    assert "Responda con un clic" in by_to[ana.email].body
+    assert "Answer with one click" in by_to[joe.email].body
+    tokens = {to: re.search(r"/answer/([^/\s]+)/", m.body).group(1) for to, m in by_to.items()}
+    assert links.read(tokens[ana.email]).firm_id == firms[1].pk
+    assert links.read(tokens[joe.email]).user_id == joe.pk
