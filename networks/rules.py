@@ -106,6 +106,9 @@ def activities_open(network: Network) -> bool:
 JOINT_ACTION_PHASES = (Network.Phase.CONSOLIDATION, Network.Phase.INDEPENDENCE)
 # A joint action is done by two firms at least.
 JOINT_ACTION_MIN_FIRMS = 2
+# A firm asked to answer (a joint action, its attendance) that has not answered after this many
+# days is sent its link once more, once (services/confirmations.answer_reminders_send).
+ANSWER_REMINDER_DAYS = 7
 MAX_MONEY = Decimal(10) ** 14  # JointAction.value: max_digits=16, decimal_places=2
 
 
@@ -292,6 +295,7 @@ NOTIFICATION_DEFAULT_CHANNEL = {
     Kind.HANDOVER_REMINDER: Channel.IMMEDIATE,
     Kind.JOINT_ACTION_TO_CONFIRM: Channel.IMMEDIATE,
     Kind.JOINT_ACTION_DECLINED: Channel.DIGEST,
+    Kind.ATTENDANCE_TO_CONFIRM: Channel.IMMEDIATE,
     Kind.DUES_CHARGED: Channel.DIGEST,
     Kind.ARREARS_BEGAN: Channel.IMMEDIATE,
     Kind.NETWORK_AT_RISK: Channel.DIGEST,
@@ -309,8 +313,8 @@ NOTIFICATION_KINDS_BY_ROLE = {
         Kind.HANDOVER_REMINDER,
     ],
     "firm_member": [
-        Kind.JOINT_ACTION_TO_CONFIRM, Kind.JOINT_ACTION_DECLINED, Kind.DUES_CHARGED,
-        Kind.ARREARS_BEGAN, Kind.HANDOVER_REMINDER,
+        Kind.JOINT_ACTION_TO_CONFIRM, Kind.ATTENDANCE_TO_CONFIRM, Kind.JOINT_ACTION_DECLINED,
+        Kind.DUES_CHARGED, Kind.ARREARS_BEGAN, Kind.HANDOVER_REMINDER,
     ],
 }  # fmt: skip
 # A mail job is tried this many times, waiting 2, 4, 8… seconds between tries (2**17 s is

@@ -20,6 +20,7 @@ from procrastinate.contrib.django import app
 from networks.models import Agency
 from networks.rules import MAIL_ATTEMPTS, MAIL_RETRY_EXPONENT
 from networks.selectors.dashboard import homes as dashboard_homes
+from networks.services import confirmations as confirmation_services
 from networks.services import idempotency as idempotency_services
 from networks.services import notifications as notification_services
 from networks.services import reminders as reminder_services
@@ -105,6 +106,13 @@ def _reasons_text(facts) -> str:
 def send_digests(timestamp: int) -> None:
     count = notification_services.digests_queue()
     log.info("%s digest(s) queued", count)
+
+
+@app.periodic(cron="10 12 * * *")
+@app.task(name="send_answer_reminders", queue="periodic", queueing_lock="send_answer_reminders")
+def send_answer_reminders(timestamp: int) -> None:
+    count = confirmation_services.answer_reminders_send()
+    log.info("%s people reminded of an answer their firm owes", count)
 
 
 @app.periodic(cron="20 4 * * *")

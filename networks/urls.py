@@ -10,6 +10,7 @@ from networks.views import (
     accounts,
     activities,
     certifications,
+    confirmations,
     corrections,
     dashboard,
     data,
@@ -111,6 +112,21 @@ urlpatterns = [
         name="attendance-confirm",
     ),
     path(
+        "networks/<int:pk>/activities/<int:activity_pk>/decline/",
+        confirmations.attendance_decline,
+        name="attendance-decline",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/record-answer/",
+        confirmations.attendance_record,
+        name="attendance-record",
+    ),
+    path(
+        "networks/<int:pk>/activities/<int:activity_pk>/remind/",
+        confirmations.attendance_remind,
+        name="attendance-remind",
+    ),
+    path(
         "networks/<int:pk>/activities/<int:activity_pk>/attachments/",
         activities.attachment_add,
         name="attachment-add",
@@ -156,6 +172,21 @@ urlpatterns = [
         "networks/<int:pk>/joint-actions/<int:ja_pk>/decline/",
         joint_actions.joint_action_decline,
         name="joint-action-decline",
+    ),
+    path(
+        "networks/<int:pk>/joint-actions/<int:ja_pk>/record-answer/",
+        confirmations.participation_record,
+        name="participation-record",
+    ),
+    path(
+        "networks/<int:pk>/joint-actions/<int:ja_pk>/remind/",
+        confirmations.participation_remind,
+        name="participation-remind",
+    ),
+    path(
+        "networks/<int:pk>/answers/<slug:kind>/<int:row_pk>/file/",
+        confirmations.confirmation_evidence,
+        name="confirmation-evidence",
     ),
     path(
         "networks/<int:pk>/joint-actions/<int:ja_pk>/sales/",
@@ -378,6 +409,8 @@ urlpatterns = [
     ),
     path("console/audit/", history.console_audit, name="console-audit"),
     path("invitation/<str:token>/", people.invitation_accept, name="invitation-accept"),
+    # The link in a "did your firm take part?" e-mail: no login (the signed token is the key).
+    path("answer/<str:token>/", confirmations.confirmation_link, name="confirmation-link"),
     # --- the user's own account
     path("account/tokens/", accounts.token_list, name="token-list"),
     path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token-revoke"),

@@ -283,6 +283,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # How long an invitation link works (days); it works once.
 INVITATION_EXPIRY_DAYS = env_int("INVITATION_EXPIRY_DAYS", 7)
+# How long the link in a "confirm that your firm took part" e-mail works (days); it answers once.
+CONFIRMATION_LINK_DAYS = env_int("CONFIRMATION_LINK_DAYS", 30)
 
 # The address e-mails link to (a worker has no request to take the host from).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -33,7 +33,7 @@ from tests.factories import ServiceUptakeFactory
 # page), the firm's page the firm's own row. Every page: +1 since issue 15, the bell's count.
 FACILITATOR_QUERIES = 2 + 7 + 1
 AGENCY_QUERIES = 2 + 12 + 3 + 1
-FIRM_QUERIES = 2 + 7 + 1 + 1
+FIRM_QUERIES = 2 + 8 + 1 + 1  # issue 17: + the activities waiting for the firm's answer
 
 
 def today():

@@ -124,6 +124,11 @@ urlpatterns = [
         name="joint-action-decline",
     ),
     path(
+        "joint-actions/<int:pk>/record-answer/",
+        joint_actions.RecordAnswerView.as_view(),
+        name="joint-action-record-answer",
+    ),
+    path(
         "networks/<int:pk>/service-uptakes/", support.UptakeListView.as_view(), name="uptake-list"
     ),
     path("service-uptakes/<int:pk>/", support.UptakeDetailView.as_view(), name="uptake-detail"),

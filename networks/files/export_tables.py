@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from networks import access
 from networks.models import (
+    ON_BEHALF_METHODS,
     Activity,
     ActivityType,
     Attendance,
@@ -254,13 +255,18 @@ def joint_actions_table(scope: Scope) -> Table:
             confirmed_count=Count(
                 "participants", filter=Q(participants__confirmed_at__isnull=False)
             ),
+            # Told apart from the firms' own: the answers the facilitator recorded for them.
+            recorded_count=Count(
+                "participants",
+                filter=Q(participants__confirmation_method__in=ON_BEHALF_METHODS),
+            ),
         )
         .order_by("network__name", "network_id", "-created_at", "-pk")
     )
     fields = [
         "pk", "network_id", "network__name", "type__slug", "type__name", "title", "status",
         "start_date", "end_date", "value", "participant_count", "confirmed_count",
-        "logged_by_firm__name", "outcome",
+        "recorded_count", "logged_by_firm__name", "outcome",
     ]  # fmt: skip
     if _on_postgres():
         actions = actions.annotate(names=_string_agg("participants__firm__name"))
@@ -268,7 +274,8 @@ def joint_actions_table(scope: Scope) -> Table:
     headers = [
         _("Network id"), _("Network"), _("Joint action id"), _("Type"), _("Title"), _("Status"),
         _("Start date"), _("End date"), _("Money value"), _("Participants"),
-        _("Participating firms"), _("Confirmed participants"), _("Logged by firm"), _("Outcome"),
+        _("Participating firms"), _("Confirmed participants"),
+        _("Of which recorded by the facilitator"), _("Logged by firm"), _("Outcome"),
     ]  # fmt: skip
 
     def names_of(ids):
@@ -283,8 +290,8 @@ def joint_actions_table(scope: Scope) -> Table:
             yield [
                 j.network_id, j.network__name, j.pk, labels[j.type__slug, j.type__name], j.title,
                 statuses.get(j.status, j.status), j.start_date, j.end_date, j.value,
-                j.participant_count, names, j.confirmed_count, j.logged_by_firm__name or "",
-                j.outcome,
+                j.participant_count, names, j.confirmed_count, j.recorded_count,
+                j.logged_by_firm__name or "", j.outcome,
             ]  # fmt: skip
 
     return Table(headers, rows())

@@ -15,6 +15,7 @@ from networks.models.activities import (
     ActivityType,
     Attachment,
     Attendance,
+    AttendanceDecline,
     attachment_path,
 )
 from networks.models.agencies import (
@@ -27,6 +28,11 @@ from networks.models.agencies import (
 )
 from networks.models.base import ImmutableModel, ImmutableRowError
 from networks.models.certifications import Certification, evidence_path
+from networks.models.confirmations import (
+    ON_BEHALF_METHODS,
+    ConfirmationMethod,
+    confirmation_evidence_path,
+)
 from networks.models.evaluation import Criterion, Evaluation, EvaluationResult
 from networks.models.firms import Firm
 from networks.models.idempotency import IdempotencyKey
@@ -83,4 +89,5 @@ __all__ = [
     "SupportService", "TermChange", "User", "UserSession", "attachment_path",
     "default_agency_share_schedule", "default_reminder_offsets",
     "Certification", "evidence_path", "JointProject", "JointProjectFirm", "Milestone",
+    "AttendanceDecline", "ConfirmationMethod", "ON_BEHALF_METHODS", "confirmation_evidence_path",
 ]  # fmt: skip

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.lib.limits import NAME_MAX_LENGTH, long_text, text_length_checks
 from networks.models.agencies import Programme, ProgrammeType, User
-from networks.models.base import HistoricalRecords
+from networks.models.base import HistoricalRecords, ImmutableModel
+from networks.models.confirmations import ConfirmationAnswer
 from networks.models.firms import Firm
 from networks.models.lifecycle import Network
 from networks.models.progress import GoalActual
@@ -92,14 +93,19 @@ class Activity(models.Model):
         return self.title
 
 
-class Attendance(models.Model):
+class Attendance(ConfirmationAnswer):
+    """The facilitator's record that a firm attended: that is what counts as attended, in
+    every page and figure (docs/records.md). The firm's own answer is shown beside it: its
+    confirmation (here), or its decline, which removes the row (see AttendanceDecline)."""
+
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="attendance", db_index=False
     )  # attendance_once (activity, firm) leads with it
     firm = models.ForeignKey(
         Firm, on_delete=models.PROTECT, related_name="attendance", db_index=False
     )  # the (firm, activity) index leads with it
-    # A firm member may confirm that their firm was there; the manager's record stands anyway.
+    # The firm's confirmation that it was there (its user, its link, or the facilitator
+    # recording its answer: `confirmation_method` says which).
     confirmed_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -110,11 +116,33 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
-        constraints = [models.UniqueConstraint(fields=["activity", "firm"], name="attendance_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "firm"], name="attendance_once"),
+            *text_length_checks("attendance", "confirmation_note"),
+        ]
         indexes = [models.Index(fields=["firm", "activity"])]
 
     def __str__(self) -> str:
         return f"{self.firm_id} @ {self.activity_id}"
+
+
+class AttendanceDecline(ConfirmationAnswer, ImmutableModel):
+    """A firm said it was not at an activity: its attendance row goes (it no longer counts as
+    attended anywhere), this record stays and the activity's page shows it."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="declines_made")
+    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="+")
+    declined_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("declined attendance")
+        verbose_name_plural = _("declined attendance")
+        constraints = text_length_checks("attendancedecline", "confirmation_note")
+
+    def __str__(self) -> str:
+        return f"{self.firm_id} declined {self.activity_id}"
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from networks.lib.limits import NAME_MAX_LENGTH, long_text, text_length_checks
 from networks.models.agencies import Programme, ProgrammeType, User
 from networks.models.base import HistoricalRecords, ImmutableModel
+from networks.models.confirmations import ConfirmationAnswer
 from networks.models.firms import Firm
 from networks.models.lifecycle import Network
 from networks.models.projects import JointProject
@@ -119,7 +120,7 @@ class JointAction(models.Model):
         return self.title
 
 
-class JointActionParticipant(models.Model):
+class JointActionParticipant(ConfirmationAnswer):
     joint_action = models.ForeignKey(
         JointAction,
         on_delete=models.CASCADE,
@@ -129,7 +130,9 @@ class JointActionParticipant(models.Model):
     firm = models.ForeignKey(
         Firm, on_delete=models.PROTECT, related_name="+", db_index=False
     )  # the (firm, joint_action) index leads with it
-    # Unconfirmed until a user of this firm confirms; the logging firm is confirmed at once.
+    # Unconfirmed until the firm confirms (in PROFO or through its e-mailed link) or the
+    # facilitator records its confirmation; the logging firm is confirmed at once. Who confirmed
+    # and how: `confirmed_by` and `confirmation_method` (the facilitator, for a recorded one).
     confirmed_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -151,6 +154,7 @@ class JointActionParticipant(models.Model):
             models.CheckConstraint(
                 condition=Q(sales__gte=0) | Q(sales__isnull=True), name="participant_sales_ge_0"
             ),
+            *text_length_checks("participant", "confirmation_note"),
         ]
         indexes = [models.Index(fields=["firm", "joint_action"])]
 
@@ -162,8 +166,11 @@ class JointActionParticipant(models.Model):
         return self.confirmed_at is not None
 
 
-class JointActionDecline(ImmutableModel):
-    """A firm said it did not take part: its participant row goes, this record stays."""
+class JointActionDecline(ConfirmationAnswer, ImmutableModel):
+    """A firm said it did not take part: its participant row goes, this record stays.
+
+    `declined_by` is the firm's user (in PROFO or through the link) or the facilitator who
+    recorded the firm's answer (`confirmation_method` then says how it was obtained)."""
 
     joint_action = models.ForeignKey(
         JointAction, on_delete=models.CASCADE, related_name="declines_made"
@@ -176,6 +183,7 @@ class JointActionDecline(ImmutableModel):
         ordering = ["at", "pk"]
         verbose_name = _("declined participation")
         verbose_name_plural = _("declined participations")
+        constraints = text_length_checks("jointactiondecline", "confirmation_note")
 
     def __str__(self) -> str:
         return f"{self.firm_id} declined {self.joint_action_id}"

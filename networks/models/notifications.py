@@ -31,6 +31,10 @@ class Kind(models.TextChoices):
         _("A joint action waits for your firm's confirmation"),
     )
     JOINT_ACTION_DECLINED = "joint_action_declined", _("A firm declined a joint action")
+    ATTENDANCE_TO_CONFIRM = (
+        "attendance_to_confirm",
+        _("An activity waits for your firm's confirmation of attendance"),
+    )
     DUES_CHARGED = "dues_charged", _("Your firm's monthly dues")
     ARREARS_BEGAN = "arrears_began", _("A firm fell into arrears")
     NETWORK_AT_RISK = "network_at_risk", _("A network is newly at risk")
@@ -47,6 +51,9 @@ HEADLINES = {
     Kind.HANDOVER_REMINDER: _("The handover of %(network)s is due on %(due)s"),
     Kind.JOINT_ACTION_TO_CONFIRM: _("%(network)s: confirm that %(firm)s took part in “%(action)s”"),
     Kind.JOINT_ACTION_DECLINED: _("%(network)s: %(firm)s declined “%(action)s”"),
+    Kind.ATTENDANCE_TO_CONFIRM: _(
+        "%(network)s: confirm that %(firm)s attended “%(activity)s” on %(date)s"
+    ),
     Kind.DUES_CHARGED: _("%(network)s: %(firm)s owes %(amount)s for %(month)s"),
     Kind.ARREARS_BEGAN: _("%(network)s: %(firm)s is in arrears (%(amount)s)"),
     Kind.NETWORK_AT_RISK: _("%(network)s is at risk: %(reason)s"),
@@ -66,6 +73,10 @@ DETAILS = {
     ),
     Kind.JOINT_ACTION_TO_CONFIRM: _(
         "Open it to confirm that your firm took part, or to say that it did not."
+    ),
+    Kind.ATTENDANCE_TO_CONFIRM: _(
+        "The facilitator recorded your firm as attending. Open it to confirm, or to say that "
+        "your firm was not there."
     ),
     Kind.ARREARS_BEGAN: _("Its dues are unpaid past the programme's limit."),
 }

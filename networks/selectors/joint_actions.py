@@ -107,6 +107,8 @@ def mark_for_user(joint_actions, user) -> list[JointAction]:
         participants = list(joint_action.participants.all())
         joint_action.confirmed_count = sum(1 for p in participants if p.is_confirmed)
         joint_action.unconfirmed_count = len(participants) - joint_action.confirmed_count
+        # Of the confirmed, those the facilitator recorded on the firm's behalf (told apart).
+        joint_action.recorded_count = sum(1 for p in participants if p.recorded_on_behalf)
         joint_action.mine = next((p for p in participants if p.firm_id == firm_id), None)
         joint_action.waiting_for_me = (
             joint_action.mine is not None and not joint_action.mine.is_confirmed
@@ -121,6 +123,10 @@ class Decline:
     firm_name: str
     at: object
     by: object
+    method_label: str = ""
+    on_behalf: bool = False
+    pk: int | None = None
+    evidence_name: str = ""  # the paper the facilitator attached, if any
 
 
 def attach_declines(joint_actions) -> list[JointAction]:
@@ -136,7 +142,14 @@ def attach_declines(joint_actions) -> list[JointAction]:
     )
     for row in rows:
         by_id[row.joint_action_id].declines.append(
-            Decline(row.firm_id, row.firm.name, row.at, row.declined_by)
+            Decline(
+                row.firm_id,
+                row.firm.name,
+                row.at,
+                row.declined_by,
+                row.method_label,
+                row.recorded_on_behalf,
+            )
         )
     return joint_actions
 

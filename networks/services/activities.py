@@ -18,6 +18,7 @@ from networks.models import (
     ActivityType,
     Attachment,
     Attendance,
+    ConfirmationMethod,
     Firm,
     Membership,
     Network,
@@ -25,6 +26,7 @@ from networks.models import (
 )
 from networks.rules import ACTIVITY_MONTHS_AHEAD, HOST_REQUIRED_ACTIVITY, activities_open
 from networks.services import history as history_services
+from networks.services import notifications as notification_services
 from networks.services.common import ConflictError
 from networks.services.lifecycle import NETWORK_CLOSED
 
@@ -142,6 +144,13 @@ def _validate(
         raise ValidationError(errors)
 
 
+def _ask_attendees(activity: Activity, firm_ids, actor: User) -> None:
+    """Ask the firms recorded as attending to confirm (or say they were not there), once the
+    activity has taken place: an activity ahead has no attendance to confirm yet."""
+    if firm_ids and activity.date <= timezone.localdate():
+        notification_services.attendance_to_confirm(activity, firm_ids, actor=actor)
+
+
 def _delete_files_on_commit(names: list[str]) -> None:
     """Remove stored files once the rows are gone for good (not if the transaction rolls back)."""
     storage = Attachment._meta.get_field("file").storage
@@ -197,6 +206,7 @@ def activity_log(
         Attendance,
         default_user=actor,
     )
+    _ask_attendees(activity, [firm.pk for firm in attendees], actor)
     return activity
 
 
@@ -261,6 +271,7 @@ def activity_update(*, activity: Activity, actor: User, reason: str = "", **fiel
         default_user=actor,
         default_change_reason=reason or None,
     )
+    _ask_attendees(activity, added, actor)
     return activity
 
 
@@ -351,5 +362,6 @@ def attendance_confirm(*, activity: Activity, actor: User) -> Attendance:
         raise ValidationError(ATTENDANCE_NOT_ATTENDEE)
     if row.confirmed_at is None:
         row.confirmed_by, row.confirmed_at = actor, timezone.now()
-        row.save(update_fields=["confirmed_by", "confirmed_at"])
+        row.confirmation_method = ConfirmationMethod.SELF
+        row.save(update_fields=["confirmed_by", "confirmed_at", "confirmation_method"])
     return row

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from networks import access
 from networks.models import (
+    ConfirmationMethod,
     Firm,
     JointAction,
     JointActionDecline,
@@ -172,6 +173,7 @@ def _valid_money(value) -> bool:
 
 def _confirm_row(participant: JointActionParticipant, actor: User, now) -> None:
     participant.confirmed_by, participant.confirmed_at = actor, now
+    participant.confirmation_method = ConfirmationMethod.SELF
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -345,7 +347,7 @@ def joint_action_confirm(*, joint_action: JointAction, actor: User) -> JointActi
     if participant.is_confirmed:
         raise ConflictError(PARTICIPATION_ALREADY_CONFIRMED)
     _confirm_row(participant, actor, timezone.now())
-    participant.save(update_fields=["confirmed_by", "confirmed_at"])
+    participant.save(update_fields=["confirmed_by", "confirmed_at", "confirmation_method"])
     return participant
 
 
@@ -363,12 +365,24 @@ def joint_action_decline(*, joint_action: JointAction, actor: User) -> None:
         raise ConflictError(LOGGER_CANNOT_DECLINE)
     firm = Firm.objects.get(pk=participant.firm_id)
     participant.delete()
-    record_decline(joint_action=locked, firm=firm, actor=actor)
+    record_decline(joint_action=locked, firm=firm, actor=actor, method=ConfirmationMethod.SELF)
     notification_services.joint_action_declined(locked, firm, actor=actor)
 
 
-def record_decline(*, joint_action: JointAction, firm: Firm, actor: User) -> JointActionDecline:
-    """Keep the decline as a row of its own: the participant row goes, this record stays."""
-    return JointActionDecline.objects.create(
-        joint_action=joint_action, firm=firm, declined_by=actor
-    )
+def record_decline(
+    *, joint_action: JointAction, firm: Firm, actor: User,
+    method: str = ConfirmationMethod.SELF, note: str = "", evidence=None, checked=None,
+) -> JointActionDecline:  # fmt: skip
+    """Keep the decline as a row of its own: the participant row goes, this record stays,
+    with how the answer came (`method`; the facilitator's note and scanned paper if any)."""
+    decline = JointActionDecline(
+        joint_action=joint_action, firm=firm, declined_by=actor, confirmation_method=method,
+        confirmation_note=note,
+    )  # fmt: skip
+    if checked is not None:
+        decline.confirmation_evidence_name = checked.name
+        decline.confirmation_evidence_type = checked.content_type
+        evidence.seek(0)
+        decline.confirmation_evidence.save(checked.name, evidence, save=False)
+    decline.save()
+    return decline

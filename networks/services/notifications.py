@@ -28,6 +28,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from networks.lib import links
 from networks.lib.money import format_money
 from networks.models import (
     Channel,
@@ -127,6 +128,25 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}" if path.startswith("/") else path
 
 
+LINK_KINDS = {
+    Kind.JOINT_ACTION_TO_CONFIRM: links.JOINT_ACTION,
+    Kind.ATTENDANCE_TO_CONFIRM: links.ATTENDANCE,
+}
+
+
+def answer_link(row: Notification, user: User) -> str:
+    """The recipient's own signed link to answer without logging in ("" for other kinds).
+
+    Made as the mail goes out, never stored: it names the row to answer, the firm and the
+    recipient, and only for a recipient who is still a user of that firm."""
+    kind, params = LINK_KINDS.get(row.kind), row.params
+    ids = [params.get(key) for key in ("row", "parent", "firm_id")]
+    if kind is None or not all(isinstance(i, int) for i in ids) or user.firm_id != ids[2]:
+        return ""
+    token = links.make(links.Link(kind, *ids, user.pk))
+    return absolute(reverse("networks:confirmation-link", args=[token]))
+
+
 def _language(user: User) -> str:
     return user.language or settings.LANGUAGE_CODE
 
@@ -173,6 +193,8 @@ def notification_mail_send(*, notification_id: int) -> bool:
                 context = {
                     "recipient": user, "notification": row, "headline": subject,
                     "link": absolute(row.url or reverse("networks:notification-list")),
+                    "answer_link": answer_link(row, user),
+                    "days": settings.CONFIRMATION_LINK_DAYS,
                     "preferences": absolute(reverse("networks:notification-preferences")),
                 }  # fmt: skip
                 body = render_to_string("emails/notification.txt", context)
@@ -223,7 +245,9 @@ def digest_mail_send(*, user_id: int) -> int:
             if not rows or user is None or not user.email:
                 return 0
             with translation.override(_language(user)):
-                items = [(row.headline, absolute(row.url)) for row in rows]
+                items = [
+                    (row.headline, answer_link(row, user) or absolute(row.url)) for row in rows
+                ]
                 context = {
                     "recipient": user, "items": items,
                     "inbox": absolute(reverse("networks:notification-list")),
@@ -384,7 +408,7 @@ def handover_reminder(network: Network, *, key: str, today: datetime.date) -> No
     )  # fmt: skip
 
 
-def joint_action_to_confirm(joint_action, firm_ids: Iterable[int], *, actor: User) -> None:
+def joint_action_to_confirm(joint_action, firm_ids: Iterable[int], *, actor: User) -> list:
     """Each firm's users whose confirmation a joint action waits for (one notification each,
     naming their own firm)."""
     network = joint_action.network
@@ -393,12 +417,41 @@ def joint_action_to_confirm(joint_action, firm_ids: Iterable[int], *, actor: Use
     for user in firm_users([firm.pk for firm in firms]):
         by_firm.setdefault(user.firm_id, []).append(user)
     url = reverse("networks:joint-action-detail", args=[network.pk, joint_action.pk])
+    rows = dict(joint_action.participants.filter(firm__in=firms).values_list("firm_id", "pk"))
+    told = []
     for firm in firms:
-        notify(
+        # The ids let the mail job sign each recipient's own answer link (links.make).
+        told += notify(
             kind=Kind.JOINT_ACTION_TO_CONFIRM, recipients=by_firm.get(firm.pk, []),
             exclude=actor, network=network, url=url,
-            params={"firm": firm.name, "action": joint_action.title},
+            params={
+                "firm": firm.name, "action": joint_action.title, "row": rows.get(firm.pk),
+                "parent": joint_action.pk, "firm_id": firm.pk,
+            },
         )  # fmt: skip
+    return told
+
+
+def attendance_to_confirm(activity, firm_ids: Iterable[int], *, actor: User) -> list:
+    """Each attending firm's users: confirm that the firm was there, or say it was not."""
+    network = activity.network
+    rows = dict(activity.attendance.filter(firm_id__in=list(firm_ids)).values_list("firm_id", "pk"))
+    firms = Firm.objects.filter(pk__in=list(rows)).only("pk", "name")
+    by_firm: dict[int, list[User]] = {}
+    for user in firm_users(list(rows)):
+        by_firm.setdefault(user.firm_id, []).append(user)
+    url = reverse("networks:activity-detail", args=[network.pk, activity.pk])
+    told = []
+    for firm in firms:
+        told += notify(
+            kind=Kind.ATTENDANCE_TO_CONFIRM, recipients=by_firm.get(firm.pk, []),
+            exclude=actor, network=network, url=url,
+            params={
+                "firm": firm.name, "activity": activity.title, "date": activity.date.isoformat(),
+                "row": rows[firm.pk], "parent": activity.pk, "firm_id": firm.pk,
+            },
+        )  # fmt: skip
+    return told
 
 
 def joint_action_declined(joint_action, firm: Firm, *, actor: User) -> None:

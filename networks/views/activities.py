@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from networks.forms.activities import (
 from networks.models import Activity, Network
 from networks.rules import activities_open
 from networks.selectors import activities as activity_selectors
+from networks.selectors import confirmations as confirmation_selectors
 from networks.services import activities as activity_services
 from networks.services.common import ConflictError
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
@@ -119,6 +121,13 @@ def _render_detail(
         # The firm's own row: its user sees whether it is confirmed, and may confirm it.
         "own_row": own_row,
         "can_confirm": is_open and own_row is not None and own_row.confirmed_at is None,
+        # Firms that said they were not there (their attendance no longer counts).
+        "declines": confirmation_selectors.attach_attendance_declines(activity).declines,
+        # The facilitator records a firm's answer on its behalf, or sends its link again,
+        # once the activity has taken place.
+        "can_record": is_open
+        and access.is_facilitator_of(request.user, network)
+        and activity.date <= timezone.localdate(),
     }
     return render(request, "networks/activity_detail.html", context)
 

@@ -117,6 +117,8 @@ def joint_action_detail(request: HttpRequest, pk: int, ja_pk: int) -> HttpRespon
         "can_decline": is_open
         and mine is not None
         and mine.firm_id != joint_action.logged_by_firm_id,
+        # The facilitator records a firm's answer on its behalf, or sends its link again.
+        "can_record": is_open and access.is_facilitator_of(request.user, network),
     }
     return render(request, "networks/joint_action_detail.html", context)
 

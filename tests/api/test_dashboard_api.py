@@ -22,7 +22,7 @@ URL = "/api/v1/dashboard/"
 # token's and the user's queries.
 FACILITATOR_QUERIES = 7
 AGENCY_QUERIES = 12  # 10, and the networks in independence with their check-ins
-FIRM_QUERIES = 7
+FIRM_QUERIES = 8  # + the activities waiting for the firm's answer (issue 17)
 
 
 def test_anonymous_gets_401(api):
@@ -163,7 +163,12 @@ def test_a_firm_sees_only_its_own_rows(api, firm_user, member_firm, network, out
     assert [a["id"] for a in body["upcoming"]] == [ahead.pk]
     assert body["recent"] == [
         {"id": visit.pk, "network": network.pk, "title": "Visit", "date": days_ago(5).isoformat(),
-         "place": visit.place, "type": visit.type.slug, "attended": True}
+         "place": visit.place, "type": visit.type.slug, "attended": True, "confirmed": False}
+    ]  # fmt: skip
+    # The visit recorded the firm as attending and waits for its answer (issue 17).
+    assert body["attendance_waiting"] == [
+        {"id": visit.pk, "network": network.pk, "title": "Visit",
+         "date": days_ago(5).isoformat()}
     ]  # fmt: skip
     assert body["joint_actions_waiting"] == [
         {"id": waiting.pk, "network": network.pk, "title": "Order", "status": "under_way",

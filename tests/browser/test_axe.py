@@ -15,6 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from networks.lib import links
 from networks.lib.dates import add_months
 from networks.models import Activity, CheckIn, JointAction, JointProject, Network, User
 from networks.services import notifications as notification_services
@@ -74,6 +75,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
         records.append(
             ("sales won together", reverse("networks:joint-action-sales", args=[n, action.pk]))
         )
+    answers = _answer_pages(scene, activity, action)
     after = _handed_over(scene).pk
     common = records + [
         ("network", reverse("networks:network-detail", args=[n])),
@@ -116,6 +118,7 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("a member's figures", reverse("networks:firm-indicators", args=[firm])),
             ("activity edit form", reverse("networks:activity-edit", args=[n, activity.pk])),
             ("payment correction", reverse("networks:payment-edit", args=[n, payment.pk])),
+            *answers["facilitator"],
         ],
         "agencyadmin": _console_pages(scene),
         "firmuser": [
@@ -123,9 +126,27 @@ def _pages(scene, role: str) -> list[tuple[str, str]]:
             ("log a joint action from home", reverse("networks:joint-action-choose")),
             ("joint action form", reverse("networks:joint-action-create", args=[n])),
             ("our figures, and who reads them", reverse("networks:firm-indicators", args=[firm])),
+            *answers["firmuser"],
         ],
     }  # fmt: skip
     return by_role[role] + common
+
+
+def _answer_pages(scene, activity, action) -> dict:
+    """Issue 17: a firm's answer recorded by the facilitator, and the e-mailed link's page."""
+    n = scene.network.pk
+    row = action.participants.exclude(firm_id=scene.firm_user.firm_id).first()
+    contact = factories.FirmMemberFactory(firm_id=row.firm_id)
+    token = links.make(links.Link("j", row.pk, action.pk, row.firm_id, contact.pk))
+    return {
+        "facilitator": [
+            ("joint action with answers", reverse("networks:joint-action-detail", args=[n, action.pk])),
+            ("activity with answers", reverse("networks:activity-detail", args=[n, activity.pk])),
+            ("record an answer", reverse("networks:participation-record", args=[n, action.pk])),
+            ("record attendance", reverse("networks:attendance-record", args=[n, activity.pk])),
+        ],
+        "firmuser": [("the e-mailed link", reverse("networks:confirmation-link", args=[token]))],
+    }  # fmt: skip
 
 
 def _handed_over(scene):

@@ -88,6 +88,7 @@ class Side:
     attachment: Attachment = None
     joint_action: JointAction = None  # logged by the facilitator; firms 0 and 1 take part
     firm_joint_action: JointAction = None  # logged by firm 1
+    answer_row: JointActionParticipant = None  # firm 2's part in it, recorded on paper
     goal: Goal = None
     goal_actual: GoalActual = None
     evidence: Attachment = None
@@ -238,6 +239,16 @@ def _side(prefix: str) -> Side:
         )
         for firm in side.firms[1:3]
     )  # fmt: skip
+    # Firm 2's answer, recorded by the facilitator from a signed paper (issue 17).
+    side.answer_row = JointActionParticipant.objects.get(
+        joint_action=side.firm_joint_action, firm=side.firms[2]
+    )
+    side.answer_row.confirmed_at, side.answer_row.confirmed_by = timezone.now(), side.facilitator
+    side.answer_row.confirmation_method = "paper"
+    side.answer_row.confirmation_evidence = ContentFile(PDF, name="answer.pdf")
+    side.answer_row.confirmation_evidence_name = _name(side, "answer.pdf")
+    side.answer_row.confirmation_evidence_type = "application/pdf"
+    side.answer_row.save()
 
     side.goal = Goal.objects.filter(network=side.network).order_by("pk").first()
     side.goal_actual = GoalActual.objects.create(

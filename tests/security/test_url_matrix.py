@@ -59,6 +59,11 @@ RULES = {
         "deny": {"agency-staff": 403, "facilitator": 403, "bystander-firm-member": 403},
     },
     "attendee": {"allow": "firm-member", "deny": {"agency-staff": 403, "facilitator": 403}},
+    # A firm's answer recorded on its behalf: the network's facilitator only (issue 17).
+    "recorder": {
+        "allow": "facilitator",
+        "deny": {"firm-member": 403, "agency-staff": 403, "agency-admin": 403},
+    },
     # One's own API token: anybody else's is not found, as if it did not exist.
     "owner": {"allow": "firm-member", "deny": dict.fromkeys(NOT_THE_OWNER, 404)},
     # Another firm's payment: hidden from other members; its own firm may only look.
@@ -87,6 +92,7 @@ KINDS = {
     "ja-log-api": ("network", "ja-logger"),
     "participant": ("network", "participant"),
     "attendee": ("network", "attendee"),
+    "answer-record": ("recorder", "recorder"),
     "programme-read-admin-write": ("agency", "admin"),
     "programme-admin": ("admin", "admin"),
     "own-token": ("owner", "owner"),
@@ -129,6 +135,9 @@ ROUTES = {
     "networks:activity-edit": "network-change",
     "networks:activity-delete": "network-change",
     "networks:attendance-confirm": "attendee",
+    "networks:attendance-decline": "attendee",
+    "networks:attendance-record": "answer-record",
+    "networks:attendance-remind": "answer-record",
     "networks:attachment-add": "network-change",
     "networks:attachment-download": "network-read",
     "networks:attachment-delete": "network-change",
@@ -139,6 +148,10 @@ ROUTES = {
     "networks:joint-action-edit": "ja-edit",
     "networks:joint-action-confirm": "participant",
     "networks:joint-action-decline": "participant",
+    "networks:participation-record": "answer-record",
+    "networks:participation-remind": "answer-record",
+    # The attached paper of a recorded answer: who may change the network reads it.
+    "networks:confirmation-evidence": "network-change",
     "networks:uptake-list": "network-read",
     "networks:uptake-create": "network-change",
     "networks:check-in-list": "network-read",
@@ -208,6 +221,8 @@ ROUTES = {
     "networks:console-invite": "create",
     "networks:console-audit": "list",
     "networks:invitation-accept": "public",
+    # The e-mailed answer link: the signed token is the key (tests/views/test_confirmations.py).
+    "networks:confirmation-link": "public",
     # --- pages without an id
     "networks:home": "home",
     "networks:agency-home": "home",
@@ -255,6 +270,7 @@ ROUTES = {
     "api:joint-action-detail": "ja-edit-api",
     "api:joint-action-confirm": "participant",
     "api:joint-action-decline": "participant",
+    "api:joint-action-record-answer": "answer-record",
     "api:uptake-list": "network-read-change",
     "api:uptake-detail": "network-read-change",
     "api:check-in-list": "network-read-change",
@@ -333,7 +349,8 @@ POST_ONLY = {
     "networks:console-joint-action-type-retire", "networks:console-joint-action-type-reinstate",
     "networks:console-person-role", "networks:console-person-deactivate",
     "networks:console-person-reactivate", "networks:invitation-resend",
-    "networks:invitation-revoke",
+    "networks:invitation-revoke", "networks:attendance-decline", "networks:attendance-remind",
+    "networks:participation-remind",
 }  # fmt: skip
 GET_ONLY = {"networks:network-history"}
 
@@ -443,6 +460,7 @@ OBJECT_BY_KWARG = {
     "indicator_pk": "indicator",
     "project_pk": "project",
     "m_pk": "milestone",
+    "row_pk": "answer_row",
 }
 
 
@@ -470,6 +488,8 @@ def url_for(name: str, side) -> str:
             key = OBJECT_BY_KWARG.get(kwarg)
         assert key, f"tell url_for in {__file__} which object `{kwarg}` of {name} names"
         kwargs[kwarg] = _object(side, key).pk
+    if name == "networks:confirmation-evidence":
+        kwargs["kind"] = "participant"
     return reverse(name, kwargs=kwargs)
 
 

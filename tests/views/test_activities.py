@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db
 LIST_PAGE_QUERIES = (
     8  # session, user, network, type filter, type choices, count, page (+1: the bell)
 )
-DETAIL_PAGE_QUERIES = 7  # session, user, network, activity, attendance, attachments (+1: the bell)
+DETAIL_PAGE_QUERIES = 8  # session, user, network, activity, attendance, attachments, declines
+# (+1: the bell)
 SECTION_QUERIES = 1  # the recent activities with their counts
 
 
@@ -331,7 +332,7 @@ def test_detail_query_count_does_not_grow(
     AttachmentFactory.create_batch(5, activity=activity)
     with django_assert_max_num_queries(DETAIL_PAGE_QUERIES):
         html = client.get(address).content.decode()
-    assert html.count("not confirmed yet") == 22
+    assert html.count("the firm has not confirmed") == 22
 
 
 def test_detail_shows_attendance_in_words(client, facilitator, network, firms, activity, media):
@@ -339,7 +340,8 @@ def test_detail_shows_attendance_in_words(client, facilitator, network, firms, a
     attachment = AttachmentFactory(activity=activity, original_name="Lista asistencia.pdf")
     client.force_login(facilitator)
     html = client.get(url("activity-detail", network.pk, activity.pk)).content.decode()
-    assert html.count("not confirmed yet") == 2 and html.count("✓ confirmed") == 1
+    assert html.count("the firm has not confirmed") == 2
+    assert html.count("✓ confirmed by the firm") == 1
     assert url("attachment-download", attachment.pk) in html and "Lista asistencia.pdf" in html
     assert 'enctype="multipart/form-data"' in html  # the upload form
     assert url("activity-edit", network.pk, activity.pk) in html
@@ -357,7 +359,9 @@ def test_attending_firm_user_confirms_from_the_detail_page(
     assert shows(response, "Your firm's attendance is confirmed.")
     row = Attendance.objects.get(activity=activity, firm=member_firm)
     assert row.confirmed_by == firm_user and row.confirmed_at is not None
-    assert f"You have confirmed that {member_firm.name} attended." in response.content.decode()
+    name = firm_user.get_full_name() or firm_user.username
+    assert f"{member_firm.name} attended: by {name} on" in response.content.decode()
+    assert "Confirm that" not in response.content.decode()
     assert Attendance.objects.filter(activity=activity, confirmed_at__isnull=False).count() == 1
 
 

@@ -200,7 +200,7 @@ def test_a_firm_declines_and_the_logger_sees_it(
     assert firms[1].pk not in states(joint_action)
     client.force_login(firm_user)
     html = client.get(url("joint-action-detail", network, joint_action.pk)).content.decode()
-    assert f"{firms[1].name} declined on" in html
+    assert f"{firms[1].name}: by" in html
 
 
 # --- editing --------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def test_settings_show_each_kind_with_its_channel_and_save_the_choice(client, fi
     form = page.context["form"]
     assert list(form.fields) == [  # the kinds a firm's user is told about
         Kind.HANDOVER_REMINDER, Kind.JOINT_ACTION_TO_CONFIRM, Kind.JOINT_ACTION_DECLINED,
-        Kind.DUES_CHARGED, Kind.ARREARS_BEGAN,
+        Kind.ATTENDANCE_TO_CONFIRM, Kind.DUES_CHARGED, Kind.ARREARS_BEGAN,
     ]  # fmt: skip
     assert form.fields[Kind.DUES_CHARGED].initial == Channel.DIGEST  # the default
     data = dict.fromkeys(Kind.values, Channel.IMMEDIATE)

@@ -10,7 +10,14 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
 from networks.api.input import StrictModelSerializer, StrictPrimaryKeyRelatedField, StrictSerializer
-from networks.models import Activity, ActivityType, Attachment, Attendance, Firm
+from networks.models import (
+    Activity,
+    ActivityType,
+    Attachment,
+    Attendance,
+    ConfirmationMethod,
+    Firm,
+)
 from networks.selectors import activities as activity_selectors
 from networks.selectors import lifecycle as lifecycle_selectors
 from networks.services import history as history_services
@@ -38,11 +45,22 @@ class ActivityAttachmentSerializer(serializers.ModelSerializer):
 
 
 class ActivityAttendanceSerializer(serializers.ModelSerializer):
+    """A firm the facilitator recorded as attending (that counts as attended) and the firm's
+    confirmation, if any: `confirmation_method` says how it came."""
+
     firm_name = serializers.CharField(source="firm.name", read_only=True)
+    confirmation_method = serializers.ChoiceField(
+        choices=ConfirmationMethod.choices, allow_blank=True, read_only=True,
+        help_text="How the firm's confirmation came; empty while it has not confirmed.",
+    )  # fmt: skip
+    recorded_by_facilitator = serializers.BooleanField(source="recorded_on_behalf", read_only=True)
 
     class Meta:
         model = Attendance
-        fields = ["firm", "firm_name", "confirmed_by", "confirmed_at"]
+        fields = [
+            "firm", "firm_name", "confirmed_by", "confirmed_at", "confirmation_method",
+            "recorded_by_facilitator",
+        ]  # fmt: skip
         read_only_fields = fields
 
 

@@ -161,7 +161,17 @@ class DashboardFirmActivitySerializer(serializers.Serializer):
 
 
 class DashboardFirmRecentActivitySerializer(DashboardFirmActivitySerializer):
-    attended = serializers.BooleanField(help_text="The user's firm was there.")
+    attended = serializers.BooleanField(
+        help_text="The facilitator recorded the user's firm as attending (what counts)."
+    )
+    confirmed = serializers.BooleanField(help_text="The firm confirmed its attendance.")
+
+
+class DashboardFirmAttendanceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="activity.pk")
+    network = serializers.IntegerField(source="activity.network_id")
+    title = serializers.CharField(source="activity.title")
+    date = serializers.DateField(source="activity.date")
 
 
 class DashboardFirmJointActionSerializer(serializers.Serializer):
@@ -190,6 +200,11 @@ class FirmDashboardSerializer(_RoleSerializer):
     upcoming = DashboardFirmActivitySerializer(many=True)
     recent = DashboardFirmRecentActivitySerializer(many=True, help_text="The last 60 days.")
     joint_actions_waiting = DashboardFirmJointActionSerializer(many=True, source="waiting")
+    attendance_waiting = DashboardFirmAttendanceSerializer(
+        many=True, source="waiting_attendance",
+        help_text="Activities of the last 60 days that recorded the firm as attending and wait "
+        "for its answer.",
+    )  # fmt: skip
     joint_actions = DashboardFirmJointActionSerializer(many=True)
     balances = DashboardFirmBalanceSerializer(many=True, help_text="The user's own firm only.")
 

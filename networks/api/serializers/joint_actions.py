@@ -10,7 +10,12 @@ from rest_framework import serializers
 from networks.api.input import StrictIntegerField, StrictSerializer
 from networks.api.serializers.common import status_field
 from networks.lib.limits import NAME_MAX_LENGTH, TEXT_MAX_LENGTH
-from networks.models import JointAction, JointActionParticipant
+from networks.models import (
+    ON_BEHALF_METHODS,
+    ConfirmationMethod,
+    JointAction,
+    JointActionParticipant,
+)
 from networks.rules import MAX_INTEGER
 from networks.services import history as history_services
 from networks.services import joint_actions as joint_action_services
@@ -18,16 +23,40 @@ from networks.services import joint_actions as joint_action_services
 
 class ParticipantSerializer(serializers.ModelSerializer):
     confirmed = serializers.BooleanField(source="is_confirmed", read_only=True)
+    confirmation_method = serializers.ChoiceField(
+        choices=ConfirmationMethod.choices, allow_blank=True, read_only=True,
+        help_text="How the answer came; empty while the firm has not confirmed.",
+    )  # fmt: skip
+    recorded_by_facilitator = serializers.BooleanField(
+        source="recorded_on_behalf", read_only=True,
+        help_text="The facilitator recorded the firm's answer on its behalf (confirmed_by).",
+    )  # fmt: skip
 
     class Meta:
         model = JointActionParticipant
-        fields = ["firm", "confirmed", "confirmed_by", "confirmed_at"]
+        fields = [
+            "firm", "confirmed", "confirmed_by", "confirmed_at", "confirmation_method",
+            "recorded_by_facilitator", "confirmation_note",
+        ]  # fmt: skip
         read_only_fields = fields
 
 
 class DeclineSerializer(serializers.Serializer):
     firm = serializers.IntegerField(source="firm_id")
     at = serializers.DateTimeField()
+    recorded_by_facilitator = serializers.BooleanField(source="on_behalf")
+
+
+class RecordAnswerSerializer(StrictSerializer):
+    """The facilitator records a firm's answer on its behalf (no attachment through the API)."""
+
+    firm = StrictIntegerField(min_value=1, max_value=MAX_INTEGER)
+    answer = serializers.ChoiceField(choices=["confirm", "decline"])
+    method = serializers.ChoiceField(
+        choices=[(m.value, m.label) for m in ON_BEHALF_METHODS],
+        help_text="How the facilitator obtained the answer.",
+    )  # fmt: skip
+    note = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class JointActionSerializer(serializers.ModelSerializer):

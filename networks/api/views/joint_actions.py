@@ -14,10 +14,15 @@ from rest_framework.response import Response
 from networks import access
 from networks.api.idempotency import IdempotentCreateMixin
 from networks.api.input import require_no_input
-from networks.api.serializers.joint_actions import JointActionSerializer, JointActionWriteSerializer
+from networks.api.serializers.joint_actions import (
+    JointActionSerializer,
+    JointActionWriteSerializer,
+    RecordAnswerSerializer,
+)
 from networks.api.views.common import NetworkScopedView
 from networks.models import JointAction
 from networks.selectors import joint_actions as joint_action_selectors
+from networks.services import confirmations as confirmation_services
 from networks.services import joint_actions as joint_action_services
 
 # --- joint actions --------------------------------------------------------------------------
@@ -135,3 +140,28 @@ class DeclineView(ParticipationView):
     """A user of a participating firm says their firm did not take part: its row is removed."""
 
     service = staticmethod(joint_action_services.joint_action_decline)
+
+
+class RecordAnswerView(generics.GenericAPIView):
+    """The network's facilitator records a participating firm's answer on its behalf, with
+    how it was obtained (others 403); it shows as recorded by the facilitator."""
+
+    serializer_class = RecordAnswerSerializer
+
+    @extend_schema(request=RecordAnswerSerializer, responses=JointActionSerializer)
+    def post(self, request, pk):
+        joint_action = access.get_or_404(
+            joint_action_selectors.joint_action_lookup(request.user), pk, "No such joint action."
+        )
+        access.require(
+            access.is_facilitator_of(request.user, joint_action.network),
+            confirmation_services.RECORD_NOT_ALLOWED,
+        )
+        serializer = RecordAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        confirmation_services.participation_record(
+            joint_action=joint_action, actor=request.user, firm_id=data["firm"],
+            confirm=data["answer"] == "confirm", method=data["method"], note=data.get("note", ""),
+        )  # fmt: skip
+        return Response(JointActionSerializer(_read(request.user, pk)).data)

@@ -31,6 +31,14 @@ from networks.seed.scale.data import (
 )
 from networks.seed.scale.plan import Member, Plan
 
+# How a firm's answer came (issue 17): the seed's firms answer themselves, in PROFO.
+ANSWER_FIELDS = [
+    "confirmation_method", "confirmation_note", "confirmation_evidence",
+    "confirmation_evidence_name", "confirmation_evidence_type",
+]  # fmt: skip
+BY_ITSELF = ("self", "", "", "", "")
+NO_ANSWER = ("", "", "", "", "")
+
 
 class WorkRows:
     """The Builder's rows of the work done in each network: goals and their values, the firms'
@@ -202,7 +210,9 @@ class WorkRows:
             "outcomes", "cost", "created_by", "created_at",
         ])  # fmt: skip
         attendance = self.writer(
-            Attendance, ["activity", "firm", "confirmed_by", "confirmed_at"], parent=activities
+            Attendance,
+            ["activity", "firm", "confirmed_by", "confirmed_at", *ANSWER_FIELDS],
+            parent=activities,
         )
         slugs = list(ACTIVITY_KINDS)
         cumulative = []
@@ -240,9 +250,9 @@ class WorkRows:
                 confirmed_at = created + DAY
                 for m in attendees:
                     if m.user_id and rng.random() < 0.4:
-                        attendance.add(activity_id, m.firm_id, m.user_id, confirmed_at)
+                        attendance.add(activity_id, m.firm_id, m.user_id, confirmed_at, *BY_ITSELF)
                     else:
-                        attendance.add(activity_id, m.firm_id, None, None)
+                        attendance.add(activity_id, m.firm_id, None, None, *NO_ANSWER)
         activities.flush()
         attendance.flush()
 
@@ -256,11 +266,13 @@ class WorkRows:
         ])  # fmt: skip
         participants = self.writer(
             JointActionParticipant,
-            ["joint_action", "firm", "confirmed_by", "confirmed_at", "sales"],
+            ["joint_action", "firm", "confirmed_by", "confirmed_at", "sales", *ANSWER_FIELDS],
             parent=actions,
         )  # fmt: skip
         declines = self.writer(
-            JointActionDecline, ["joint_action", "firm", "declined_by", "at"], parent=actions
+            JointActionDecline,
+            ["joint_action", "firm", "declined_by", "at", *ANSWER_FIELDS],
+            parent=actions,
         )
         slugs = list(JOINT_KINDS)
         weights = [JOINT_KINDS[s][0] for s in slugs]
@@ -299,16 +311,18 @@ class WorkRows:
                 for m in firms:
                     sold = sales.get(m.firm_id)
                     if m is logger:
-                        participants.add(action_id, m.firm_id, m.user_id, created, sold)
+                        participants.add(action_id, m.firm_id, m.user_id, created, sold, *BY_ITSELF)
                     elif m.user_id and rng.random() < 0.6:
-                        participants.add(action_id, m.firm_id, m.user_id, created + DAY * 2, sold)
+                        participants.add(
+                            action_id, m.firm_id, m.user_id, created + DAY * 2, sold, *BY_ITSELF
+                        )
                     else:
-                        participants.add(action_id, m.firm_id, None, None, sold)
+                        participants.add(action_id, m.firm_id, None, None, sold, *NO_ANSWER)
                 if rng.random() < 0.02:
                     outside = [m for m in present if m.user_id and m not in firms]
                     if outside:
                         m = rng.choice(outside)
-                        declines.add(action_id, m.firm_id, m.user_id, created + DAY)
+                        declines.add(action_id, m.firm_id, m.user_id, created + DAY, *BY_ITSELF)
         for writer in (actions, participants, declines):
             writer.flush()
 

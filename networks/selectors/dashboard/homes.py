@@ -264,6 +264,7 @@ class FirmDashboard:
     upcoming: list[Activity]
     recent: list[Activity]  # with `attended` (the user's firm was there)
     waiting: list[JointActionParticipant]  # the firm's own unconfirmed rows
+    waiting_attendance: list[Attendance]  # its attendance of the last 60 days, not answered
     joint_actions: list[JointActionParticipant]  # the firm's latest participations
     balances: list[FirmBalance]
 
@@ -272,11 +273,15 @@ class FirmDashboard:
         """The firm is an active member of a network that takes joint actions now."""
         return any(n.is_member and n.phase in JOINT_ACTION_PHASES for n in self.networks)
 
+    @property
+    def waiting_count(self) -> int:
+        return len(self.waiting) + len(self.waiting_attendance)
+
 
 def firm_dashboard(*, user, today: datetime.date | None = None) -> FirmDashboard:
     """The firm's networks, their activities ahead and of the last 60 days, the joint actions
     that wait for the firm's confirmation, and what the firm owes: only the user's own firm's
-    rows, never another firm's. Seven queries whatever the number of networks."""
+    rows, never another firm's. Eight queries whatever the number of networks."""
     today = today or timezone.localdate()
     firm_id = user.firm_id if user.role == User.Role.FIRM_MEMBER else None
     own_active = Membership.objects.filter(
@@ -291,10 +296,12 @@ def firm_dashboard(*, user, today: datetime.date | None = None) -> FirmDashboard
     activities = Activity.objects.filter(network__in=member_of).select_related("type")
     upcoming = list(activities.filter(date__gte=today).order_by("date", "pk")[:FIRM_ROWS_SHOWN])
     since = today - datetime.timedelta(days=FIRM_RECENT_DAYS)
+    own_attendance = Attendance.objects.filter(activity=OuterRef("pk"), firm_id=firm_id)
     recent = list(
         activities.filter(date__gte=since, date__lt=today)
         .annotate(
-            attended=Exists(Attendance.objects.filter(activity=OuterRef("pk"), firm_id=firm_id))
+            attended=Exists(own_attendance),
+            confirmed=Exists(own_attendance.filter(confirmed_at__isnull=False)),
         )
         .order_by("-date", "-pk")[:FIRM_ROWS_SHOWN]
     )
@@ -314,6 +321,18 @@ def firm_dashboard(*, user, today: datetime.date | None = None) -> FirmDashboard
     latest = list(participations.order_by("-joint_action__created_at", "-pk")[:FIRM_ROWS_SHOWN])
     for row in waiting + latest:
         row.joint_action.network = by_pk[row.joint_action.network_id]
+    # Activities held that recorded the firm as attending, and wait for its answer.
+    waiting_attendance = list(
+        Attendance.objects.filter(
+            firm_id=firm_id, confirmed_at__isnull=True, activity__network__in=member_of,
+            activity__date__lte=today, activity__date__gte=since,
+        )
+        .exclude(activity__network__phase=Network.Phase.DISSOLVED)
+        .select_related("activity__type")
+        .order_by("activity__date", "pk")
+    )  # fmt: skip
+    for row in waiting_attendance:
+        row.activity.network = by_pk[row.activity.network_id]
 
     return FirmDashboard(
         firm_id=firm_id,
@@ -321,6 +340,7 @@ def firm_dashboard(*, user, today: datetime.date | None = None) -> FirmDashboard
         upcoming=upcoming,
         recent=recent,
         waiting=waiting,
+        waiting_attendance=waiting_attendance,
         joint_actions=latest,
         balances=_firm_balances(firm_id, networks, today),
     )
