@@ -193,7 +193,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='jointactionparticipant',
-            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('confirmation_note'), 20000), name='participant_confirmation_note_max_length'),
+            constraint=models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('confirmation_note'), 20000), name='jointactionparticipant_confirmation_note_max_length'),
         ),
         migrations.AddField(
             model_name='attendancedecline',

@@ -154,7 +154,7 @@ class JointActionParticipant(ConfirmationAnswer):
             models.CheckConstraint(
                 condition=Q(sales__gte=0) | Q(sales__isnull=True), name="participant_sales_ge_0"
             ),
-            *text_length_checks("participant", "confirmation_note"),
+            *text_length_checks("jointactionparticipant", "confirmation_note"),
         ]
         indexes = [models.Index(fields=["firm", "joint_action"])]
 

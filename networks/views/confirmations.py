@@ -20,7 +20,7 @@ from networks.selectors import confirmations as confirmation_selectors
 from networks.selectors import joint_actions as joint_action_selectors
 from networks.services import confirmations as confirmation_services
 from networks.services.common import ConflictError
-from networks.views.common import posted, show_conflict, show_errors
+from networks.views.common import once_per_form, posted, show_conflict, show_errors
 
 # --- the e-mailed link ----------------------------------------------------------------------
 
@@ -104,6 +104,7 @@ def _record(request, network, subject, rows, *, service, attendance: bool, back:
 
 
 @login_required
+@once_per_form
 def participation_record(request: HttpRequest, pk: int, ja_pk: int) -> HttpResponse:
     network, joint_action, rows = _joint_action(request, pk, ja_pk)
 
@@ -117,6 +118,7 @@ def participation_record(request: HttpRequest, pk: int, ja_pk: int) -> HttpRespo
 
 
 @login_required
+@once_per_form
 def attendance_record(request: HttpRequest, pk: int, activity_pk: int) -> HttpResponse:
     network, activity, rows = _activity(request, pk, activity_pk)
 

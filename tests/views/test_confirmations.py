@@ -1,6 +1,8 @@
 """The pages of a firm's answer: the e-mailed link's page (no login; GET changes nothing), the
 facilitator's record page and reminders, and how an answer shows afterwards."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -17,6 +19,7 @@ from networks.models import (
 from networks.selectors import confirmations as confirmation_selectors
 from networks.services import confirmations as C
 from networks.services import joint_actions as joint_action_services
+from networks.views.common import FORM_ALREADY_SAVED, FORM_TOKEN_FIELD
 from tests import builders, factories
 from tests.views.conftest import shows
 
@@ -303,3 +306,19 @@ def test_the_answer_pages_do_not_grow_with_the_firms(
         with django_assert_max_num_queries(LINK_PAGE_QUERIES):
             assert client.get(address).status_code == 200
         client.force_login(facilitator)
+
+
+def test_a_decline_recorded_twice_by_a_double_click_is_recorded_once(
+    client, logged, network, firms, facilitator
+):
+    client.force_login(facilitator)
+    address = url("participation-record", network.pk, logged.pk)
+    page = client.get(address).content.decode()
+    token = re.search(rf'name="{FORM_TOKEN_FIELD}" value="([^"]+)"', page).group(1)
+    data = {"firm": firms[2].pk, "answer": "decline", "method": "phone", FORM_TOKEN_FIELD: token}
+    first = client.post(address, data)
+    second = client.post(address, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert shows(client.get(second["Location"]), FORM_ALREADY_SAVED)
+    assert JointActionDecline.objects.filter(joint_action=logged, firm=firms[2]).count() == 1

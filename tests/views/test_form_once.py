@@ -56,6 +56,8 @@ CREATING_PAGES = {
     # issue 18: check-ins, certifications, re-diagnoses, projects and their milestones
     "networks:check-in-create", "networks:firm-certifications", "networks:network-rediagnosis",
     "networks:project-list", "networks:project-detail",
+    # issue 17: the facilitator records a firm's answer
+    "networks:participation-record", "networks:attendance-record",
 }  # fmt: skip
 
 # Services that create records: a page view that calls one must be in CREATING_PAGES.
@@ -69,6 +71,9 @@ CREATING_SERVICES = {
     "invitation_create", "type_create",  # issue 16
     "check_in_record", "certification_record", "diagnosis_record", "project_create",
     "milestone_add",  # issue 18
+    # Issue 17: they answer for a row that exists; the same form again finds it answered (409)
+    # or, after a decline, gone (400): never a second answer (tests/services/test_confirmations).
+    "participation_record", "attendance_record",
 }  # fmt: skip
 
 
