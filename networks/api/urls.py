@@ -102,6 +102,16 @@ urlpatterns = [
         activities.AttendanceConfirmView.as_view(),
         name="activity-attendance-confirm",
     ),
+    path(
+        "activities/<int:pk>/decline-attendance/",
+        activities.AttendanceDeclineView.as_view(),
+        name="activity-attendance-decline",
+    ),
+    path(
+        "activities/<int:pk>/record-answer/",
+        activities.AttendanceRecordView.as_view(),
+        name="activity-record-answer",
+    ),
     # --- joint actions and support-service take-up
     path(
         "networks/<int:pk>/joint-actions/",

@@ -11,6 +11,7 @@ from networks.models import (
     ActivityType,
     Attachment,
     Attendance,
+    AttendanceDecline,
     Firm,
     Membership,
     Network,
@@ -86,6 +87,14 @@ def _with_details(rows: QuerySet[Activity]) -> QuerySet[Activity]:
             ),
         ),
         Prefetch("attachments", queryset=Attachment.objects.order_by("uploaded_at", "pk")),
+        # Firms that said they were not there: their attendance no longer counts.
+        Prefetch(
+            "declines_made",
+            queryset=AttendanceDecline.objects.select_related("firm", "declined_by").order_by(
+                "at", "pk"
+            ),
+            to_attr="declines",
+        ),
     )
 
 

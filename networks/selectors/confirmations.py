@@ -201,13 +201,6 @@ def _finish(state: LinkState, row, decline, *, closed: bool) -> LinkState:
     return state
 
 
-def attach_attendance_declines(activity: Activity) -> Activity:
-    """Set `declines` on the activity: firms that said they were not there (1 query)."""
-    rows = AttendanceDecline.objects.filter(activity=activity).select_related("firm", "declined_by")
-    activity.declines = list(rows.order_by("at", "pk"))
-    return activity
-
-
 EVIDENCE_ROWS = {
     "participant": (JointActionParticipant, "joint_action__network"),
     "participant-decline": (JointActionDecline, "joint_action__network"),

@@ -21,7 +21,6 @@ from networks.forms.activities import (
 from networks.models import Activity, Network
 from networks.rules import activities_open
 from networks.selectors import activities as activity_selectors
-from networks.selectors import confirmations as confirmation_selectors
 from networks.services import activities as activity_services
 from networks.services.common import ConflictError
 from networks.views.common import once_per_form, posted, show_conflict, show_errors
@@ -122,7 +121,7 @@ def _render_detail(
         "own_row": own_row,
         "can_confirm": is_open and own_row is not None and own_row.confirmed_at is None,
         # Firms that said they were not there (their attendance no longer counts).
-        "declines": confirmation_selectors.attach_attendance_declines(activity).declines,
+        "declines": activity.declines,
         # The facilitator records a firm's answer on its behalf, or sends its link again,
         # once the activity has taken place.
         "can_record": is_open

@@ -17,7 +17,7 @@ from tests.factories import ELF, PDF, ActivityFactory, AttachmentFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 5  # network, count, page, attendance, attachments
+LIST_QUERIES = 6  # network, count, page, attendance, attachments, declines
 
 
 @pytest.fixture
@@ -127,6 +127,7 @@ def test_facilitator_logs_an_activity(api, facilitator, network, firms):
         "host_firm": firms[0].pk,
         "attendees": body["attendees"],
         "attendance": body["attendance"],
+        "declined": [],
         "description": "The host showed its new kiln.",
         "outcomes": "Shared firing schedule.",
         "cost": "45000.00",

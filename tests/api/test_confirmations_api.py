@@ -1,11 +1,18 @@
 """/api/v1/: each participant's answer (with how it came), and the facilitator recording a
 firm's answer on its behalf (POST joint-actions/{id}/record-answer/)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from networks.models import JointActionDecline, JointActionParticipant
+from networks.models import (
+    Attendance,
+    AttendanceDecline,
+    JointActionDecline,
+    JointActionParticipant,
+)
 from networks.services import confirmations as C
 from networks.services import joint_actions as S
 from tests import builders
@@ -82,3 +89,53 @@ def test_a_firm_user_and_the_agency_may_not_record(api, firm_user, officer, firm
         api.force_authenticate(user)
         body = {"firm": firms[1].pk, "answer": "confirm", "method": "phone"}
         assert api.post(record(joint_action), body, format="json").status_code == 403
+
+
+# --- attendance: the facilitator's record, the firm's own decline -----------------------------
+
+
+@pytest.fixture
+def held(network, firms):
+    """An activity held yesterday, attended by the first three firms."""
+    return builders.activity(network, *firms[:3], date=timezone.localdate() - timedelta(days=1))
+
+
+def test_the_facilitator_records_a_firms_attendance_by_phone(api, facilitator, firms, held):
+    api.force_authenticate(facilitator)
+    body = {"firm": firms[1].pk, "answer": "confirm", "method": "in_person"}
+    response = api.post(f"/api/v1/activities/{held.pk}/record-answer/", body, format="json")
+    assert response.status_code == 200, response.json()
+    rows = {row["firm"]: row for row in response.json()["attendance"]}
+    assert rows[firms[1].pk]["confirmation_method"] == "in_person"
+    assert rows[firms[1].pk]["recorded_by_facilitator"]
+    assert rows[firms[0].pk]["confirmation_method"] == ""  # not answered yet
+    body = {"firm": firms[2].pk, "answer": "decline", "method": "paper", "note": "Signed list"}
+    declined = api.post(f"/api/v1/activities/{held.pk}/record-answer/", body, format="json")
+    assert [d["firm"] for d in declined.json()["declined"]] == [firms[2].pk]
+    assert firms[2].pk not in {row["firm"] for row in declined.json()["attendance"]}
+    assert AttendanceDecline.objects.get().confirmation_method == "paper"
+
+
+def test_a_firm_says_through_the_api_that_it_was_not_there(api, firm_user, firms, held):
+    api.force_authenticate(firm_user)
+    response = api.post(f"/api/v1/activities/{held.pk}/decline-attendance/", format="json")
+    assert response.status_code == 200, response.json()
+    assert [d["firm"] for d in response.json()["declined"]] == [firm_user.firm_id]
+    assert not Attendance.objects.filter(activity=held, firm=firm_user.firm).exists()
+    # A body is refused (strict input); a second decline finds no attendance left.
+    again = api.post(f"/api/v1/activities/{held.pk}/decline-attendance/", format="json")
+    assert again.status_code in (400, 409)
+    assert AttendanceDecline.objects.count() == 1
+
+
+def test_only_the_facilitator_records_and_outsiders_find_nothing(
+    api, firm_user, officer, outsider_facilitator, firms, held
+):
+    body = {"firm": firms[1].pk, "answer": "confirm", "method": "phone"}
+    for user, status in ((firm_user, 403), (officer, 403), (outsider_facilitator, 404)):
+        api.force_authenticate(user)
+        address = f"/api/v1/activities/{held.pk}/record-answer/"
+        assert api.post(address, body, format="json").status_code == status, user
+    api.force_authenticate(outsider_facilitator)
+    assert api.post(f"/api/v1/activities/{held.pk}/decline-attendance/").status_code == 404
+    assert not Attendance.objects.filter(confirmed_at__isnull=False).exists()

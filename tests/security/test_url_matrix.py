@@ -266,6 +266,8 @@ ROUTES = {
     "api:activity-attachment-upload": "network-change",
     "api:attachment-download": "network-read",
     "api:activity-attendance-confirm": "attendee",
+    "api:activity-attendance-decline": "attendee",
+    "api:activity-record-answer": "answer-record",
     "api:joint-action-list": "ja-log-api",
     "api:joint-action-detail": "ja-edit-api",
     "api:joint-action-confirm": "participant",

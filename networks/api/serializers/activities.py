@@ -110,6 +110,13 @@ class AttendeeIdsField(serializers.ManyRelatedField):
         return [PKOnlyObject(pk=row.firm_id) for row in instance.attendance.all()]
 
 
+class AttendanceDeclineSerializer(serializers.Serializer):
+    firm = serializers.IntegerField(source="firm_id")
+    at = serializers.DateTimeField()
+    confirmation_method = serializers.ChoiceField(choices=ConfirmationMethod.choices)
+    recorded_by_facilitator = serializers.BooleanField(source="recorded_on_behalf")
+
+
 class ActivitySerializer(StrictModelSerializer):
     type = ActivityTypeField(help_text="The activity type's slug, e.g. factory_visit.")
     type_label = serializers.CharField(source="type.label", read_only=True)
@@ -121,6 +128,10 @@ class ActivitySerializer(StrictModelSerializer):
     )
     cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
     attendance = ActivityAttendanceSerializer(many=True, read_only=True)
+    declined = AttendanceDeclineSerializer(
+        source="declines", many=True, read_only=True,
+        help_text="Firms that said they were not there: their attendance no longer counts.",
+    )  # fmt: skip
     attachments = ActivityAttachmentSerializer(many=True, read_only=True)
     reason = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=history_services.REASON_MAX_LENGTH,
@@ -131,7 +142,7 @@ class ActivitySerializer(StrictModelSerializer):
         model = Activity
         fields = [
             "id", "network", "type", "type_label", "title", "date", "place", "host_firm",
-            "attendees", "attendance", "description", "outcomes", "cost", "attachments",
+            "attendees", "attendance", "declined", "description", "outcomes", "cost", "attachments",
             "created_by", "created_at", "reason",
         ]  # fmt: skip
         read_only_fields = ["network", "created_by", "created_at"]

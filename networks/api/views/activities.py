@@ -3,7 +3,9 @@
 - GET, POST /networks/{id}/activities/ (?type=&date_from=&date_to=)
 - GET, PATCH, DELETE /activities/{id}/
 - POST /activities/{id}/attachments/ (multipart `file`); GET /attachments/{id}/download/
-- POST /activities/{id}/confirm-attendance/ (a user of an attending firm)
+- POST /activities/{id}/confirm-attendance/ and /decline-attendance/ (a user of an attending
+  firm, for its own firm); POST /activities/{id}/record-answer/ (the network's facilitator, for
+  a firm, with how the answer was obtained)
 
 Same order as every endpoint (networks.api): what the user may not see is 404, what they
 may only see is 403, then the serializer's types (400), then the service's rules.
@@ -26,11 +28,13 @@ from networks.api.serializers.activities import (
     ActivitySerializer,
     AttachmentUploadSerializer,
 )
+from networks.api.serializers.joint_actions import RecordAnswerSerializer
 from networks.api.views.common import FileNegotiation, NetworkScopedView
 from networks.files.uploads import attachment_response
 from networks.models import Activity
 from networks.selectors import activities as activity_selectors
 from networks.services import activities as activity_services
+from networks.services import confirmations as confirmation_services
 from networks.services import history as history_services
 
 FILTER_PARAMETERS = [
@@ -165,6 +169,49 @@ class AttendanceConfirmView(ActivityScopedMixin, generics.GenericAPIView):
         require_no_input(request)
         row = activity_services.attendance_confirm(activity=activity, actor=request.user)
         return Response(ActivityAttendanceSerializer(row).data)
+
+
+class AttendanceDeclineView(ActivityScopedMixin, generics.GenericAPIView):
+    """A user of an attending firm says their own firm was not there: its attendance becomes a
+    decline and no longer counts."""
+
+    serializer_class = ActivitySerializer
+
+    @extend_schema(request=None, responses=ActivitySerializer)
+    def post(self, request, pk):
+        activity = self.get_activity()
+        require_no_input(request)
+        confirmation_services.attendance_decline(activity=activity, actor=request.user)
+        return Response(_read(activity))
+
+
+class AttendanceRecordView(ActivityScopedMixin, generics.GenericAPIView):
+    """The network's facilitator records an attending firm's answer on its behalf, with how it
+    was obtained (others 403); it shows as recorded by the facilitator."""
+
+    serializer_class = RecordAnswerSerializer
+
+    @extend_schema(request=RecordAnswerSerializer, responses=ActivitySerializer)
+    def post(self, request, pk):
+        activity = self.get_activity()
+        access.require(
+            access.is_facilitator_of(request.user, activity.network),
+            confirmation_services.RECORD_NOT_ALLOWED,
+        )
+        serializer = RecordAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        confirmation_services.attendance_record(
+            activity=activity, actor=request.user, firm_id=data["firm"],
+            confirm=data["answer"] == "confirm", method=data["method"], note=data.get("note", ""),
+        )  # fmt: skip
+        return Response(_read(activity))
+
+
+def _read(activity: Activity) -> dict:
+    """The activity as it stands after an answer, read again with its details."""
+    fresh = activity_selectors.activity_detail(activity.network, activity.pk)
+    return ActivitySerializer(fresh, context={"network": activity.network}).data
 
 
 class AttachmentDownloadView(generics.GenericAPIView):
