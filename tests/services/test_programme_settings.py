@@ -178,3 +178,10 @@ def test_a_goals_horizon_is_named_with_its_programmes_months(client, facilitator
     page = client.get(reverse("networks:network-progress", args=[network.pk])).content.decode()
     assert "short term (within 9 months)" in page and "medium term (within 24 months)" in page
     assert "within 12 months" not in page
+
+
+def test_the_overview_names_the_programmes_participation_window(client, facilitator, network):
+    Programme.objects.filter(pk=network.programme_id).update(participation_window_months=4)
+    client.force_login(facilitator)
+    page = client.get(reverse("networks:network-detail", args=[network.pk])).content.decode()
+    assert "Average attendance, last 4 months" in page and "last 6 months" not in page
