@@ -14,6 +14,7 @@ other and the second finds the first.
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -183,23 +184,28 @@ def participation_record(
     locked = _lock_subject(links.JOINT_ACTION, joint_action.pk)
     if not joint_actions_open(joint_action.network):
         raise ConflictError(joint_action_services.JOINT_ACTION_PHASE)
-    row = (
-        JointActionParticipant.objects.select_for_update(of=("self",))
-        .select_related("firm")
-        .filter(joint_action=locked, firm_id=firm_id)
-        .first()
-    )
+    rows = JointActionParticipant.objects.filter(joint_action=locked, firm_id=firm_id)
+    _record_answer(
+        rows, errors, actor=actor, confirm=confirm, method=method,
+        decline=functools.partial(_decline_joint_action, locked),
+        note=note, evidence=evidence, checked=checked,
+    )  # fmt: skip
+
+
+def _record_answer(rows, errors: dict, *, actor, confirm, method, decline, **answer) -> None:
+    """The facilitator's answer for the one row of `rows` (locked here): refused with every
+    problem at once, a conflict when the firm has answered already; `decline(row, …)` for a no."""
+    row = rows.select_for_update(of=("self",)).select_related("firm").first()
     if row is None:
         errors["firm"] = [RECORD_FIRM_NOT_LISTED]
     if errors:
         raise ValidationError(errors)
     if row.confirmed_at is not None:
         raise ConflictError(ALREADY_ANSWERED % {"firm": row.firm.name})
-    answer = {"note": note, "evidence": evidence, "checked": checked}
     if confirm:
         _confirm(row, by=actor, method=method, **answer)
     else:
-        _decline_joint_action(locked, row, by=actor, method=method, **answer)
+        decline(row, by=actor, method=method, **answer)
 
 
 @transaction.atomic
@@ -216,23 +222,12 @@ def attendance_record(
     if network.phase == Network.Phase.DISSOLVED:
         raise ConflictError(NETWORK_CLOSED)
     _require_held(activity)
-    row = (
-        Attendance.objects.select_for_update(of=("self",))
-        .select_related("firm")
-        .filter(activity=locked, firm_id=firm_id)
-        .first()
-    )
-    if row is None:
-        errors["firm"] = [RECORD_FIRM_NOT_LISTED]
-    if errors:
-        raise ValidationError(errors)
-    if row.confirmed_at is not None:
-        raise ConflictError(ALREADY_ANSWERED % {"firm": row.firm.name})
-    answer = {"note": note, "evidence": evidence, "checked": checked}
-    if confirm:
-        _confirm(row, by=actor, method=method, **answer)
-    else:
-        _decline_attendance(locked, row, by=actor, method=method, **answer)
+    rows = Attendance.objects.filter(activity=locked, firm_id=firm_id)
+    _record_answer(
+        rows, errors, actor=actor, confirm=confirm, method=method,
+        decline=functools.partial(_decline_attendance, locked),
+        note=note, evidence=evidence, checked=checked,
+    )  # fmt: skip
 
 
 # --- reminders ------------------------------------------------------------------------------
